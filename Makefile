@@ -1,0 +1,45 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format install migrate check-config bench soak clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11)")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	@if [ ! -f .env ] && [ -z "$$BOT_TOKEN" ]; then \
+	  echo "No BOT_TOKEN configured. Do this once:"; \
+	  echo "  1. In Telegram, talk to @BotFather, send /newbot and copy the token it gives you."; \
+	  echo "  2. cp .env.example .env"; \
+	  echo "  3. Put the token in .env as BOT_TOKEN=123456:ABC... and run 'make run' again."; \
+	  exit 1; \
+	fi
+	$(PY) -m bot run
+
+migrate: $(STAMP)
+	$(PY) -m bot migrate
+
+check-config: $(STAMP)
+	$(PY) -m bot check-config
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test: lint
+	$(VENV)/bin/pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Committee bot: wiring, configuration, i18n, domain services and the scheduler."""

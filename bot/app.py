@@ -1,0 +1,105 @@
+"""Application wiring: builder, defaults, rate limiter, start-up and shut-down hooks, menus."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    LinkPreviewOptions,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+
+from bot.clock import Clock
+from bot.config import LANGUAGES, Settings
+from bot.container import Services
+from bot.i18n import has, t
+from storage.db import Database
+from storage.migrate import migrate
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = [
+    Update.MESSAGE,
+    Update.CALLBACK_QUERY,
+    Update.POLL,
+    Update.POLL_ANSWER,
+    Update.MY_CHAT_MEMBER,
+    Update.CHAT_MEMBER,
+]
+
+
+def build_application(
+    settings: Settings, install: Callable[[Application], None], clock: Clock | None = None
+) -> Application:
+    """An Application for these settings; `install` registers the handlers."""
+    defaults = Defaults(
+        parse_mode=ParseMode.HTML,
+        tzinfo=settings.tz,
+        link_preview_options=LinkPreviewOptions(is_disabled=True),
+    )
+    app = (
+        ApplicationBuilder()
+        .token(settings.bot_token.get_secret_value())
+        .base_url(settings.bot_api_base_url)
+        .base_file_url(settings.bot_api_file_url)
+        .defaults(defaults)
+        .rate_limiter(AIORateLimiter(max_retries=5))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    app.bot_data["settings"] = settings
+    app.bot_data["clock"] = clock or Clock()
+    app.bot_data["default_language"] = settings.default_language
+    app.bot_data["allowed_updates"] = ALLOWED_UPDATES
+    install(app)
+    return app
+
+
+async def open_services(settings: Settings, clock: Clock) -> Services:
+    """Open and migrate the database, and wire the services over it."""
+    db = await Database.open(settings.database_path)
+    try:
+        await migrate(db)
+    except Exception:
+        await db.close()
+        raise
+    return Services.build(db, clock, settings)
+
+
+async def _post_init(app: Application) -> None:
+    settings: Settings = app.bot_data["settings"]
+    services = await open_services(settings, app.bot_data["clock"])
+    app.bot_data["services"] = services
+    await register_menus(app)
+    for hook in app.bot_data.get("on_start", []):
+        await hook(app)
+    log.info("bot @%s ready; database %s", app.bot.username, settings.database_path)
+
+
+async def _post_shutdown(app: Application) -> None:
+    services: Services | None = app.bot_data.pop("services", None)
+    if services is not None:
+        await services.db.close()
+    log.info("stopped; database closed")
+
+
+async def register_menus(app: Application) -> None:
+    """Command menus per language and scope (group / private); default = DEFAULT_LANGUAGE."""
+    commands = app.bot_data["commands"]
+    default_language = app.bot_data["default_language"]
+    scopes = {"group": BotCommandScopeAllGroupChats(), "private": BotCommandScopeAllPrivateChats()}
+    for scope_name, scope in scopes.items():
+        for lang in (*LANGUAGES, None):
+            shown = [
+                BotCommand(c.name, t(lang or default_language, f"menu.{c.name}"))
+                for c in commands
+                if scope_name in c.menu and has(f"menu.{c.name}")
+            ]
+            await app.bot.set_my_commands(shown, scope=scope, language_code=lang)

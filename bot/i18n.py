@@ -1,0 +1,67 @@
+"""Message catalogs (`bot/locales/{vi,en}/*.toml`) and the `t()` lookup that escapes values."""
+
+from __future__ import annotations
+
+import html
+import string
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from bot.config import LANGUAGES
+
+LOCALES_DIR = Path(__file__).parent / "locales"
+
+
+class Html(str):
+    """A string that is already safe HTML: `t()` inserts it without escaping."""
+
+    __slots__ = ()
+
+
+def _flatten(table: dict[str, Any], prefix: str, out: dict[str, str], source: Path) -> None:
+    for key, value in table.items():
+        full = f"{prefix}{key}"
+        if isinstance(value, dict):
+            _flatten(value, f"{full}.", out, source)
+        elif full in out:
+            raise ValueError(f"duplicate catalog key {full!r} in {source}")
+        else:
+            out[full] = str(value)
+
+
+@cache
+def catalog(lang: str) -> dict[str, str]:
+    """Every message of one language, keyed by dotted name."""
+    messages: dict[str, str] = {}
+    for path in sorted((LOCALES_DIR / lang).glob("*.toml")):
+        with path.open("rb") as fh:
+            _flatten(tomllib.load(fh), "", messages, path)
+    return messages
+
+
+def placeholders(text: str) -> set[str]:
+    """The `{name}` fields a message expects."""
+    return {field for _, field, _, _ in string.Formatter().parse(text) if field}
+
+
+def escape(value: object) -> str:
+    """HTML-escape a value unless it is marked `Html`."""
+    if isinstance(value, Html):
+        return value
+    return html.escape(str(value), quote=False)
+
+
+def t(lang: str, key: str, **params: object) -> Html:
+    """The message `key` in `lang`, with every parameter HTML-escaped (unless `Html`)."""
+    lang = lang if lang in LANGUAGES else LANGUAGES[0]
+    text = catalog(lang).get(key)
+    if text is None:
+        raise KeyError(f"missing catalog key {key!r} for {lang}")
+    return Html(text.format(**{name: escape(value) for name, value in params.items()}))
+
+
+def has(key: str) -> bool:
+    """Whether the catalogs know `key`."""
+    return key in catalog(LANGUAGES[0])

@@ -1,0 +1,135 @@
+"""Committee settings (`/settings`): parsed views for other services, validated changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot import dates
+from bot.clock import Clock
+from bot.config import LANGUAGES
+from bot.errors import DomainError
+from storage.audit import AuditRepo
+from storage.committees import Committee, CommitteeRepo
+
+# The keys `/settings` accepts, with Vietnamese aliases.
+KEYS = ("language", "timezone", "digest", "reminders", "quiet", "workdays", "silence")
+KEY_ALIASES = {
+    "lang": "language",
+    "ngonngu": "language",
+    "tz": "timezone",
+    "muigio": "timezone",
+    "tonghop": "digest",
+    "nhacnho": "reminders",
+    "nhacviec": "reminders",
+    "gioyenlang": "quiet",
+    "yenlang": "quiet",
+    "ngaylamviec": "workdays",
+    "imlang": "silence",
+}
+OFF_WORDS = frozenset({"off", "tắt", "tat", "none", "không", "khong"})
+
+
+@dataclass(frozen=True)
+class CommitteeConfig:
+    """A committee's settings, parsed for use."""
+
+    tz: ZoneInfo
+    language: str
+    workdays: frozenset[int]
+    quiet: tuple[time, time] | None
+    offsets: tuple[timedelta, ...]
+    digest: tuple[int, time] | None
+    silence_agree: bool
+
+
+def config_of(committee: Committee) -> CommitteeConfig:
+    """Parse the stored settings of a committee."""
+    quiet = None
+    if committee.quiet_start and committee.quiet_end:
+        quiet = (time.fromisoformat(committee.quiet_start), time.fromisoformat(committee.quiet_end))
+    digest = None
+    if committee.digest_weekday is not None and committee.digest_time:
+        digest = (committee.digest_weekday, time.fromisoformat(committee.digest_time))
+    return CommitteeConfig(
+        tz=ZoneInfo(committee.timezone),
+        language=committee.language,
+        workdays=frozenset(int(d) for d in committee.workdays.split(",") if d),
+        quiet=quiet,
+        offsets=dates.parse_offsets(committee.reminder_offsets or "off"),
+        digest=digest,
+        silence_agree=committee.silence_agree,
+    )
+
+
+def normalize_key(word: str) -> str:
+    """The canonical settings key for a typed word (or raise with the list of keys)."""
+    key = word.strip().lower()
+    key = KEY_ALIASES.get(key, key)
+    if key not in KEYS:
+        raise DomainError("settings.unknown_key", key=word)
+    return key
+
+
+class SettingsService:
+    """Validated changes to a committee's settings."""
+
+    def __init__(self, committees: CommitteeRepo, audit: AuditRepo, clock: Clock) -> None:
+        self.committees = committees
+        self.audit = audit
+        self.clock = clock
+
+    async def change(self, committee: Committee, actor_id: int, key: str, value: str) -> Committee:
+        """Apply `/settings key value`; the whole value is checked before anything is stored."""
+        key = normalize_key(key)
+        value = " ".join(value.split())
+        if not value:
+            raise DomainError(f"settings.usage_{key}")
+        columns = self._columns(key, value)
+        await self.committees.update_settings(committee.id, **columns)
+        await self.audit.add(
+            committee.id, "settings.change", actor_id, self.clock.now(), key=key, value=value
+        )
+        return await self.committees.get(committee.id)
+
+    @staticmethod
+    def _columns(key: str, value: str) -> dict[str, object]:
+        lowered = value.lower()
+        if key == "language":
+            if lowered not in LANGUAGES:
+                raise DomainError("settings.usage_language")
+            return {"language": lowered}
+        if key == "timezone":
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise DomainError("settings.bad_timezone", value=value) from None
+            return {"timezone": value}
+        if key == "digest":
+            if lowered in OFF_WORDS:
+                return {"digest_weekday": None, "digest_time": None}
+            parts = lowered.split()
+            if len(parts) != 2:
+                raise DomainError("settings.usage_digest")
+            weekday = dates.parse_weekday(parts[0])
+            at = dates.parse_hhmm(parts[1])
+            return {"digest_weekday": weekday, "digest_time": at.strftime("%H:%M")}
+        if key == "reminders":
+            return {"reminder_offsets": dates.format_offsets(dates.parse_offsets(lowered))}
+        if key == "quiet":
+            quiet = dates.parse_quiet(lowered)
+            if quiet is None:
+                return {"quiet_start": None, "quiet_end": None}
+            return {
+                "quiet_start": quiet[0].strftime("%H:%M"),
+                "quiet_end": quiet[1].strftime("%H:%M"),
+            }
+        if key == "workdays":
+            days = dates.parse_workdays(lowered)
+            return {"workdays": ",".join(str(d) for d in sorted(days))}
+        if lowered in {"agree", "dongy", "đồng ý", "on"}:
+            return {"silence_agree": 1}
+        if lowered in OFF_WORDS:
+            return {"silence_agree": 0}
+        raise DomainError("settings.usage_silence")

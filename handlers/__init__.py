@@ -1,0 +1,1 @@
+"""Telegram-facing layer: parse → authorize → call a service → render. See `routes.py`."""

@@ -1,0 +1,226 @@
+"""The per-update context every command gets (`Ctx`) and the `command` gate that builds it."""
+
+from __future__ import annotations
+
+import functools
+import html as html_lib
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from telegram import Chat, InlineKeyboardMarkup, Message, Update, User
+from telegram.ext import ContextTypes
+
+from bot.config import LANGUAGES
+from bot.container import Services
+from bot.errors import DomainError
+from bot.i18n import Html, t
+from bot.models import ROLE_ORDER, Role
+from bot.permissions import PERMISSIONS, allowed
+from bot.services.roster import Person
+from handlers.outbox import split_text
+from storage.committees import Committee
+from storage.members import Member
+
+log = logging.getLogger(__name__)
+
+GROUP_TYPES = frozenset({Chat.GROUP, Chat.SUPERGROUP})
+
+
+def services_of(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    """The Services object built in post_init."""
+    return context.application.bot_data["services"]
+
+
+def person_of(user: User) -> Person:
+    """Our view of a Telegram user."""
+    return Person(user.id, user.username, user.full_name)
+
+
+@dataclass
+class Ctx:
+    """What a command handler needs: who, where, in which language, and the services."""
+
+    update: Update
+    context: ContextTypes.DEFAULT_TYPE
+    services: Services
+    user: User
+    chat: Chat
+    committee: Committee | None
+    member: Member | None
+    lang: str
+    args: str
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def message(self) -> Message:
+        """The message that carried the command."""
+        return self.update.effective_message
+
+    @property
+    def role(self) -> Role | None:
+        """The caller's role on this committee, if a member."""
+        return Role(self.member.role) if self.member else None
+
+    @property
+    def group_lang(self) -> str:
+        """Language of what is posted for the whole group."""
+        return self.committee.language if self.committee else self.lang
+
+    @property
+    def is_private(self) -> bool:
+        """Whether the command came in a private chat with the bot."""
+        return self.chat.type == Chat.PRIVATE
+
+    def t(self, key: str, **params: object) -> Html:
+        """A message in the reader's language."""
+        return t(self.lang, key, **params)
+
+    async def reply(self, text: str, keyboard: InlineKeyboardMarkup | None = None) -> Message:
+        """Reply to the command (split if over Telegram's limit; the keyboard goes last)."""
+        chunks = split_text(text)
+        sent = None
+        for i, chunk in enumerate(chunks):
+            markup = keyboard if i == len(chunks) - 1 else None
+            sent = await self.message.reply_text(chunk, reply_markup=markup)
+        return sent
+
+    async def answer(self, text: str = "") -> None:
+        """Answer the button press with a short notice (plain text: no HTML in notices)."""
+        query = self.update.callback_query
+        if query is not None:
+            await query.answer(_plain(text)[:200] or None)
+
+    async def say(self, key: str, **params: object) -> Message:
+        """Reply with one catalog message in the reader's language."""
+        return await self.reply(self.t(key, **params))
+
+
+async def reader_language(services: Services, user_id: int, committee: Committee | None) -> str:
+    """The reader's own choice, else the committee's, else DEFAULT_LANGUAGE."""
+    prefs = await services.users.get(user_id)
+    if prefs and prefs.language in LANGUAGES:
+        return prefs.language
+    if committee is not None:
+        return committee.language
+    return services.settings.default_language
+
+
+Handler = Callable[[Ctx], Awaitable[None]]
+
+
+async def _build_ctx(update: Update, context: ContextTypes.DEFAULT_TYPE, args: str) -> Ctx | None:
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return None
+    services = services_of(context)
+    committee = member = None
+    if chat.type in GROUP_TYPES:
+        committee = await services.committees.by_chat(chat.id)
+        if committee is not None:
+            member = await services.roster.seat(committee, user.id)
+    lang = await reader_language(services, user.id, committee)
+    return Ctx(update, context, services, user, chat, committee, member, lang, args)
+
+
+def command(
+    name: str, *, private: bool = False, group: bool = True
+) -> Callable[[Handler], Callable]:
+    """Gate a handler: resolve committee and member, check `PERMISSIONS[name]`, map refusals.
+
+    `group`: works in a committee's group. `private`: works in a private chat too (then there is
+    no committee; the handler looks across the person's committees).
+    """
+    rule = PERMISSIONS[name]
+
+    def wrap(handler: Handler) -> Callable:
+        @functools.wraps(handler)
+        async def run(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            message = update.effective_message
+            if message is None:
+                return
+            ctx = await _build_ctx(
+                update, context, _arguments(message.text or message.caption or "")
+            )
+            if ctx is None:
+                return
+            refusal = _refusal(name, rule, ctx, private=private, group=group)
+            if refusal is not None:
+                await ctx.reply(refusal)
+                return
+            try:
+                await handler(ctx)
+            except DomainError as err:
+                await ctx.reply(ctx.t(err.key, **err.params))
+
+        run.command_name = name
+        return run
+
+    return wrap
+
+
+ButtonHandler = Callable[[Ctx, list[str]], Awaitable[None]]
+
+
+def button(name: str) -> Callable[[ButtonHandler], Callable]:
+    """Gate a button like a command: refusals and DomainErrors become a short callback answer.
+
+    The wrapped handler gets the Ctx and the callback data parts after the route; it must answer
+    the query itself (`ctx.answer`) when it succeeds.
+    """
+    rule = PERMISSIONS[name]
+
+    def wrap(handler: ButtonHandler) -> Callable:
+        @functools.wraps(handler)
+        async def run(update: Update, context: ContextTypes.DEFAULT_TYPE, parts: list[str]) -> None:
+            ctx = await _build_ctx(update, context, ":".join(parts))
+            if ctx is None:
+                return
+            refusal = _refusal(name, rule, ctx, private=True, group=True)
+            if refusal is not None:
+                await ctx.answer(refusal)
+                return
+            try:
+                await handler(ctx, parts)
+            except DomainError as err:
+                await ctx.answer(ctx.t(err.key, **err.params))
+
+        return run
+
+    return wrap
+
+
+def _refusal(name, rule, ctx: Ctx, *, private: bool, group: bool) -> Html | None:
+    """Why this command cannot run here and now, or None."""
+    if ctx.is_private:
+        return None if private else ctx.t("common.group_only", command=name)
+    if ctx.chat.type not in GROUP_TYPES or not group:
+        return ctx.t("common.private_only", command=name)
+    if ctx.committee is None:
+        return None if name in {"setup", "help", "start", "lang"} else ctx.t("common.no_committee")
+    if rule.outsiders or rule.group_admin:
+        return None
+    if ctx.member is None:
+        return ctx.t("common.not_member")
+    if not allowed(name, ctx.role):
+        roles = ", ".join(ctx.t(f"roles.{r}") for r in sorted(rule.roles, key=_role_rank))
+        return ctx.t("common.forbidden", command=name, roles=roles)
+    return None
+
+
+def _role_rank(role: Role) -> int:
+    return ROLE_ORDER.index(role)
+
+
+def _plain(text: str) -> str:
+    """Callback answers are not HTML: drop tags and unescape entities."""
+    return html_lib.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+def _arguments(text: str) -> str:
+    """Everything after the command word (`/cmd@Bot args` → `args`), newlines kept."""
+    if not text.startswith("/"):
+        return text
+    parts = text.split(maxsplit=1)
+    return parts[1].strip() if len(parts) > 1 else ""

@@ -1,0 +1,37 @@
+"""The one error handler: log with the update, apologise in the reader's language, keep going."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import Forbidden, NetworkError
+from telegram.ext import ContextTypes
+
+from bot.i18n import t
+from handlers.context import reader_language, services_of
+
+log = logging.getLogger("bot.errors")
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the failure (never the token) and tell the person something went wrong."""
+    log.error("error while handling %r", update, exc_info=context.error)
+    if not isinstance(update, Update) or isinstance(context.error, Forbidden):
+        return
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return
+    try:
+        services = services_of(context)
+        committee = await services.committees.by_chat(chat.id)
+        lang = await reader_language(services, user.id, committee)
+    except Exception:  # the database itself may be what failed
+        lang = context.application.bot_data.get("default_language", "vi")
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(t(lang, "error.callback"), show_alert=False)
+        else:
+            await context.bot.send_message(chat.id, t(lang, "error.apology"))
+    except NetworkError:
+        log.warning("could not deliver the apology to chat %s", chat.id)

@@ -1,0 +1,95 @@
+"""Pure rendering shared by handlers and jobs: names, mentions, roster and settings texts."""
+
+from __future__ import annotations
+
+from bot import dates
+from bot.i18n import Html, escape, t
+from bot.models import ROLE_ORDER, Role
+from bot.services.roster import RosterEntry
+from bot.services.settings import config_of
+from storage.committees import Committee
+from storage.members import Member
+
+
+def name(member: Member) -> Html:
+    """A member's name, escaped, without notifying them."""
+    return Html(escape(member.display_name))
+
+
+def mention(member: Member) -> Html:
+    """A member's name that notifies them (a text mention by id, else their @username)."""
+    if member.user_id:
+        return Html(f'<a href="tg://user?id={member.user_id}">{escape(member.display_name)}</a>')
+    if member.username:
+        return Html(f"@{escape(member.username)}")
+    return name(member)
+
+
+def with_agency(member: Member, lang: str, *, notify: bool = False) -> Html:
+    """`Name (Agency)` for cards and lists."""
+    shown = mention(member) if notify else name(member)
+    if member.agency:
+        return t(lang, "common.name_agency", name=shown, agency=member.agency)
+    return shown
+
+
+def role_name(role: str, lang: str) -> Html:
+    """A role in the reader's language."""
+    return t(lang, f"roles.{role}")
+
+
+def roster(committee: Committee, entries: list[RosterEntry], lang: str) -> Html:
+    """`/members`: by role, with agency and whether DMs reach them."""
+    lines = [t(lang, "members.header", title=committee.title, count=len(entries))]
+    for role in ROLE_ORDER:
+        group = [e for e in entries if e.member.role == role]
+        if not group:
+            continue
+        lines.append("")
+        lines.append(t(lang, "members.role_heading", role=role_name(role, lang), count=len(group)))
+        for entry in group:
+            key = "members.line_dm" if entry.can_dm else "members.line"
+            pending = "" if entry.member.user_id else t(lang, "members.pending_mark")
+            lines.append(t(lang, key, name=with_agency(entry.member, lang), pending=pending))
+    if len(lines) == 1:
+        lines.append(t(lang, "members.empty"))
+    lines.append("")
+    lines.append(t(lang, "members.legend"))
+    return Html("\n".join(lines))
+
+
+def settings_view(committee: Committee, lang: str) -> Html:
+    """`/settings`: every key with its current value."""
+    cfg = config_of(committee)
+    off = t(lang, "settings.off")
+    digest = off
+    if cfg.digest:
+        weekday, at = cfg.digest
+        digest = Html(f"{escape(dates.weekday_name(weekday, lang))} {at:%H:%M}")
+    quiet = off if cfg.quiet is None else Html(f"{cfg.quiet[0]:%H:%M}–{cfg.quiet[1]:%H:%M}")
+    return t(
+        lang,
+        "settings.view",
+        title=committee.title,
+        language=t(lang, f"language.{cfg.language}"),
+        timezone=committee.timezone,
+        digest=digest,
+        reminders=dates.format_offsets(cfg.offsets) or off,
+        quiet=quiet,
+        workdays=dates.format_workdays(cfg.workdays, lang),
+        silence=t(lang, "settings.silence_agree" if cfg.silence_agree else "settings.silence_none"),
+    )
+
+
+def committees_list(committees: list[Committee], lang: str) -> Html:
+    """A person's committees, for `/start` in a private chat."""
+    if not committees:
+        return t(lang, "start.private_none")
+    lines = [t(lang, "start.private_some")]
+    lines += [t(lang, "start.committee_line", title=c.title) for c in committees]
+    return Html("\n".join(lines))
+
+
+def is_role(value: str) -> bool:
+    """Whether a stored role string is known."""
+    return value in {r.value for r in Role}

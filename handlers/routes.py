@@ -1,0 +1,105 @@
+"""The one registration module: every command, alias, callback route and deep link.
+
+Callback data is compact and versioned: `v1:<route>:<action>:<args…>` (≤ 64 bytes). A button whose
+version or route is unknown is a stale button: it is answered politely and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from handlers import help as help_handlers
+from handlers import roster, settings, setup
+from handlers.callbacks import dispatch
+from handlers.errors import on_error
+
+CALLBACK_VERSION = "v1"
+
+
+@dataclass(frozen=True)
+class Cmd:
+    """A command: its canonical name (the permission key), handler, aliases and menu scopes."""
+
+    name: str
+    handler: Callable
+    aliases: tuple[str, ...] = ()
+    menu: tuple[str, ...] = ("group",)  # "group" and/or "private"
+
+
+COMMANDS: list[Cmd] = [
+    Cmd("help", help_handlers.help_command, ("trogiup",), ("group", "private")),
+    Cmd("start", roster.start, (), ("private",)),
+    Cmd("setup", setup.setup, ("thietlap",)),
+    Cmd("join", roster.join, ("thamgia",)),
+    Cmd("members", roster.members, ("thanhvien",)),
+    Cmd("add", roster.add, ("them",)),
+    Cmd("role", roster.role, ("vaitro",)),
+    Cmd("remove", roster.remove, ("xoa",)),
+    Cmd("leave", roster.leave, ("roi",)),
+    Cmd("settings", settings.settings, ("caidat",)),
+    Cmd("lang", roster.lang, ("ngonngu",), ("group", "private")),
+    Cmd("notify", roster.notify, ("thongbao",), ("group", "private")),
+]
+
+# Callback routes: `v1:<route>:…` → handler(update, context, parts after the route).
+CALLBACK_ROUTES: dict[str, Callable[[Update, ContextTypes.DEFAULT_TYPE, list[str]], Awaitable]] = {}
+
+# Deep links: `/start <prefix>_<payload>` in a private chat → handler(ctx, payload).
+DEEP_LINKS: dict[str, Callable] = {}
+
+# Plain (non-command) messages that some feature waits for, tried in order; each returns True
+# when it consumed the message (e.g. the text of a comment a member was asked for).
+TEXT_CONSUMERS: list[Callable] = []
+
+# Coroutines run once the database and services are ready (post_init), e.g. the scheduler.
+ON_START: list[Callable[[Application], Awaitable[None]]] = []
+
+
+async def route_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Dispatch a button press by its route, or answer a stale/unknown button."""
+    await dispatch(update, context, CALLBACK_VERSION, CALLBACK_ROUTES)
+
+
+async def route_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Offer a plain message to each waiting feature until one takes it."""
+    for consumer in TEXT_CONSUMERS:
+        if await consumer(update, context):
+            return
+
+
+def install(app: Application) -> None:
+    """Register every handler on the application (called by the composition root)."""
+    app.add_handler(TypeHandler(Update, setup.remember_author), group=-1)
+    aliases: dict[str, str] = {}
+    message_only = filters.UpdateType.MESSAGE  # an edited command must not run again
+    for cmd in COMMANDS:
+        words = (cmd.name, *cmd.aliases)
+        app.add_handler(CommandHandler(words, cmd.handler, filters=message_only))
+        aliases.update({word: cmd.name for word in words})
+    app.add_handler(CallbackQueryHandler(route_callback))
+    app.add_handler(ChatMemberHandler(setup.bot_membership, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, setup.chat_migrated))
+    app.add_handler(
+        MessageHandler(
+            message_only & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND, route_text
+        )
+    )
+    app.add_error_handler(on_error)
+    app.bot_data["command_names"] = [cmd.name for cmd in COMMANDS]
+    app.bot_data["command_aliases"] = aliases
+    app.bot_data["commands"] = COMMANDS
+    app.bot_data["deep_links"] = DEEP_LINKS
+    app.bot_data["on_start"] = ON_START

@@ -1,0 +1,70 @@
+"""Group life: /setup, the bot being added or removed, supergroup migration, who wrote."""
+
+from __future__ import annotations
+
+from telegram import ChatMember, ChatMemberUpdated, Update
+from telegram.ext import ContextTypes
+
+from bot.i18n import t
+from handlers.context import GROUP_TYPES, Ctx, command, person_of, services_of
+from handlers.outbox import send_long
+
+ADMIN_STATUSES = frozenset({ChatMember.ADMINISTRATOR, ChatMember.OWNER})
+PRESENT = frozenset({ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER})
+
+
+@command("setup")
+async def setup(ctx: Ctx) -> None:
+    """Make this group a committee; only a Telegram admin or the creator may (one getChatMember)."""
+    if ctx.committee is not None:
+        await ctx.say("setup.already", title=ctx.committee.title)
+        return
+    status = (await ctx.chat.get_member(ctx.user.id)).status
+    title = ctx.args or ctx.chat.title or ""
+    thread = ctx.message.message_thread_id if ctx.message.is_topic_message else None
+    committee = await ctx.services.roster.setup(
+        ctx.chat.id, thread, title, person_of(ctx.user), status in ADMIN_STATUSES
+    )
+    await ctx.say("setup.done", title=committee.title, name=ctx.user.full_name)
+
+
+async def bot_membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The bot was added to or removed from a group: introduce itself, or mark it dormant."""
+    change: ChatMemberUpdated = update.my_chat_member
+    if change.chat.type not in GROUP_TYPES:
+        return
+    services = services_of(context)
+    committee = await services.committees.by_chat(change.chat.id)
+    was_in = change.old_chat_member.status in PRESENT
+    is_in = change.new_chat_member.status in PRESENT
+    if committee is not None and was_in != is_in:
+        await services.committees.set_active(committee.id, is_in)
+    if is_in and not was_in:
+        lang = committee.language if committee else services.settings.default_language
+        key = "intro.back" if committee else "intro.new"
+        await send_long(context.bot, change.chat.id, t(lang, key, bot=context.bot.username))
+
+
+async def chat_migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A group became a supergroup: the committee follows the new chat id."""
+    message = update.effective_message
+    old, new = None, None
+    if message.migrate_to_chat_id:
+        old, new = message.chat.id, message.migrate_to_chat_id
+    elif message.migrate_from_chat_id:
+        old, new = message.migrate_from_chat_id, message.chat.id
+    if old is not None:
+        await services_of(context).committees.migrate_chat(old, new)
+
+
+async def remember_author(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Keep names fresh and bind pre-registered @usernames; writes only when something changed."""
+    user = update.effective_user
+    if user is None or user.is_bot:
+        return
+    seen: dict = context.application.bot_data.setdefault("seen_users", {})
+    key = (user.username, user.full_name)
+    if seen.get(user.id) == key:
+        return
+    await services_of(context).roster.seen(person_of(user))
+    seen[user.id] = key

@@ -1,0 +1,107 @@
+"""The one long-lived aiosqlite connection, its pragmas, transactions and time encoding."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+ISO = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def to_db(moment: datetime | None) -> str | None:
+    """Encode an aware datetime as sortable UTC text (`2026-12-31T16:59:00Z`)."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime reached storage")
+    return moment.astimezone(UTC).strftime(ISO)
+
+
+def from_db(text: str | None) -> datetime | None:
+    """Decode text written by `to_db` into an aware UTC datetime."""
+    if text is None:
+        return None
+    return datetime.strptime(text, ISO).replace(tzinfo=UTC)
+
+
+class Database:
+    """Owns the connection; serializes multi-statement transactions with a lock."""
+
+    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
+        self.conn = conn
+        self.path = path
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: str | Path) -> Database:
+        """Open (creating the folder) with foreign keys, WAL, NORMAL sync and a busy timeout."""
+        target = str(path)
+        if target != ":memory:":
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+        conn = await aiosqlite.connect(target, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        for pragma in (
+            "PRAGMA foreign_keys=ON",
+            "PRAGMA journal_mode=WAL",
+            "PRAGMA synchronous=NORMAL",
+            "PRAGMA busy_timeout=5000",
+        ):
+            await conn.execute(pragma)
+        return cls(conn, target)
+
+    async def close(self) -> None:
+        """Close the connection (its worker thread would otherwise keep the process alive)."""
+        await self.conn.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """`BEGIN IMMEDIATE` … `COMMIT`, rolled back on error; one at a time."""
+        async with self._lock:
+            await self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                await self.conn.execute("ROLLBACK")
+                raise
+            else:
+                await self.conn.execute("COMMIT")
+
+    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
+        """One row or None."""
+        async with self.conn.execute(sql, tuple(params)) as cur:
+            return await cur.fetchone()
+
+    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        """All rows."""
+        async with self.conn.execute(sql, tuple(params)) as cur:
+            return list(await cur.fetchall())
+
+    async def fetchval(self, sql: str, params: Iterable[Any] = ()) -> Any:
+        """The first column of the first row, or None."""
+        row = await self.fetchone(sql, params)
+        return None if row is None else row[0]
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
+        """Run one statement in its own transaction (autocommit) and return lastrowid."""
+        if self.conn.in_transaction:
+            cur = await self.conn.execute(sql, tuple(params))
+            return cur.lastrowid or 0
+        async with self._lock:
+            cur = await self.conn.execute(sql, tuple(params))
+            return cur.lastrowid or 0
+
+    async def backup(self, target: str | Path) -> None:
+        """Copy the live database to `target` with SQLite's online backup API."""
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+        dest = await aiosqlite.connect(str(target))
+        try:
+            await self.conn.backup(dest)
+        finally:
+            await dest.close()

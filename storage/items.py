@@ -1,0 +1,141 @@
+"""Repository of the `items` table: the common part of tasks, consultations and votes (#N)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.db import Database, from_db, to_db
+
+
+@dataclass(frozen=True)
+class Item:
+    """What every numbered item has."""
+
+    id: int
+    committee_id: int
+    number: int
+    kind: str
+    title: str
+    status: str
+    deadline: datetime | None
+    document_file_id: str | None
+    document_name: str | None
+    document_url: str | None
+    message_id: int | None
+    created_by: int | None
+    created_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None
+
+
+FIELDS = tuple(Item.__dataclass_fields__)
+TIME_FIELDS = ("deadline", "created_at", "updated_at", "closed_at")
+
+
+def item_from_row(row) -> Item | None:
+    """Build an Item from a row holding the items columns (extra columns are ignored)."""
+    if row is None:
+        return None
+    data = {name: row[name] for name in FIELDS}
+    for name in TIME_FIELDS:
+        data[name] = from_db(data[name])
+    return Item(**data)
+
+
+class ItemRepo:
+    """SQL for items."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def get(self, item_id: int) -> Item | None:
+        """An item by id."""
+        return item_from_row(await self.db.fetchone("SELECT * FROM items WHERE id = ?", (item_id,)))
+
+    async def by_number(self, committee_id: int, number: int) -> Item | None:
+        """Item #N of a committee."""
+        row = await self.db.fetchone(
+            "SELECT * FROM items WHERE committee_id = ? AND number = ?",
+            (committee_id, number),
+        )
+        return item_from_row(row)
+
+    async def insert(
+        self,
+        conn,
+        *,
+        committee_id: int,
+        number: int,
+        kind: str,
+        title: str,
+        status: str,
+        deadline: datetime | None,
+        created_by: int | None,
+        now: datetime,
+        document_file_id: str | None = None,
+        document_name: str | None = None,
+        document_url: str | None = None,
+    ) -> int:
+        """Insert inside the caller's transaction; return the new id."""
+        cur = await conn.execute(
+            "INSERT INTO items (committee_id, number, kind, title, status, deadline,"
+            " document_file_id, document_name, document_url, created_by, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                committee_id,
+                number,
+                kind,
+                title,
+                status,
+                to_db(deadline),
+                document_file_id,
+                document_name,
+                document_url,
+                created_by,
+                to_db(now),
+                to_db(now),
+            ),
+        )
+        return int(cur.lastrowid)
+
+    async def update(self, item_id: int, now: datetime, conn=None, **values: object) -> None:
+        """Change title, status, deadline, message_id, closed_at or document fields."""
+        allowed = {
+            "title",
+            "status",
+            "deadline",
+            "message_id",
+            "closed_at",
+            "document_file_id",
+            "document_name",
+            "document_url",
+        }
+        if set(values) - allowed:
+            raise ValueError(f"not an item column: {sorted(set(values) - allowed)}")
+        encoded = {k: to_db(v) if isinstance(v, datetime) else v for k, v in values.items()}
+        assignments = ", ".join(f"{name} = ?" for name in encoded)
+        sql = f"UPDATE items SET {assignments}, updated_at = ? WHERE id = ?"  # noqa: S608 - names checked
+        params = (*encoded.values(), to_db(now), item_id)
+        if conn is not None:
+            await conn.execute(sql, params)
+        else:
+            await self.db.execute(sql, params)
+
+    async def open_of_kind(self, committee_id: int, kind: str) -> list[Item]:
+        """Items of a kind that are not finished, by deadline."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM items WHERE committee_id = ? AND kind = ?"
+            " AND status NOT IN ('done', 'cancelled', 'closed') ORDER BY deadline, number",
+            (committee_id, kind),
+        )
+        return [item_from_row(r) for r in rows]
+
+    async def due_open(self, kind: str, now: datetime) -> list[Item]:
+        """Open items of a kind, in any committee, whose deadline has passed."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM items WHERE kind = ? AND status = 'open'"
+            " AND deadline IS NOT NULL AND deadline <= ? ORDER BY deadline",
+            (kind, to_db(now)),
+        )
+        return [item_from_row(r) for r in rows]

@@ -1,0 +1,163 @@
+"""Repository of the `members` table: seats on a committee, with role and agency."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.db import Database, from_db, to_db
+
+
+@dataclass(frozen=True)
+class Member:
+    """A seat on a committee; `user_id` is None while pre-registered by @username."""
+
+    id: int
+    committee_id: int
+    user_id: int | None
+    username: str | None
+    full_name: str
+    role: str
+    agency: str
+    active: bool
+    joined_at: datetime
+
+    @property
+    def display_name(self) -> str:
+        """Name to show: full name, else @username, else the id."""
+        if self.full_name:
+            return self.full_name
+        if self.username:
+            return f"@{self.username}"
+        return str(self.user_id)
+
+
+FIELDS = tuple(Member.__dataclass_fields__)
+
+
+def _row(row) -> Member | None:
+    if row is None:
+        return None
+    data = {name: row[name] for name in FIELDS}
+    data["active"] = bool(data["active"])
+    data["joined_at"] = from_db(data["joined_at"])
+    return Member(**data)
+
+
+class MemberRepo:
+    """SQL for members."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def get(self, member_id: int) -> Member | None:
+        """A member by id."""
+        return _row(await self.db.fetchone("SELECT * FROM members WHERE id = ?", (member_id,)))
+
+    async def by_user(self, committee_id: int, user_id: int) -> Member | None:
+        """The seat of a Telegram user on a committee (active or not)."""
+        row = await self.db.fetchone(
+            "SELECT * FROM members WHERE committee_id = ? AND user_id = ?",
+            (committee_id, user_id),
+        )
+        return _row(row)
+
+    async def by_username(self, committee_id: int, username: str) -> Member | None:
+        """The seat registered under @username (case-insensitive)."""
+        row = await self.db.fetchone(
+            "SELECT * FROM members WHERE committee_id = ? AND username = ?",
+            (committee_id, username.lower()),
+        )
+        return _row(row)
+
+    async def list(self, committee_id: int, *, active_only: bool = True) -> list[Member]:
+        """The roster, in joining order."""
+        sql = "SELECT * FROM members WHERE committee_id = ?"
+        if active_only:
+            sql += " AND active = 1"
+        rows = await self.db.fetchall(sql + " ORDER BY id", (committee_id,))
+        return [_row(r) for r in rows]
+
+    async def many(self, ids: list[int]) -> dict[int, Member]:
+        """Members by id."""
+        if not ids:
+            return {}
+        rows = await self.db.fetchall(
+            "SELECT * FROM members WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)
+        )
+        return {r["id"]: _row(r) for r in rows}
+
+    async def committees_of(self, user_id: int) -> list[int]:
+        """Ids of the committees where this user holds an active seat."""
+        rows = await self.db.fetchall(
+            "SELECT committee_id FROM members WHERE user_id = ? AND active = 1", (user_id,)
+        )
+        return [r[0] for r in rows]
+
+    async def insert(
+        self,
+        *,
+        committee_id: int,
+        user_id: int | None,
+        username: str | None,
+        full_name: str,
+        role: str,
+        agency: str,
+        now: datetime,
+    ) -> int:
+        """Add a seat; return its id."""
+        return await self.db.execute(
+            "INSERT INTO members (committee_id, user_id, username, full_name, role, agency,"
+            " active, joined_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)",
+            (
+                committee_id,
+                user_id,
+                username.lower() if username else None,
+                full_name,
+                role,
+                agency,
+                to_db(now),
+                to_db(now),
+            ),
+        )
+
+    async def update(self, member_id: int, now: datetime, **values: object) -> None:
+        """Change role, agency, active flag, name, username or user id of a seat."""
+        allowed = {"role", "agency", "active", "full_name", "username", "user_id"}
+        if set(values) - allowed:
+            raise ValueError(f"not a member column: {sorted(set(values) - allowed)}")
+        if values.get("username"):
+            values["username"] = str(values["username"]).lower()
+        assignments = ", ".join(f"{name} = ?" for name in values)
+        await self.db.execute(
+            f"UPDATE members SET {assignments}, updated_at = ? WHERE id = ?",  # noqa: S608 - names checked
+            (*values.values(), to_db(now), member_id),
+        )
+
+    async def bind_username(
+        self, user_id: int, username: str, full_name: str, now: datetime
+    ) -> int:
+        """Bind every seat pre-registered as @username to this user id; return how many."""
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "UPDATE members SET user_id = ?, full_name = CASE WHEN full_name = '' THEN ?"
+                " ELSE full_name END, updated_at = ? WHERE username = ? AND user_id IS NULL"
+                " AND committee_id NOT IN (SELECT committee_id FROM members WHERE user_id = ?)",
+                (user_id, full_name, to_db(now), username.lower(), user_id),
+            )
+            return cur.rowcount
+
+    async def refresh_identity(self, user_id: int, username: str | None, full_name: str) -> None:
+        """Keep seats' display name and username in step with Telegram."""
+        await self.db.execute(
+            "UPDATE members SET full_name = ?, username = COALESCE(?, username)"
+            " WHERE user_id = ? AND (full_name != ? OR username IS NOT ?)",
+            (
+                full_name,
+                username.lower() if username else None,
+                user_id,
+                full_name,
+                username.lower() if username else None,
+            ),
+        )
