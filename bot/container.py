@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.events import Events
 from bot.services.roster import RosterService
 from bot.services.settings import SettingsService
 from storage.audit import AuditRepo
@@ -30,6 +31,7 @@ class Services:
     audit: AuditRepo
     roster: RosterService
     committee_settings: SettingsService
+    events: Events
 
     @classmethod
     def build(cls, db: Database, clock: Clock, settings: Settings) -> Services:
@@ -59,4 +61,5 @@ class Services:
             audit=audit,
             roster=roster,
             committee_settings=SettingsService(committees, audit, clock),
+            events=Events(),
         )

@@ -8,7 +8,7 @@ from typing import Any
 class DomainError(Exception):
     """A refusal a user should read: `key` names a catalog message, `params` fill it."""
 
-    def __init__(self, key: str, **params: Any) -> None:
+    def __init__(self, key: str, /, **params: Any) -> None:
         super().__init__(key)
         self.key = key
         self.params = params

@@ -53,7 +53,7 @@ def escape(value: object) -> str:
     return html.escape(str(value), quote=False)
 
 
-def t(lang: str, key: str, **params: object) -> Html:
+def t(lang: str, key: str, /, **params: object) -> Html:
     """The message `key` in `lang`, with every parameter HTML-escaped (unless `Html`)."""
     lang = lang if lang in LANGUAGES else LANGUAGES[0]
     text = catalog(lang).get(key)

@@ -73,7 +73,7 @@ class Ctx:
         """Whether the command came in a private chat with the bot."""
         return self.chat.type == Chat.PRIVATE
 
-    def t(self, key: str, **params: object) -> Html:
+    def t(self, key: str, /, **params: object) -> Html:
         """A message in the reader's language."""
         return t(self.lang, key, **params)
 
@@ -92,7 +92,7 @@ class Ctx:
         if query is not None:
             await query.answer(_plain(text)[:200] or None)
 
-    async def say(self, key: str, **params: object) -> Message:
+    async def say(self, key: str, /, **params: object) -> Message:
         """Reply with one catalog message in the reader's language."""
         return await self.reply(self.t(key, **params))
 

@@ -22,7 +22,7 @@ from telegram.ext import (
 )
 
 from handlers import help as help_handlers
-from handlers import roster, settings, setup
+from handlers import items, roster, settings, setup
 from handlers.callbacks import dispatch
 from handlers.errors import on_error
 
@@ -52,7 +52,15 @@ COMMANDS: list[Cmd] = [
     Cmd("settings", settings.settings, ("caidat",)),
     Cmd("lang", roster.lang, ("ngonngu",), ("group", "private")),
     Cmd("notify", roster.notify, ("thongbao",), ("group", "private")),
+    Cmd("show", items.show, ("xem",)),
+    Cmd("pending", items.pending, ("chuatraloi",)),
+    Cmd("close", items.close, ("dong",)),
 ]
+
+# Per-kind functions behind /show, /close and /pending: kind → async fn(ctx, item).
+ITEM_VIEWS: dict[str, Callable] = {}
+ITEM_CLOSERS: dict[str, Callable] = {}
+ITEM_PENDING: dict[str, Callable] = {}
 
 # Callback routes: `v1:<route>:…` → handler(update, context, parts after the route).
 CALLBACK_ROUTES: dict[str, Callable[[Update, ContextTypes.DEFAULT_TYPE, list[str]], Awaitable]] = {}
@@ -103,3 +111,6 @@ def install(app: Application) -> None:
     app.bot_data["commands"] = COMMANDS
     app.bot_data["deep_links"] = DEEP_LINKS
     app.bot_data["on_start"] = ON_START
+    app.bot_data["item_views"] = ITEM_VIEWS
+    app.bot_data["item_closers"] = ITEM_CLOSERS
+    app.bot_data["item_pending"] = ITEM_PENDING

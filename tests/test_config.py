@@ -50,8 +50,13 @@ def test_masked_settings_hide_the_token():
 def _cli(args, env, cwd):
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TIMEZONE"))}
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], cwd=cwd, env={**clean, "PYTHONPATH": str(ROOT), **env},
-        capture_output=True, text=True, timeout=60, check=False,
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env={**clean, "PYTHONPATH": str(ROOT), **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
 
 

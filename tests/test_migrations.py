@@ -15,7 +15,9 @@ async def test_empty_database_reaches_latest(tmp_path):
         before, after = await migrate(db)
         assert before == 0
         assert after == available()[-1].version == await current_version(db)
-        tables = {r[0] for r in await db.fetchall("SELECT name FROM sqlite_master WHERE type='table'")}
+        tables = {
+            r[0] for r in await db.fetchall("SELECT name FROM sqlite_master WHERE type='table'")
+        }
         assert {"committees", "members", "users", "items", "audit_log"} <= tables
         assert await db.fetchval("PRAGMA journal_mode") == "wal"
         assert await db.fetchval("PRAGMA foreign_keys") == 1
@@ -38,7 +40,9 @@ async def test_a_failing_migration_leaves_nothing_behind(tmp_path, monkeypatch):
     folder = tmp_path / "migrations"
     folder.mkdir()
     (folder / "0001_good.sql").write_text("CREATE TABLE a (x INTEGER);\n")
-    (folder / "0002_bad.sql").write_text("CREATE TABLE b (x INTEGER);\nINSERT INTO nowhere VALUES (1);\n")
+    (folder / "0002_bad.sql").write_text(
+        "CREATE TABLE b (x INTEGER);\nINSERT INTO nowhere VALUES (1);\n"
+    )
     monkeypatch.setattr(migrate_module, "MIGRATIONS_DIR", folder)
     db = await Database.open(tmp_path / "x.db")
     try:

@@ -1,0 +1,324 @@
+"""Dates and times typed by people and shown to them: deadlines, weekdays, clock times, formatting.
+
+Every moment inside the program is an aware UTC datetime; the committee's IANA timezone turns it
+into local wall time for parsing and display. A date typed without a time means the END of that
+day, 23:59:00 local (`END_OF_DAY`): "due 31/12" is on time until the last minute of 31 December.
+Input is read case-insensitively and with or without Vietnamese diacritics (`fold_text`).
+It also reads and writes the committee settings lists (working days, quiet hours, reminder
+offsets). Refusals are `DomainError`s with `date.*` keys (`bot/locales/*/dates.toml`). Working-day
+arithmetic, allowed moments (quiet hours) and report periods live in `bot.periods`.
+
+Local wall times that do not exist or exist twice (DST changes) resolve like `zoneinfo` with
+`fold=0`: the offset in force before the change.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.errors import DomainError
+
+END_OF_DAY = time(23, 59)
+MAX_AHEAD = timedelta(days=100 * 366)
+MAX_OFFSET = timedelta(days=60)
+MAX_OFFSETS = 10
+_OFF = frozenset({"off", "tat", "none", "khong"})
+
+WEEKDAY_NAMES = {
+    "vi": ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+
+_DAY_ABBREVIATIONS = {
+    "vi": ("T2", "T3", "T4", "T5", "T6", "T7", "CN"),
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+}
+DURATION_UNITS: dict[str, timedelta] = {
+    **dict.fromkeys(("m", "p", "min", "mins", "minute", "minutes", "phut"), timedelta(minutes=1)),
+    **dict.fromkeys(("h", "g", "hr", "hrs", "hour", "hours", "gio"), timedelta(hours=1)),
+    **dict.fromkeys(("d", "n", "day", "days", "ngay"), timedelta(days=1)),
+    **dict.fromkeys(("w", "wk", "week", "weeks", "tuan"), timedelta(weeks=1)),
+}
+
+
+def _weekday_words() -> dict[str, int]:
+    english = ("mon monday", "tue tues tuesday", "wed wednesday", "thu thur thurs thursday")
+    english += ("fri friday", "sat saturday", "sun sunday")
+    words: dict[str, int] = {}
+    for day, names in enumerate(english):
+        words.update(dict.fromkeys(names.split(), day))
+    for day, name in enumerate(("hai", "ba", "tu", "nam", "sau", "bay")):
+        number = day + 2
+        words.update(dict.fromkeys((f"t{number}", f"thu {number}", f"thu{number}"), day))
+        words[f"thu {name}"] = day
+    words.update(dict.fromkeys(("cn", "chu nhat", "chunhat"), 6))
+    return words
+
+
+WEEKDAY_WORDS = _weekday_words()
+_TODAY = frozenset({"today", "hom nay", "homnay"})
+_TOMORROW = frozenset({"tomorrow", "ngay mai", "ngaymai", "mai"})
+_DASHES = str.maketrans(dict.fromkeys("‐‑‒–—−", "-"))
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+
+
+_CLOCK = r"(?P<hh>[0-9]{1,2})(?::(?P<mm>[0-9]{2})|h(?P<hm>[0-9]{2})?)"
+_DAY = (
+    r"(?:ngay )?(?P<d>[0-9]{1,2})/(?P<m>[0-9]{1,2})(?:/(?P<y>[0-9]{4}))?"
+    r"|(?P<iy>[0-9]{4})-(?P<im>[0-9]{1,2})-(?P<id>[0-9]{1,2})"
+    rf"|(?P<word>{_alternation([*_TODAY, *_TOMORROW, *WEEKDAY_WORDS])})"
+)
+_AT = r"(?:(?:luc|at) )?"
+_RELATIVE = re.compile(rf"\+ ?(?P<n>[0-9]{{1,6}}) ?(?P<unit>{_alternation(DURATION_UNITS)})")
+_DAY_THEN_CLOCK = re.compile(rf"(?:{_DAY})(?:,? {_AT}{_CLOCK})?")
+_CLOCK_THEN_DAY = re.compile(rf"{_AT}{_CLOCK},? (?:{_DAY})")
+_HHMM = re.compile(_CLOCK)
+_KEYWORD = re.compile(
+    r"(?:^|\s)(?:due|deadline|hạn chót|han chot|hạn|han)(?:\s*:\s*|\s+)", re.IGNORECASE
+)
+
+
+def fold_text(text: str) -> str:
+    """Lower-case, drop Vietnamese diacritics (đ → d), unify dashes and collapse whitespace."""
+    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(plain.translate(_DASHES).split())
+
+
+def local_date(dt: datetime, tz: ZoneInfo) -> date:
+    """The calendar date of an aware moment in `tz`."""
+    return dt.astimezone(tz).date()
+
+
+def local_to_utc(day: date, at: time, tz: ZoneInfo) -> datetime:
+    """The aware UTC moment of wall time `at` on `day` in `tz`."""
+    return datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
+
+
+def end_of_day(day: date, tz: ZoneInfo) -> datetime:
+    """23:59 local on `day`, in UTC: the moment a date-only deadline means."""
+    return local_to_utc(day, END_OF_DAY, tz)
+
+
+def parse_weekday(token: str) -> int:
+    """`mon`…`sun`, `monday`…, `t2`…`t7`, `cn`, `thứ hai`…`chủ nhật` → 0 (Monday) … 6 (Sunday)."""
+    day = WEEKDAY_WORDS.get(fold_text(token))
+    if day is None:
+        raise DomainError("date.bad_weekday", text=token.strip())
+    return day
+
+
+def parse_hhmm(text: str) -> time:
+    """`08:00`, `8:00`, `8h`, `8h30` → a wall-clock time; else `date.bad_time`."""
+    found = _HHMM.fullmatch(fold_text(text))
+    try:
+        if found is None:
+            raise ValueError(text)
+        return _clock(found)
+    except ValueError:
+        raise DomainError("date.bad_time", text=text.strip()) from None
+
+
+def _clock(found: re.Match[str]) -> time:
+    return time(int(found["hh"]), int(found["mm"] or found["hm"] or 0))
+
+
+def _match(folded: str) -> re.Match[str] | None:
+    for pattern in (_RELATIVE, _DAY_THEN_CLOCK, _CLOCK_THEN_DAY):
+        found = pattern.fullmatch(folded)
+        if found is not None:
+            return found
+    return None
+
+
+def _make_date(year: int, month: int, day: int, raw: str) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise DomainError("date.impossible", text=raw) from None
+
+
+def _day(found: re.Match[str], now: datetime, tz: ZoneInfo, raw: str) -> date:
+    today = local_date(now, tz)
+    word = found["word"]
+    if word in _TODAY:
+        return today
+    if word in _TOMORROW:
+        return today + timedelta(days=1)
+    if word is not None:  # the next such weekday, strictly after today
+        return today + timedelta(days=(WEEKDAY_WORDS[word] - today.weekday() - 1) % 7 + 1)
+    if found["iy"]:
+        return _make_date(int(found["iy"]), int(found["im"]), int(found["id"]), raw)
+    month, day = int(found["m"]), int(found["d"])
+    if found["y"]:
+        return _make_date(int(found["y"]), month, day, raw)
+    year = today.year  # no year: this year, or next year once that day has ended
+    passed = (month, day) < (today.month, today.day)
+    if passed or ((month, day) == (today.month, today.day) and end_of_day(today, tz) <= now):
+        year += 1
+    return _make_date(year, month, day, raw)
+
+
+def _resolve(found: re.Match[str], now: datetime, tz: ZoneInfo, raw: str) -> datetime:
+    if found.re is _RELATIVE:
+        return now + int(found["n"]) * DURATION_UNITS[found["unit"]]
+    at = _clock(found) if found["hh"] else END_OF_DAY
+    return local_to_utc(_day(found, now, tz, raw), at, tz)
+
+
+def parse_deadline(text: str, now: datetime, tz: ZoneInfo) -> datetime:
+    """Read a typed deadline (date, weekday, today/tomorrow or +offset) as a future UTC moment."""
+    raw = " ".join(text.split())
+    found = _match(fold_text(text))
+    if found is None:
+        raise DomainError("date.invalid", text=raw)
+    try:
+        when = _resolve(found, now, tz, raw)
+    except (ValueError, OverflowError):  # 25:00, or beyond what datetime can hold
+        raise DomainError("date.invalid", text=raw) from None
+    if when <= now:
+        raise DomainError("date.past", text=raw)
+    if when - now > MAX_AHEAD:
+        raise DomainError("date.too_far", text=raw)
+    return when
+
+
+def looks_like_deadline(text: str) -> bool:
+    """Whether `text` has the shape of a deadline (ranges and the past are not checked)."""
+    return _match(fold_text(text)) is not None
+
+
+def split_deadline(text: str) -> tuple[str, str | None]:
+    """`<title> due|hạn <date>` → (title, date text) at the last keyword; else (text, None)."""
+    normal = unicodedata.normalize("NFC", text)
+    for found in reversed(list(_KEYWORD.finditer(normal))):
+        rest = normal[found.end() :].strip()
+        if looks_like_deadline(rest):
+            return normal[: found.start()].strip(), rest
+    return text, None
+
+
+def parse_workdays(text: str) -> frozenset[int]:
+    """`mon-fri`, `t2-t6`, `mon,wed,fri`, `T2–T4, T6` → weekday numbers; ranges don't wrap."""
+    days: set[int] = set()
+    for piece in fold_text(text).split(","):
+        ends = [WEEKDAY_WORDS.get(end.strip(), -1) for end in piece.split("-")]
+        if len(ends) > 2 or not 0 <= ends[0] <= ends[-1]:
+            raise DomainError("date.bad_workdays", text=text.strip())
+        days.update(range(ends[0], ends[-1] + 1))
+    return frozenset(days)
+
+
+def format_workdays(days: Iterable[int], lang: str) -> str:
+    """`T2–T6` / `Mon–Fri` for runs of three or more days, a comma list otherwise."""
+    names = _DAY_ABBREVIATIONS.get(lang, _DAY_ABBREVIATIONS["vi"])
+    runs: list[list[int]] = []
+    for day in sorted(set(days)):
+        if runs and runs[-1][-1] == day - 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    parts: list[str] = []
+    for run in runs:
+        if len(run) >= 3:
+            parts.append(f"{names[run[0]]}–{names[run[-1]]}")
+        else:
+            parts.extend(names[day] for day in run)
+    return ", ".join(parts)
+
+
+def parse_quiet(text: str) -> tuple[time, time] | None:
+    """`21:00-07:00` (may span midnight) → (start, end); `off`/`tắt` → None."""
+    folded = fold_text(text)
+    if folded in _OFF:
+        return None
+    try:
+        start, end = (parse_hhmm(part) for part in folded.split("-"))  # ValueError unless two
+    except (DomainError, ValueError):
+        raise DomainError("date.bad_quiet", text=text.strip()) from None
+    if start == end:
+        raise DomainError("date.bad_quiet", text=text.strip())
+    return start, end
+
+
+_OFFSET = re.compile(rf"([0-9]{{1,5}}) ?({_alternation(DURATION_UNITS)})")
+
+
+def parse_offsets(text: str) -> tuple[timedelta, ...]:
+    """`3d,1d,0d`, `2h,30m`, `1w` → distinct offsets (0…60 days, ≤ 10), largest first; `off`: ()."""
+    folded = fold_text(text)
+    if folded in _OFF:
+        return ()
+    offsets: set[timedelta] = set()
+    for piece in filter(None, re.split(r" ?[,;] ?", folded)):
+        found = _OFFSET.fullmatch(piece)
+        if found is None:
+            raise DomainError("date.bad_offsets", text=text.strip())
+        offsets.add(int(found[1]) * DURATION_UNITS[found[2]])
+    if not 0 < len(offsets) <= MAX_OFFSETS or max(offsets) > MAX_OFFSET:
+        raise DomainError("date.bad_offsets", text=text.strip())
+    return tuple(sorted(offsets, reverse=True))
+
+
+def format_offsets(offsets: Iterable[timedelta]) -> str:
+    """Offsets back to their settings form, `3d,1d,0d`; no offsets → `off`."""
+    parts = []
+    for offset in offsets:
+        minutes = int(offset.total_seconds()) // 60
+        if minutes % 1440 == 0:
+            parts.append(f"{minutes // 1440}d")
+        elif minutes % 60 == 0:
+            parts.append(f"{minutes // 60}h")
+        else:
+            parts.append(f"{minutes}m")
+    return ",".join(parts) or "off"
+
+
+def _lang(lang: str) -> str:
+    return lang if lang in WEEKDAY_NAMES else "vi"
+
+
+def format_datetime(dt: datetime, tz: ZoneInfo, lang: str) -> str:
+    """`Thứ Hai, 31/12/2026 17:00` / `Monday, 31/12/2026 17:00` in the committee's timezone."""
+    return f"{format_date(dt, tz, lang)} {dt.astimezone(tz):%H:%M}"
+
+
+def format_date(dt: datetime, tz: ZoneInfo, lang: str) -> str:
+    """`Thứ Hai, 31/12/2026` / `Monday, 31/12/2026` in the committee's timezone."""
+    local = dt.astimezone(tz)
+    return f"{WEEKDAY_NAMES[_lang(lang)][local.weekday()]}, {local:%d/%m}/{local.year:04}"
+
+
+def format_short(dt: datetime, tz: ZoneInfo) -> str:
+    """`31/12 17:00` in the committee's timezone."""
+    return f"{dt.astimezone(tz):%d/%m %H:%M}"
+
+
+_DURATION_LABELS = {
+    "vi": (("ngày", "ngày"), ("giờ", "giờ"), ("phút", "phút"), "dưới 1 phút"),
+    "en": (("day", "days"), ("h", "h"), ("min", "min"), "under 1 min"),
+}
+
+
+def format_duration(seconds: float, lang: str) -> str:
+    """The two largest units of a length of time: `2 ngày 3 giờ` / `2 days 3 h`, `45 min`."""
+    minutes = int(abs(seconds)) // 60
+    amounts = (minutes // 1440, minutes // 60 % 24, minutes % 60)
+    *labels, under_a_minute = _DURATION_LABELS[_lang(lang)]
+    first = next((index for index, amount in enumerate(amounts) if amount), None)
+    if first is None:
+        return str(under_a_minute)
+    shown = [index for index in (first, first + 1) if index < len(amounts) and amounts[index]]
+    return " ".join(f"{amounts[i]} {labels[i][amounts[i] != 1]}" for i in shown)
+
+
+def weekday_name(weekday: int, lang: str) -> str:
+    """The name of a weekday (Mon=0) in `lang`: `Thứ Hai` / `Monday`."""
+    return WEEKDAY_NAMES[_lang(lang)][weekday]

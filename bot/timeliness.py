@@ -1,0 +1,43 @@
+"""Timeliness classes of Vietnamese reporting practice, computed here and nowhere else."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+
+class Timeliness(StrEnum):
+    """Where a task stands against its deadline."""
+
+    DONE_ON_TIME = "done_on_time"
+    DONE_LATE = "done_late"
+    OPEN_ON_TIME = "open_on_time"
+    OPEN_OVERDUE = "open_overdue"
+
+
+ORDER = (
+    Timeliness.DONE_ON_TIME,
+    Timeliness.DONE_LATE,
+    Timeliness.OPEN_ON_TIME,
+    Timeliness.OPEN_OVERDUE,
+)
+
+
+def timeliness(
+    status: str, deadline: datetime | None, done_at: datetime | None, now: datetime
+) -> Timeliness | None:
+    """Classify a task at `now`; cancelled tasks have no class (None).
+
+    A task done at or before its deadline is on time; a task without a deadline is never late.
+    For reports of a past period pass the period's end as `now`: a task done after that moment
+    counts as open at the period's end.
+    """
+    if status == "cancelled":
+        return None
+    if status == "done" and done_at is not None and done_at <= now:
+        if deadline is None or done_at <= deadline:
+            return Timeliness.DONE_ON_TIME
+        return Timeliness.DONE_LATE
+    if deadline is not None and deadline < now:
+        return Timeliness.OPEN_OVERDUE
+    return Timeliness.OPEN_ON_TIME
