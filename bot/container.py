@@ -14,6 +14,7 @@ from storage.committees import CommitteeRepo
 from storage.db import Database
 from storage.items import ItemRepo
 from storage.members import MemberRepo
+from storage.tasks import TaskRepo
 from storage.users import UserRepo
 
 
@@ -28,6 +29,7 @@ class Services:
     members: MemberRepo
     users: UserRepo
     items: ItemRepo
+    tasks_repo: TaskRepo
     audit: AuditRepo
     roster: RosterService
     committee_settings: SettingsService
@@ -58,6 +60,7 @@ class Services:
             members=members,
             users=users,
             items=items,
+            tasks_repo=TaskRepo(db),
             audit=audit,
             roster=roster,
             committee_settings=SettingsService(committees, audit, clock),

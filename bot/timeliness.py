@@ -41,3 +41,26 @@ def timeliness(
     if deadline is not None and deadline < now:
         return Timeliness.OPEN_OVERDUE
     return Timeliness.OPEN_ON_TIME
+
+
+class Mark(StrEnum):
+    """The green/amber/red line per agency in digests and reports."""
+
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+
+
+def agency_mark(counts: dict[Timeliness, int]) -> Mark:
+    """The rule, stated in the catalogs as `mark.rule`: of the tasks that are due or done,
+
+    green when none is late or overdue; red when half or more are; amber otherwise.
+    Open tasks still within their deadline do not count either way.
+    """
+    problems = counts.get(Timeliness.DONE_LATE, 0) + counts.get(Timeliness.OPEN_OVERDUE, 0)
+    judged = problems + counts.get(Timeliness.DONE_ON_TIME, 0)
+    if problems == 0:
+        return Mark.GREEN
+    if problems * 2 >= judged:
+        return Mark.RED
+    return Mark.AMBER

@@ -72,6 +72,10 @@ DEEP_LINKS: dict[str, Callable] = {}
 # when it consumed the message (e.g. the text of a comment a member was asked for).
 TEXT_CONSUMERS: list[Callable] = []
 
+# Deadline closers: async fn(bot, services, now) that closes every due item of one kind and posts
+# exactly what /close posts. The scheduler calls each of them; features add theirs here.
+AUTO_CLOSERS: list[Callable] = []
+
 # Coroutines run once the database and services are ready (post_init), e.g. the scheduler.
 ON_START: list[Callable[[Application], Awaitable[None]]] = []
 
@@ -111,6 +115,7 @@ def install(app: Application) -> None:
     app.bot_data["commands"] = COMMANDS
     app.bot_data["deep_links"] = DEEP_LINKS
     app.bot_data["on_start"] = ON_START
+    app.bot_data["auto_closers"] = AUTO_CLOSERS
     app.bot_data["item_views"] = ITEM_VIEWS
     app.bot_data["item_closers"] = ITEM_CLOSERS
     app.bot_data["item_pending"] = ITEM_PENDING

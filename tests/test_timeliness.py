@@ -29,3 +29,27 @@ H = timedelta(hours=1)
 )
 def test_classes(status, deadline, done_at, now, expected):
     assert timeliness(status, deadline, done_at, now) is expected
+
+
+@pytest.mark.parametrize(
+    ("on_time", "late", "overdue", "open_ok", "mark"),
+    [
+        (0, 0, 0, 5, "green"),
+        (4, 0, 0, 0, "green"),
+        (3, 1, 0, 0, "amber"),
+        (3, 0, 1, 9, "amber"),
+        (1, 1, 0, 0, "red"),
+        (0, 0, 1, 0, "red"),
+        (2, 1, 2, 0, "red"),
+    ],
+)
+def test_agency_mark(on_time, late, overdue, open_ok, mark):
+    from bot.timeliness import agency_mark
+
+    counts = {
+        Timeliness.DONE_ON_TIME: on_time,
+        Timeliness.DONE_LATE: late,
+        Timeliness.OPEN_OVERDUE: overdue,
+        Timeliness.OPEN_ON_TIME: open_ok,
+    }
+    assert agency_mark(counts) == mark

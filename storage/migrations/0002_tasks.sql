@@ -41,3 +41,12 @@ CREATE TABLE extension_requests (
     created_at TEXT NOT NULL
 );
 CREATE INDEX extension_requests_item ON extension_requests(item_id, status);
+
+-- A task with its item columns and assignees (cooperators as a JSON array), for reading.
+CREATE VIEW task_rows AS
+SELECT items.*, tasks.description, tasks.progress, tasks.started_at, tasks.done_at,
+       (SELECT member_id FROM task_assignees a WHERE a.item_id = items.id AND a.is_lead = 1)
+           AS lead_id,
+       (SELECT json_group_array(member_id) FROM task_assignees a
+         WHERE a.item_id = items.id AND a.is_lead = 0) AS cooperator_ids
+  FROM items JOIN tasks ON tasks.item_id = items.id;
