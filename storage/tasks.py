@@ -62,10 +62,10 @@ class TaskRepo:
     ) -> list[TaskRecord]:
         """A committee's tasks, optionally by deadline window [from, to) and statuses."""
         rows = await self.db.fetchall(
-            SELECT_TASKS + " WHERE items.committee_id = ? AND items.kind = 'task'"
-            " AND (? IS NULL OR items.deadline >= ?) AND (? IS NULL OR items.deadline < ?)"
-            " AND (? IS NULL OR items.status IN (SELECT value FROM json_each(?)))"
-            " ORDER BY items.deadline, items.number",
+            "SELECT * FROM task_rows WHERE committee_id = ?"
+            " AND (? IS NULL OR deadline >= ?) AND (? IS NULL OR deadline < ?)"
+            " AND (? IS NULL OR status IN (SELECT value FROM json_each(?)))"
+            " ORDER BY deadline, number",
             (
                 committee_id,
                 to_db(deadline_from),
