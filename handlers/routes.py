@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from telegram import Update
 from telegram.ext import (
     Application,
+    BaseHandler,
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
@@ -76,6 +77,9 @@ TEXT_CONSUMERS: list[Callable] = []
 # exactly what /close posts. The scheduler calls each of them; features add theirs here.
 AUTO_CLOSERS: list[Callable] = []
 
+# Other PTB handlers a feature needs (e.g. PollAnswerHandler), added in this order.
+EXTRA_HANDLERS: list[BaseHandler] = []
+
 # Coroutines run once the database and services are ready (post_init), e.g. the scheduler.
 ON_START: list[Callable[[Application], Awaitable[None]]] = []
 
@@ -102,6 +106,8 @@ def install(app: Application) -> None:
         app.add_handler(CommandHandler(words, cmd.handler, filters=message_only))
         aliases.update({word: cmd.name for word in words})
     app.add_handler(CallbackQueryHandler(route_callback))
+    for handler in EXTRA_HANDLERS:
+        app.add_handler(handler)
     app.add_handler(ChatMemberHandler(setup.bot_membership, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, setup.chat_migrated))
     app.add_handler(
