@@ -34,8 +34,22 @@ ALLOWED_UPDATES = [
 ]
 
 
+def rate_limiter(throttle: bool = True) -> AIORateLimiter:
+    """Telegram's limits (30 msg/s overall, 20/min per group) with retries on 429.
+
+    `throttle=False` keeps the retries but not the pacing (tests and per-update benchmarks).
+    """
+    if throttle:
+        return AIORateLimiter(max_retries=5)
+    return AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=5)
+
+
 def build_application(
-    settings: Settings, install: Callable[[Application], None], clock: Clock | None = None
+    settings: Settings,
+    install: Callable[[Application], None],
+    clock: Clock | None = None,
+    *,
+    throttle: bool = True,
 ) -> Application:
     """An Application for these settings; `install` registers the handlers."""
     defaults = Defaults(
@@ -49,7 +63,7 @@ def build_application(
         .base_url(settings.bot_api_base_url)
         .base_file_url(settings.bot_api_file_url)
         .defaults(defaults)
-        .rate_limiter(AIORateLimiter(max_retries=5))
+        .rate_limiter(rate_limiter(throttle))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()

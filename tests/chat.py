@@ -37,11 +37,15 @@ def bot_settings(fake: FakeBotAPI, database: Path, **overrides) -> Settings:
 
 
 @asynccontextmanager
-async def running(tmp_path: Path, clock: Clock, **overrides):
-    """A real Application over HTTP against a fresh fake server; yields (conversation, fake)."""
+async def running(tmp_path: Path, clock: Clock, *, throttle: bool = False, **overrides):
+    """A real Application over HTTP against a fresh fake server; yields (conversation, fake).
+
+    Telegram's pacing (20 messages a minute per group) is off unless `throttle`: tests would
+    otherwise wait for real time; retries on 429 stay on either way.
+    """
     async with FakeBotAPI() as fake:
         app = build_application(
-            bot_settings(fake, tmp_path / "bot.db", **overrides), install, clock
+            bot_settings(fake, tmp_path / "bot.db", **overrides), install, clock, throttle=throttle
         )
         async with running_bot(app, fake) as conv:
             yield conv, fake
