@@ -7,15 +7,26 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.config import Settings
 from bot.events import Events
+from bot.services.consultations import ConsultationService
+from bot.services.digest import DigestService
+from bot.services.reminders import ReminderService
+from bot.services.reports import ReportService
 from bot.services.roster import RosterService
 from bot.services.settings import SettingsService
+from bot.services.tasks import TaskService
+from bot.services.votes import VoteService
 from storage.audit import AuditRepo
 from storage.committees import CommitteeRepo
+from storage.consultations import ConsultationRepo
 from storage.db import Database
+from storage.digest import DigestRepo
 from storage.items import ItemRepo
 from storage.members import MemberRepo
+from storage.reminders import ReminderRepo
+from storage.reports import ReportRepo
 from storage.tasks import TaskRepo
 from storage.users import UserRepo
+from storage.votes import VoteRepo
 
 
 @dataclass
@@ -34,6 +45,12 @@ class Services:
     roster: RosterService
     committee_settings: SettingsService
     events: Events
+    tasks: TaskService
+    consultations: ConsultationService
+    votes: VoteService
+    reports: ReportService
+    reminders: ReminderService
+    digest: DigestService
 
     @classmethod
     def build(cls, db: Database, clock: Clock, settings: Settings) -> Services:
@@ -64,5 +81,31 @@ class Services:
             audit=audit,
             roster=roster,
             committee_settings=SettingsService(committees, audit, clock),
-            events=Events(),
+            events=(events := Events()),
+            tasks=TaskService(
+                db, clock, committees, members, items, TaskRepo(db), audit, roster, events
+            ),
+            consultations=ConsultationService(
+                db, ConsultationRepo(db), items, committees, members, audit, events, clock
+            ),
+            votes=VoteService(db, VoteRepo(db), items, committees, members, audit, events, clock),
+            reports=ReportService(ReportRepo(db), TaskRepo(db), members, items, audit, clock),
+            reminders=(
+                reminders := ReminderService(
+                    ReminderRepo(db),
+                    DigestRepo(db),
+                    committees,
+                    items,
+                    TaskRepo(db),
+                    members,
+                    audit,
+                    clock,
+                    events,
+                )
+            ),
+            digest=DigestService(DigestRepo(db), TaskRepo(db), reminders.pending_members, clock),
         )
+
+    def __post_init__(self) -> None:
+        # Reminders ask the consultations/votes services who is silent.
+        self.reminders.bind(self)

@@ -177,7 +177,7 @@ def button(name: str) -> Callable[[ButtonHandler], Callable]:
             ctx = await _build_ctx(update, context, ":".join(parts))
             if ctx is None:
                 return
-            refusal = _refusal(name, rule, ctx, private=True, group=True)
+            refusal = _refusal(name, rule, ctx, private=True, group=True, button=True)
             if refusal is not None:
                 await ctx.answer(refusal)
                 return
@@ -191,7 +191,9 @@ def button(name: str) -> Callable[[ButtonHandler], Callable]:
     return wrap
 
 
-def _refusal(name, rule, ctx: Ctx, *, private: bool, group: bool) -> Html | None:
+def _refusal(
+    name, rule, ctx: Ctx, *, private: bool, group: bool, button: bool = False
+) -> Html | None:
     """Why this command cannot run here and now, or None."""
     if ctx.is_private:
         return None if private else ctx.t("common.group_only", command=name)
@@ -205,6 +207,8 @@ def _refusal(name, rule, ctx: Ctx, *, private: bool, group: bool) -> Html | None
         return ctx.t("common.not_member")
     if not allowed(name, ctx.role):
         roles = ", ".join(ctx.t(f"roles.{r}") for r in sorted(rule.roles, key=_role_rank))
+        if button:
+            return ctx.t("common.forbidden_button", roles=roles)
         return ctx.t("common.forbidden", command=name, roles=roles)
     return None
 

@@ -18,12 +18,19 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    PollAnswerHandler,
+    PollHandler,
     TypeHandler,
     filters,
 )
 
+from handlers import consultations as consultation_handlers
 from handlers import help as help_handlers
-from handlers import items, roster, settings, setup
+from handlers import items, jobs, roster, settings, setup
+from handlers import reminders as reminder_handlers
+from handlers import reports as report_handlers
+from handlers import tasks as task_handlers
+from handlers import votes as vote_handlers
 from handlers.callbacks import dispatch
 from handlers.errors import on_error
 
@@ -56,6 +63,28 @@ COMMANDS: list[Cmd] = [
     Cmd("show", items.show, ("xem",)),
     Cmd("pending", items.pending, ("chuatraloi",)),
     Cmd("close", items.close, ("dong",)),
+    Cmd("poll", vote_handlers.poll, ("thamdo",)),
+    Cmd("vote", vote_handlers.vote, ("bieuquyet",)),
+    Cmd("assign", task_handlers.assign, ("giaoviec",)),
+    Cmd("tasks", task_handlers.tasks, ("nhiemvu",)),
+    Cmd("mytasks", task_handlers.mytasks, ("viectoi",), ("group", "private")),
+    Cmd("progress", task_handlers.progress, ("tiendo",)),
+    Cmd("done", task_handlers.done, ("hoanthanh",)),
+    Cmd("extend", task_handlers.extend, ("giahan",)),
+    Cmd("approve", task_handlers.approve, ("duyet",)),
+    Cmd("reject", task_handlers.reject, ("tuchoi",)),
+    Cmd("reassign", task_handlers.reassign, ("giaolai",)),
+    Cmd("cancel", task_handlers.cancel, ("huy",)),
+    Cmd("reopen", task_handlers.reopen, ("moilai",)),
+    Cmd("consult", consultation_handlers.consult, ("xinykien",)),
+    Cmd("opinion", consultation_handlers.opinion, ("ykien",), ("group", "private")),
+    Cmd("report", report_handlers.report, ("soket", "baocao")),
+    Cmd("export", report_handlers.export, ("xuatdulieu",)),
+    Cmd("history", report_handlers.history, ("lichsu",)),
+    Cmd("remind", reminder_handlers.remind, ("nhac", "hennhac")),
+    Cmd("reminders", reminder_handlers.reminders, ("dsnhac", "lichnhac")),
+    Cmd("unremind", reminder_handlers.unremind, ("huynhac",)),
+    Cmd("digest", reminder_handlers.digest, ("bantin", "tonghop")),
 ]
 
 # Per-kind functions behind /show, /close and /pending: kind → async fn(ctx, item).
@@ -82,6 +111,32 @@ EXTRA_HANDLERS: list[BaseHandler] = []
 
 # Coroutines run once the database and services are ready (post_init), e.g. the scheduler.
 ON_START: list[Callable[[Application], Awaitable[None]]] = []
+
+# votes (issue 5)
+CALLBACK_ROUTES["v"] = vote_handlers.on_button
+ITEM_VIEWS["vote"] = vote_handlers.show_vote
+ITEM_CLOSERS["vote"] = vote_handlers.close_vote
+ITEM_PENDING["vote"] = vote_handlers.pending_vote
+AUTO_CLOSERS.append(vote_handlers.auto_close)
+EXTRA_HANDLERS.append(PollAnswerHandler(vote_handlers.on_poll_answer))
+EXTRA_HANDLERS.append(PollHandler(vote_handlers.on_poll))
+
+# tasks (issue 3)
+CALLBACK_ROUTES["t"] = task_handlers.on_button
+CALLBACK_ROUTES["x"] = task_handlers.on_extension_button
+ITEM_VIEWS["task"] = task_handlers.show_task
+
+# consultations (issue 4)
+CALLBACK_ROUTES["c"] = consultation_handlers.on_button
+ITEM_VIEWS["consultation"] = consultation_handlers.show_consultation
+ITEM_CLOSERS["consultation"] = consultation_handlers.close_consultation
+ITEM_PENDING["consultation"] = consultation_handlers.pending_consultation
+DEEP_LINKS["op"] = consultation_handlers.deep_link
+TEXT_CONSUMERS.append(consultation_handlers.take_text)
+AUTO_CLOSERS.append(consultation_handlers.auto_close)
+
+# reminders and digest (issue 6)
+ON_START.append(jobs.start)
 
 
 async def route_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import sqlite3
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
@@ -13,6 +14,11 @@ from typing import Any
 import aiosqlite
 
 ISO = "%Y-%m-%dT%H:%M:%SZ"
+
+# True inside the task that holds the open transaction: its own statements must not wait for
+# the lock it holds; every other coroutine waits, so nothing runs inside someone else's
+# transaction or reads its uncommitted rows.
+_IN_TRANSACTION = contextvars.ContextVar("in_transaction", default=False)
 
 
 def to_db(moment: datetime | None) -> str | None:
@@ -64,6 +70,7 @@ class Database:
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """`BEGIN IMMEDIATE` … `COMMIT`, rolled back on error; one at a time."""
         async with self._lock:
+            token = _IN_TRANSACTION.set(True)
             await self.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self.conn
@@ -72,15 +79,26 @@ class Database:
                 raise
             else:
                 await self.conn.execute("COMMIT")
+            finally:
+                _IN_TRANSACTION.reset(token)
+
+    @asynccontextmanager
+    async def _turn(self) -> AsyncIterator[None]:
+        """Wait for any other coroutine's transaction to finish (not our own)."""
+        if _IN_TRANSACTION.get():
+            yield
+        else:
+            async with self._lock:
+                yield
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
         """One row or None."""
-        async with self.conn.execute(sql, tuple(params)) as cur:
+        async with self._turn(), self.conn.execute(sql, tuple(params)) as cur:
             return await cur.fetchone()
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         """All rows."""
-        async with self.conn.execute(sql, tuple(params)) as cur:
+        async with self._turn(), self.conn.execute(sql, tuple(params)) as cur:
             return list(await cur.fetchall())
 
     async def fetchval(self, sql: str, params: Iterable[Any] = ()) -> Any:
@@ -89,11 +107,8 @@ class Database:
         return None if row is None else row[0]
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
-        """Run one statement in its own transaction (autocommit) and return lastrowid."""
-        if self.conn.in_transaction:
-            cur = await self.conn.execute(sql, tuple(params))
-            return cur.lastrowid or 0
-        async with self._lock:
+        """Run one statement (autocommit, or inside our own transaction); return lastrowid."""
+        async with self._turn():
             cur = await self.conn.execute(sql, tuple(params))
             return cur.lastrowid or 0
 

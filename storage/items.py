@@ -114,8 +114,8 @@ class ItemRepo:
         if set(values) - allowed:
             raise ValueError(f"not an item column: {sorted(set(values) - allowed)}")
         encoded = {k: to_db(v) if isinstance(v, datetime) else v for k, v in values.items()}
-        assignments = ", ".join(f"{name} = ?" for name in encoded)
-        sql = f"UPDATE items SET {assignments}, updated_at = ? WHERE id = ?"  # noqa: S608 - names checked
+        assignments = "".join(f"{name} = ?, " for name in encoded)
+        sql = f"UPDATE items SET {assignments}updated_at = ? WHERE id = ?"  # noqa: S608 - names checked
         params = (*encoded.values(), to_db(now), item_id)
         if conn is not None:
             await conn.execute(sql, params)

@@ -12,7 +12,7 @@ from bot.container import Services
 from storage.db import Database
 from storage.migrate import migrate
 
-# Monday 1 December 2026, 09:00 in Hà Nội (02:00 UTC).
+# Tuesday 1 December 2026, 09:00 in Hà Nội (02:00 UTC).
 START = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 
 

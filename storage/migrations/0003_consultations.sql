@@ -3,6 +3,7 @@ CREATE TABLE consultations (
     item_id INTEGER PRIMARY KEY REFERENCES items(id),
     silence_agree INTEGER NOT NULL,
     eligible_count INTEGER,              -- voting members counted at close
+    electorate TEXT,                     -- JSON array of the member ids counted at close
     result_message_id INTEGER
 );
 
@@ -21,6 +22,8 @@ CREATE TABLE opinions (
 CREATE INDEX opinions_item_member ON opinions(item_id, member_id, id);
 
 -- "Waiting for this member's comment": survives restarts (pitfalls: no ConversationHandler state).
+-- chat_id is the group (the member replies to the prompt message) or the private chat (the next
+-- text there is the comment).
 CREATE TABLE opinion_prompts (
     user_id INTEGER NOT NULL,
     chat_id INTEGER NOT NULL,
@@ -30,3 +33,4 @@ CREATE TABLE opinion_prompts (
     created_at TEXT NOT NULL,
     PRIMARY KEY (user_id, chat_id)
 );
+CREATE INDEX opinion_prompts_message ON opinion_prompts(chat_id, prompt_message_id);

@@ -1,0 +1,186 @@
+"""The sweep half of the reminder service: what is due now, and what happened when sending.
+
+See `bot.services.reminders` for the exactly-once design. Every due row is checked against the
+current state before it is handed out: a finished or rescheduled item cancels it (`stale`), a
+later-planned row of the same item due at the same sweep cancels it (`superseded`), quiet hours
+or a day off move it to the next allowed moment (keeping its `late` flag if it was late already).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot import scheduler
+from bot.services.settings import config_of
+from storage.committees import Committee
+from storage.items import Item
+from storage.members import Member
+from storage.reminders import Reminder
+
+log = logging.getLogger(__name__)
+
+OPEN = {"task": ("open", "in_progress"), "consultation": ("open",), "vote": ("open",)}
+MAX_ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class Dispatch:
+    """A due reminder with everything needed to write it."""
+
+    reminder: Reminder
+    committee: Committee
+    item: Item | None
+    members: tuple[Member, ...]  # who is reminded: lead then cooperators, or the silent ones
+    escalate_to: tuple[Member, ...]  # chair and secretary, from the fourth overdue reminder
+    progress: int | None
+    late: bool
+
+
+class SweepMixin:
+    """Methods of ReminderService used by the sweep job (repos are set by ReminderService)."""
+
+    # ------------------------------------------------------------------ the sweep
+    async def due(
+        self, now: datetime, limit: int = 100, after: tuple[datetime, int] | None = None
+    ) -> tuple[list[Dispatch], tuple[datetime, int] | None]:
+        """What to send now (one batch) and the cursor of the next batch (None: no more).
+
+        Rows that are stale (item finished or rescheduled), superseded, or in quiet hours are
+        cancelled or deferred here and not returned.
+        """
+        rows = await self.repo.due(now, limit, after)
+        ready = []
+        for row in rows:
+            dispatch = await self._prepare(row, now)
+            if dispatch is not None:
+                ready.append(dispatch)
+        cursor = (rows[-1].due_at, rows[-1].id) if len(rows) == limit else None
+        return ready, cursor
+
+    async def _prepare(self, row: Reminder, now: datetime) -> Dispatch | None:
+        committee = await self.committees.get(row.committee_id)
+        if committee is None or not committee.active:
+            await self.repo.cancel(row.id, now, "inactive")
+            return None
+        cfg = config_of(committee)
+        late = scheduler.is_late(row.planned_at, now)
+        if not scheduler.allowed(now, cfg):
+            at = scheduler.defer(now, cfg)
+            await self.repo.defer(row.id, at, row.planned_at if late else at)
+            return None
+        if row.kind in (scheduler.ADHOC, scheduler.DIGEST):
+            return Dispatch(row, committee, None, (), (), None, late)
+        item = await self.items.get(row.item_id)
+        if item is None or item.status not in OPEN[item.kind] or item.deadline != row.deadline:
+            await self.repo.cancel(row.id, now, "stale")
+            return None
+        if await self.repo.superseded(row, now):
+            await self.repo.cancel(row.id, now, "superseded")
+            return None
+        if row.kind == scheduler.PENDING:
+            silent = await self.pending_members(item)
+            if not silent:
+                await self.repo.cancel(row.id, now, "nobody")
+                return None
+            return Dispatch(row, committee, item, tuple(silent), (), None, late)
+        task = await self.tasks.get(item.id)
+        if task is None:
+            await self.repo.cancel(row.id, now, "stale")
+            return None
+        by_id = await self.members.many(list(task.assignee_ids))
+        people = tuple(by_id[i] for i in task.assignee_ids if i in by_id and by_id[i].active)
+        bosses: tuple[Member, ...] = ()
+        if row.kind == scheduler.OVERDUE and scheduler.escalates(row.seq):
+            roster = await self.members.list(committee.id)
+            bosses = tuple(m for m in roster if m.role == "chair") + tuple(
+                m for m in roster if m.role == "secretary"
+            )
+        return Dispatch(row, committee, item, people, bosses, task.progress, late)
+
+    async def sent(self, dispatch: Dispatch, now: datetime, message_id: int | None) -> None:
+        """The group message went out: mark it, then plan what follows (next overdue, digest)."""
+        row = dispatch.reminder
+        mentioned = [m.id for m in (*dispatch.members, *dispatch.escalate_to)]
+        if row.kind == scheduler.DIGEST:
+            week = self.digest_week(dispatch, now)
+            await self.repo.record_digest(
+                row.id, row.committee_id, week, now, dispatch.late, message_id
+            )
+            await self.plan_digest(dispatch.committee, now, replace=False)
+            return
+        await self.repo.mark_sent(
+            row.id, now, late=dispatch.late, recipients=mentioned, message_id=message_id
+        )
+        if row.item_id is not None:
+            await self.replan(row.item_id, now)
+
+    def digest_week(self, dispatch: Dispatch, now: datetime) -> str:
+        """The week a digest row stands for: the latest scheduled digest at or before now."""
+        day = scheduler.seq_day(dispatch.reminder.seq)
+        latest = scheduler.latest_digest_day(now, config_of(dispatch.committee))
+        return max(day, latest or day).isoformat()
+
+    async def digest_already_posted(self, dispatch: Dispatch, now: datetime) -> bool:
+        """Whether this digest's week went out already (then the row is closed, nothing sent)."""
+        week = self.digest_week(dispatch, now)
+        if not await self.repo.digest_posted(dispatch.committee.id, week):
+            return False
+        await self.repo.mark_sent(
+            dispatch.reminder.id, now, late=False, recipients=[], message_id=None
+        )
+        await self.plan_digest(dispatch.committee, now, replace=False)
+        return True
+
+    async def failed(self, dispatch: Dispatch, now: datetime, error: str, permanent: bool) -> None:
+        """Sending failed: give up on a permanent error, else retry later with a back-off."""
+        row = dispatch.reminder
+        if permanent or row.attempts + 1 >= MAX_ATTEMPTS:
+            log.warning("reminder %s dropped after %s: %s", row.id, row.attempts + 1, error)
+            await self.repo.cancel(row.id, now, "undeliverable")
+            return
+        retry = now + timedelta(minutes=min(60, 2**row.attempts))
+        await self.repo.failed(row.id, error, retry)
+
+    async def copies(self, dispatch: Dispatch) -> list[tuple[Member, str]]:
+        """Who also gets this reminder privately (can_dm and notify), with their language."""
+        people = {m.user_id: m for m in (*dispatch.members, *dispatch.escalate_to) if m.user_id}
+        prefs = await self.users.many(list(people))
+        return [
+            (member, prefs[uid].language or dispatch.committee.language)
+            for uid, member in people.items()
+            if uid in prefs and prefs[uid].can_dm and prefs[uid].notify
+        ]
+
+    async def unreachable(self, user_id: int, now: datetime) -> None:
+        """The person blocked the bot: stop trying private copies until they /start again."""
+        await self.users.set(user_id, now, can_dm=0)
+
+    async def author(self, dispatch: Dispatch) -> Member | None:
+        """Who scheduled an ad-hoc reminder."""
+        user_id = dispatch.reminder.created_by
+        return await self.members.by_user(dispatch.committee.id, user_id) if user_id else None
+
+    async def close_cutoff(self, now: datetime) -> datetime | None:
+        """The `now` to give the auto-closers so nothing closes in a committee's quiet time.
+
+        None: nothing to close. Items due in a committee that may not be disturbed now hold
+        back every item due after them (the closers take one moment for all committees).
+        """
+        due = [
+            *await self.items.due_open("consultation", now),
+            *await self.items.due_open("vote", now),
+        ]
+        if not due:
+            return None
+        configs: dict[int, bool] = {}
+        for item in due:
+            if item.committee_id not in configs:
+                committee = await self.committees.get(item.committee_id)
+                configs[item.committee_id] = scheduler.allowed(now, config_of(committee))
+        blocked = [i.deadline for i in due if not configs[i.committee_id]]
+        if not blocked:
+            return now
+        cutoff = min(blocked) - timedelta(seconds=1)
+        return cutoff if any(i.deadline <= cutoff for i in due) else None

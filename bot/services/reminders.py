@@ -1,0 +1,204 @@
+"""Reminders: planned as rows from each item's current state, swept when due, ad-hoc ones too.
+
+**Exactly once.** The database is the only truth; the JobQueue just wakes the sweep. The sweep
+sends a due row's group message first and marks the row sent right after (`mark_sent`). So a row
+is never lost: if the process dies before the send, or between the send and the mark, the row is
+still unsent and goes out after the restart. The price is the one message in flight at the moment
+of a kill (sent, not yet marked), which can arrive twice. We chose that side (at-least-once for
+that single message) over marking first (at-most-once), because a reminder silently lost is worse
+for a committee than one repeated line, and the window is one HTTP round trip per process death.
+Private copies go out after the mark: best effort, at most once.
+
+A row due while the bot was down is sent on return if its item is still open, flagged late; when
+several rows of one item are due at once only the latest-planned is sent (the rest are
+`superseded`), so a long outage never floods the group.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime
+
+from bot import scheduler
+from bot.clock import Clock
+from bot.dates import fold_text, local_date, local_to_utc, looks_like_deadline, parse_deadline
+from bot.errors import DomainError
+from bot.events import Events
+from bot.services.reminder_sweep import OPEN, SweepMixin
+from bot.services.settings import config_of
+from storage.audit import AuditRepo
+from storage.committees import Committee, CommitteeRepo
+from storage.digest import DigestRepo
+from storage.items import Item, ItemRepo
+from storage.members import Member, MemberRepo
+from storage.reminders import Reminder, ReminderRepo
+from storage.tasks import TaskRepo
+from storage.users import UserRepo
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT = 2000
+_HAS_CLOCK = re.compile(r"[0-9](?::[0-9]{2}|h[0-9]{0,2})(?: |$)")
+_CURSOR = "settings_audit_id"
+
+
+def leading_date(text: str) -> tuple[str, str]:
+    """`+2h Họp lúc 14:00` → (`+2h`, `Họp lúc 14:00`): the longest leading words that are a date."""
+    words = list(re.finditer(r"\S+", text))
+    for count in range(min(5, len(words)), 0, -1):
+        prefix = text[: words[count - 1].end()]
+        if looks_like_deadline(prefix):
+            return prefix.strip(), text[words[count - 1].end() :].strip()
+    return "", text.strip()
+
+
+class ReminderService(SweepMixin):
+    """Plans, replans, cancels and sweeps reminders; never talks to Telegram."""
+
+    def __init__(
+        self,
+        repo: ReminderRepo,
+        digest_repo: DigestRepo,
+        committees: CommitteeRepo,
+        items: ItemRepo,
+        tasks: TaskRepo,
+        members: MemberRepo,
+        audit: AuditRepo,
+        clock: Clock,
+        events: Events,
+    ) -> None:
+        self.repo, self.digest_repo = repo, digest_repo
+        self.committees, self.items, self.tasks, self.members = committees, items, tasks, members
+        self.audit, self.clock = audit, clock
+        self.users = UserRepo(repo.db)
+        self.pending_sources: dict = {}
+        events.on_item_changed(self.on_item_changed)
+
+    def bind(self, services: object) -> None:
+        """Use the consultations/votes services' `pending_members` once they exist."""
+        for kind, name in (("consultation", "consultations"), ("vote", "votes")):
+            source = getattr(getattr(services, name, None), "pending_members", None)
+            if source is not None:
+                self.pending_sources[kind] = source
+
+    async def pending_members(self, item: Item) -> list[Member]:
+        """Who has not answered a consultation or named vote yet."""
+        source = self.pending_sources.get(item.kind)
+        if source is not None:
+            return list(await source(item))
+        return await self.digest_repo.silent_members(item)
+
+    # ------------------------------------------------------------------ planning
+    async def on_item_changed(self, item_id: int) -> None:
+        """Event listener: replan the item; a failure here must not fail the caller."""
+        try:
+            await self.replan(item_id)
+        except Exception:
+            log.exception("could not replan reminders of item %s", item_id)
+
+    async def replan(self, item_id: int, now: datetime | None = None) -> None:
+        """Make the item's unsent reminders match its current state (idempotent)."""
+        now = now or self.clock.now()
+        item = await self.items.get(item_id)
+        if item is None:
+            return
+        committee = await self.committees.get(item.committee_id)
+        plans = await self._plans(item, committee, now)
+        still_open = item.status in OPEN[item.kind]
+        await self.repo.sync_item(
+            item.committee_id, item.id, item.deadline, plans, now, keep_due=still_open
+        )
+
+    async def _plans(self, item: Item, committee: Committee | None, now: datetime) -> list:
+        if committee is None or item.deadline is None or item.status not in OPEN[item.kind]:
+            return []
+        cfg = config_of(committee)
+        if item.kind == "task":
+            sent, last = await self.repo.overdue_state(item.id, item.deadline)
+            plans = scheduler.task_offsets(item.deadline, now, cfg)
+            return [*plans, scheduler.next_overdue(item.deadline, sent, last, cfg)]
+        if item.kind == "vote":
+            mode = await self.digest_repo.vote_mode(item.id)
+            if mode is not None and mode[1]:  # anonymous: nobody knows who is silent
+                return []
+        return scheduler.pending_reminders(item.deadline, now, cfg)
+
+    async def replan_committee(self, committee_id: int, now: datetime | None = None) -> None:
+        """After a settings change: replan every open item and the digest of the committee."""
+        now = now or self.clock.now()
+        for kind in OPEN:
+            for item in await self.items.open_of_kind(committee_id, kind):
+                await self.replan(item.id, now)
+        committee = await self.committees.get(committee_id)
+        if committee is not None:
+            await self.plan_digest(committee, now, replace=True)
+
+    async def plan_digest(self, committee: Committee, after: datetime, *, replace: bool) -> None:
+        """Plan the committee's next digest after `after` (replacing the planned one if asked)."""
+        now = self.clock.now()
+        if replace:
+            await self.repo.cancel_digests(committee.id, now)
+        found = scheduler.digest_after(after, config_of(committee))
+        if found is not None and committee.active:
+            at, day = found
+            await self.repo.plan_digest(committee.id, at, scheduler.day_seq(day), now)
+
+    async def start(self, now: datetime | None = None) -> None:
+        """At start-up: catch up with settings changes and plan missing digests."""
+        now = now or self.clock.now()
+        if await self.repo.state(_CURSOR) is None:
+            await self.repo.set_state(_CURSOR, str(await self.repo.last_audit_id()))
+        await self.follow_settings(now)
+        for committee_id in await self.repo.committees_without_digest():
+            committee = await self.committees.get(committee_id)
+            await self.plan_digest(committee, now, replace=False)
+
+    async def follow_settings(self, now: datetime | None = None) -> int:
+        """Replan committees whose settings changed (read from the audit log since last time)."""
+        cursor = int(await self.repo.state(_CURSOR) or 0)
+        changes = await self.repo.settings_changes(cursor)
+        for committee_id in dict.fromkeys(c for _, c in changes):
+            await self.replan_committee(committee_id, now)
+        if changes:
+            await self.repo.set_state(_CURSOR, str(changes[-1][0]))
+        return len(changes)
+
+    # ------------------------------------------------------------------ ad-hoc
+    async def add(self, committee: Committee, user_id: int, args: str) -> Reminder:
+        """`/remind <date> <text>`: a reminder to the group at that moment (next allowed one)."""
+        when_text, text = leading_date(args)
+        if not when_text or not text:
+            raise DomainError("remind.usage")
+        if len(text) > MAX_TEXT:
+            raise DomainError("common.too_long", limit=MAX_TEXT)
+        now = self.clock.now()
+        cfg = config_of(committee)
+        at = parse_deadline(when_text, now, cfg.tz)
+        if not when_text.startswith("+") and not _HAS_CLOCK.search(fold_text(when_text)):
+            at = max(now, local_to_utc(local_date(at, cfg.tz), scheduler.MORNING, cfg.tz))
+        at = scheduler.defer(at, cfg)
+        reminder = await self.repo.add_adhoc(committee.id, at, text, user_id, now)
+        await self.audit.add(
+            committee.id, "reminder.add", user_id, now, number=reminder.seq, at=at, text=text
+        )
+        return reminder
+
+    async def scheduled(self, committee: Committee) -> list[tuple[Reminder, Item | None]]:
+        """Unsent reminders of the committee, soonest first, with their items."""
+        rows = await self.repo.scheduled(committee.id)
+        shown = []
+        for row in rows:
+            item = await self.items.get(row.item_id) if row.item_id else None
+            shown.append((row, item))
+        return shown
+
+    async def cancel(self, committee: Committee, user_id: int, number: int) -> Reminder:
+        """`/unremind N`: cancel ad-hoc reminder N if it has not gone out."""
+        row = await self.repo.adhoc(committee.id, number)
+        if row is None or row.sent_at is not None or row.cancelled_at is not None:
+            raise DomainError("unremind.not_found", number=number)
+        now = self.clock.now()
+        await self.repo.cancel(row.id, now, "unremind")
+        await self.audit.add(committee.id, "reminder.cancel", user_id, now, number=number)
+        return row

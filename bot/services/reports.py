@@ -1,0 +1,330 @@
+"""Review reports (sơ kết) and exports: a period's tasks per agency, consultations, votes, history.
+
+A task belongs to a period when its deadline falls in it; it counts for the agency of its lead
+member. Tasks are classified by `timeliness(…, now=min(period end, now))`, so a past period is
+judged as it stood at its end. "Next period" lists open tasks due from the report's end to the
+end of `periods.next_period` (for a half-year-to-date report: the rest of this half and the next).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.clock import Clock
+from bot.errors import DomainError
+from bot.models import VOTING_ROLES
+from bot.periods import next_period, parse_period
+from bot.services.settings import config_of
+from bot.timeliness import ORDER, Mark, Timeliness, agency_mark, timeliness
+from storage.audit import AuditEntry, AuditRepo
+from storage.committees import Committee
+from storage.items import Item, ItemRepo
+from storage.members import Member, MemberRepo
+from storage.reports import (
+    BallotRecord,
+    ConsultationRecord,
+    ItemTrail,
+    OpinionRecord,
+    ReportRepo,
+    VoteRecord,
+)
+from storage.tasks import TaskRecord, TaskRepo
+
+FINISHED = frozenset({"done", "cancelled"})
+RESPONSES = frozenset({"agree", "agree_with_comments", "disagree"})
+MOTION_CHOICES = ("for", "against", "abstain")
+NO_TRAIL = ItemTrail(0, None, None, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class TaskLine:
+    """A task in a report: who leads it, for which agency, its class and how late it is."""
+
+    task: TaskRecord
+    lead: Member | None
+    agency: str  # "" when the lead has no agency
+    cooperators: tuple[Member, ...]
+    status: Timeliness | None  # None: cancelled
+    late_by: timedelta | None  # done late: done − deadline; overdue: as-of − deadline
+    trail: ItemTrail
+
+
+@dataclass(frozen=True)
+class AgencyLine:
+    """One agency's tasks in the period by class, and its mark."""
+
+    agency: str
+    counts: dict[Timeliness, int]
+    cancelled: int
+    mark: Mark
+
+    @property
+    def assigned(self) -> int:
+        """Tasks that count (cancelled ones do not)."""
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
+class ConsultationLine:
+    """A consultation with its current answers and response rate (secretary not counted)."""
+
+    record: ConsultationRecord
+    answers: dict[str, int]
+    responded: int
+    eligible: int
+    opinions: list[OpinionRecord]
+
+    @property
+    def rate(self) -> float | None:
+        """Responses over eligible voting members (None when nobody was eligible)."""
+        return self.responded / self.eligible if self.eligible else None
+
+
+@dataclass(frozen=True)
+class VoteLine:
+    """A motion or poll with its current tally; outcome passed/rejected/open/closed."""
+
+    record: VoteRecord
+    tally: dict[str, int]  # motions: for/against/abstain; polls: option index as text
+    voted: int
+    eligible: int
+    outcome: str
+    ballots: list[BallotRecord]
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything `/report` and `/export` show; `label` is None for the whole-committee export."""
+
+    committee: Committee
+    tz: ZoneInfo
+    label: str | None
+    start: datetime | None
+    end: datetime | None
+    as_of: datetime
+    generated_at: datetime
+    tasks: list[TaskLine]
+    agencies: list[AgencyLine]
+    consultations: list[ConsultationLine]
+    votes: list[VoteLine]
+    upcoming: list[TaskLine] = field(default_factory=list)
+    next_start: datetime | None = None
+    next_end: datetime | None = None
+    members: dict[int, Member] = field(default_factory=dict)
+    audit: list[AuditEntry] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        """Nothing happened in the period: no task, consultation or vote."""
+        return not (self.tasks or self.consultations or self.votes)
+
+    def totals(self) -> dict[Timeliness, int]:
+        """Tasks by class over every agency."""
+        total = Counter()
+        for line in self.agencies:
+            total.update(line.counts)
+        return {cls: total.get(cls, 0) for cls in ORDER}
+
+    def shortcomings(self) -> list[TaskLine]:
+        """Tasks overdue, then done late, by agency then deadline."""
+        rank = {Timeliness.OPEN_OVERDUE: 0, Timeliness.DONE_LATE: 1}
+        return sorted(
+            (t for t in self.tasks if t.status in rank),
+            key=lambda t: (_agency_key(t.agency), rank[t.status], t.task.item.deadline),
+        )
+
+
+@dataclass(frozen=True)
+class History:
+    """`/history`: an item's trail (oldest first) or the latest committee actions (newest first)."""
+
+    item: Item | None
+    entries: list[AuditEntry]
+    members_by_user: dict[int, Member]
+    members: dict[int, Member]
+    numbers: dict[int, int]  # item id → #N, for the entries that concern an item
+
+
+def _agency_key(agency: str) -> tuple[bool, str]:
+    return (agency == "", agency.casefold())
+
+
+class ReportService:
+    """Builds reports from the tasks, consultations and votes tables; never writes."""
+
+    def __init__(
+        self,
+        repo: ReportRepo,
+        tasks: TaskRepo,
+        members: MemberRepo,
+        items: ItemRepo,
+        audit: AuditRepo,
+        clock: Clock,
+    ) -> None:
+        self.repo, self.tasks, self.members = repo, tasks, members
+        self.items, self.audit, self.clock = items, audit, clock
+
+    async def report(self, committee: Committee, period: str) -> Report:
+        """`/report [period]`; a bad period raises `date.bad_period` (or another `date.*`)."""
+        tz = config_of(committee).tz
+        now = self.clock.now()
+        start, end, label = parse_period(period, now, tz)
+        _, next_end, _ = next_period(label, tz)
+        report = await self._build(committee, tz, label, start, end, now)
+        upcoming = await self.tasks.in_committee(
+            committee.id, deadline_from=end, deadline_to=next_end
+        )
+        lines = [
+            self._task_line(t, report.members, now, NO_TRAIL)
+            for t in upcoming
+            if t.item.status not in FINISHED
+        ]
+        return replace(report, upcoming=lines, next_start=end, next_end=next_end)
+
+    async def export(self, committee: Committee) -> Report:
+        """Every task, consultation and vote of the committee, with the whole audit log."""
+        tz = config_of(committee).tz
+        report = await self._build(committee, tz, None, None, None, self.clock.now())
+        return replace(report, audit=await self.audit.all(committee.id))
+
+    async def history(self, committee: Committee, number: int | None, limit: int = 30) -> History:
+        """The audit trail of item #N, or the latest `limit` committee actions."""
+        item = None
+        if number is not None:
+            item = await self.items.by_number(committee.id, number)
+            if item is None:
+                raise DomainError("item.not_found", number=number)
+            entries = await self.audit.for_item(item.id)
+        else:
+            entries = await self.audit.latest(committee.id, limit)
+        members = {m.id: m for m in await self.members.list(committee.id, active_only=False)}
+        by_user = {m.user_id: m for m in members.values() if m.user_id is not None}
+        numbers = await self.repo.item_numbers([e.item_id for e in entries if e.item_id])
+        return History(item, entries, by_user, members, numbers)
+
+    async def _build(
+        self,
+        committee: Committee,
+        tz: ZoneInfo,
+        label: str | None,
+        start: datetime | None,
+        end: datetime | None,
+        now: datetime,
+    ) -> Report:
+        as_of = now if end is None else min(end, now)
+        members = {m.id: m for m in await self.members.list(committee.id, active_only=False)}
+        voting = {
+            m.user_id: m
+            for m in members.values()
+            if m.active and m.role in VOTING_ROLES and m.user_id is not None
+        }
+        voters = sum(1 for m in members.values() if m.active and m.role in VOTING_ROLES)
+        tasks = await self.tasks.in_committee(committee.id, deadline_from=start, deadline_to=end)
+        trails = await self.repo.trails([t.item.id for t in tasks])
+        lines = [self._task_line(t, members, as_of, trails.get(t.item.id, NO_TRAIL)) for t in tasks]
+        consultations = await self.repo.consultations(committee.id, start, end)
+        votes = await self.repo.votes(committee.id, start, end)
+        if label is not None:  # a review leaves out what never took place
+            consultations = [c for c in consultations if c.item.status != "cancelled"]
+            votes = [v for v in votes if v.item.status != "cancelled"]
+        opinions = await self.repo.opinions([c.item.id for c in consultations])
+        ballots = await self.repo.ballots([v.item.id for v in votes])
+        return Report(
+            committee=committee,
+            tz=tz,
+            label=label,
+            start=start,
+            end=end,
+            as_of=as_of,
+            generated_at=now,
+            tasks=lines,
+            agencies=_agencies(lines),
+            consultations=[_consultation(c, opinions, members, voters) for c in consultations],
+            votes=[_vote(v, ballots, voting) for v in votes],
+            members=members,
+        )
+
+    @staticmethod
+    def _task_line(
+        task: TaskRecord, members: dict[int, Member], as_of: datetime, trail: ItemTrail
+    ) -> TaskLine:
+        deadline = task.item.deadline
+        status = timeliness(task.item.status, deadline, task.done_at, as_of)
+        late_by = None
+        if status is Timeliness.DONE_LATE:
+            late_by = task.done_at - deadline
+        elif status is Timeliness.OPEN_OVERDUE:
+            late_by = as_of - deadline
+        lead = members.get(task.lead_id)
+        cooperators = tuple(members[i] for i in task.cooperator_ids if i in members)
+        agency = lead.agency.strip() if lead else ""
+        return TaskLine(task, lead, agency, cooperators, status, late_by, trail)
+
+
+def _agencies(lines: list[TaskLine]) -> list[AgencyLine]:
+    by_agency: dict[str, Counter] = {}
+    cancelled: Counter = Counter()
+    for line in lines:
+        counts = by_agency.setdefault(line.agency, Counter())
+        if line.status is None:
+            cancelled[line.agency] += 1
+        else:
+            counts[line.status] += 1
+    result = []
+    for agency in sorted(by_agency, key=_agency_key):
+        counts = {cls: by_agency[agency].get(cls, 0) for cls in ORDER}
+        result.append(AgencyLine(agency, counts, cancelled[agency], agency_mark(counts)))
+    return result
+
+
+def _consultation(
+    record: ConsultationRecord,
+    opinions: list[OpinionRecord],
+    members: dict[int, Member],
+    voters: int,
+) -> ConsultationLine:
+    mine = [o for o in opinions if o.item_id == record.item.id]
+    current = [o for o in mine if o.current]
+    answers = Counter(o.answer for o in current)
+    responded = sum(
+        1
+        for o in current
+        if o.answer in RESPONSES
+        and not o.auto
+        and (o.member_id not in members or members[o.member_id].role in VOTING_ROLES)
+    )
+    eligible = record.eligible_count if record.eligible_count is not None else voters
+    return ConsultationLine(record, dict(answers), responded, max(eligible, 0), mine)
+
+
+def _vote(record: VoteRecord, ballots: list[BallotRecord], voting: dict[int, Member]) -> VoteLine:
+    """Tally as frozen at close (`votes.result`), else from current ballots of voting members."""
+    mine = [b for b in ballots if b.item_id == record.item.id]
+    saved = record.result
+    if saved is not None:
+        choices = list((saved.get("choices") or {}).values())
+        counts = list(saved.get("counts") or [])
+        voted = saved.get("voters") or len(choices)
+        eligible = len(saved.get("eligible") or ()) or (record.eligible_count or 0)
+    else:
+        current = [b for b in mine if b.current and b.choice and b.user_id in voting]
+        choices = [b.choice for b in current]
+        counts = [0] * len(record.options)
+        for choice in choices:
+            for index in choice if isinstance(choice, list) else ():
+                if 0 <= index < len(counts):
+                    counts[index] += 1
+        voted = len(choices)
+        if record.anonymous and record.poll_counts:
+            counts = list(record.poll_counts.get("counts") or counts)
+            voted = record.poll_counts.get("voters") or sum(counts)
+        eligible = len(voting)
+    if record.mode == "motion":
+        tally = {c: sum(1 for x in choices if x == c) for c in MOTION_CHOICES}
+    else:
+        tally = {str(i): n for i, n in enumerate(counts)}
+    outcome = record.outcome or ("open" if record.item.closed_at is None else "closed")
+    return VoteLine(record, tally, voted, eligible, outcome, mine)

@@ -1,0 +1,99 @@
+"""Reading what people type for tasks: title + deadline, percentages, `<date> <reason>`.
+
+Dates are read only through `bot.dates` (`split_deadline`, `parse_deadline`,
+`looks_like_deadline`); this module only decides which words are the date.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot import dates
+from bot.errors import DomainError
+
+MAX_TITLE = 300
+MAX_NOTE = 2000
+MAX_DATE_WORDS = 5  # `thứ 6 lúc 17:00` is the longest date people type
+_URL = re.compile(r"https?://[^\s<>\"]+")
+_PERCENT = re.compile(r"(\d{1,6})\s*%?")
+_DUE = re.compile(r"(?:^|\s)(?:due|deadline|hạn chót|han chot|hạn|han)(?:\s*:\s*|\s+)", re.I)
+
+
+@dataclass(frozen=True)
+class NewTaskText:
+    """The parts of `/assign …` after the people: title, deadline, description, a link."""
+
+    title: str
+    deadline: datetime
+    description: str
+    url: str | None
+
+
+def check_note(text: str) -> str:
+    """A note or reason, trimmed, within the length limit."""
+    text = text.strip()
+    if len(text) > MAX_NOTE:
+        raise DomainError("task.note_too_long", limit=MAX_NOTE, length=len(text))
+    return text
+
+
+def read_new_task(text: str, now: datetime, tz: ZoneInfo) -> NewTaskText:
+    """`<title> due|hạn <date>` on the first line; further lines are the description."""
+    first_line, _, description = text.strip().partition("\n")
+    title, when = dates.split_deadline(first_line)
+    title = " ".join(title.split())
+    if not title:
+        raise DomainError("assign.no_title")
+    if len(title) > MAX_TITLE:
+        raise DomainError("task.title_too_long", limit=MAX_TITLE, length=len(title))
+    if when is None:
+        _refuse_missing_deadline(first_line)
+    deadline = dates.parse_deadline(when, now, tz)
+    url = _URL.search(title)
+    return NewTaskText(
+        title, deadline, check_note(description), url[0].rstrip(".,;)") if url else None
+    )
+
+
+def _refuse_missing_deadline(line: str) -> None:
+    """A short text after `due`/`hạn` was meant as a date: say why it is not one."""
+    found = list(_DUE.finditer(line))
+    if found:
+        rest = line[found[-1].end() :].strip()
+        if rest and len(rest.split()) <= MAX_DATE_WORDS - 2:
+            raise DomainError("date.invalid", text=" ".join(rest.split()))
+    raise DomainError("assign.no_deadline")
+
+
+def read_percent(text: str) -> int:
+    """`50` or `50%` → 50, only 0…100."""
+    found = _PERCENT.fullmatch(text.strip())
+    if found is None:
+        raise DomainError("progress.usage")
+    value = int(found[1])
+    if not 0 <= value <= 100:
+        raise DomainError("progress.bad_percent", value=text.strip())
+    return value
+
+
+def read_date_and_reason(text: str, now: datetime, tz: ZoneInfo) -> tuple[datetime, str]:
+    """`<date> <reason>`: the longest leading run of words that reads as a deadline."""
+    words = text.split()
+    if not words:
+        raise DomainError("extend.usage")
+    for size in range(min(MAX_DATE_WORDS, len(words)), 0, -1):
+        head = " ".join(words[:size])
+        if dates.looks_like_deadline(head):
+            when = dates.parse_deadline(head, now, tz)
+            return when, check_note(text.strip()[len(_prefix(text, size)) :])
+    dates.parse_deadline(text.strip(), now, tz)  # raises, listing the accepted forms
+    raise DomainError("extend.usage")  # pragma: no cover - parse_deadline raised
+
+
+def _prefix(text: str, size: int) -> str:
+    """The first `size` words of `text` as typed (with their original spacing)."""
+    match = re.match(r"\s*" + r"\s+".join([r"\S+"] * size), text)
+    return match[0].strip() if match else text

@@ -1,0 +1,336 @@
+"""Votes (design §4): native Telegram polls and formal motions, ballots, tallies and closing.
+
+Who counts: the active members whose role is in VOTING_ROLES, taken from the roster while a vote
+is open and frozen in a snapshot at close. A ballot from anyone else (the secretary, a former
+member, someone outside the committee answering a named poll) is recorded but never counted.
+Poll answers that arrive after close are recorded with `late = 1` and never counted.
+Anonymous polls: Telegram tells nobody who answered, so the tally is the counts from `poll`
+updates or from stopPoll, and there is no list of who has not voted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot import dates
+from bot.clock import Clock
+from bot.errors import DomainError
+from bot.events import Events
+from bot.models import VOTING_ROLES, Role
+from bot.pass_rule import CHOICES, Decision, decide
+from bot.services.settings import config_of
+from bot.services.vote_input import MAX_QUESTION, parse_poll, split_motion
+from storage.audit import AuditRepo
+from storage.committees import Committee, CommitteeRepo
+from storage.db import Database
+from storage.items import Item, ItemRepo
+from storage.members import Member, MemberRepo
+from storage.votes import Ballot, Vote, VoteRepo
+
+# Closing a poll stops it on Telegram first; the stopper returns the final {"counts", "voters"}.
+Stopper = Callable[[Vote], Awaitable[dict[str, Any] | None]]
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A vote's counts: live while open, the frozen snapshot once closed."""
+
+    vote: Vote
+    eligible: list[Member]
+    choices: dict[int, Any]  # member id → current choice, for counted members who voted
+    others: int  # answers recorded from people who are not counted
+    chair_id: int | None
+    option_counts: list[int] = field(default_factory=list)  # polls
+    voters: int = 0  # members who voted (anonymous polls: everyone who answered)
+
+    @property
+    def item(self) -> Item:
+        """The vote's item."""
+        return self.vote.item
+
+    @property
+    def non_voters(self) -> list[Member]:
+        """Counted members without a ballot (unknowable for anonymous polls: empty)."""
+        if self.vote.anonymous:
+            return []
+        return [m for m in self.eligible if m.id not in self.choices]
+
+    @property
+    def decision(self) -> Decision | None:
+        """The pass rule applied to a motion's counts (None for polls)."""
+        if self.vote.is_poll:
+            return None
+        n = [sum(1 for c in self.choices.values() if c == choice) for choice in CHOICES]
+        chair = self.choices.get(self.chair_id) if self.chair_id else None
+        return decide(*n, len(self.eligible), chair, has_chair=self.chair_id is not None)
+
+
+@dataclass(frozen=True)
+class Cast:
+    """What a ballot changed."""
+
+    vote: Vote
+    before: Any
+    after: Any
+    changed: bool
+    late: bool = False
+    member: Member | None = None
+
+
+def _frozen(tally: Tally) -> tuple[str, dict[str, Any]]:
+    """The outcome and the snapshot stored at close."""
+    decision = tally.decision
+    outcome = "closed" if decision is None else ("passed" if decision.passed else "rejected")
+    return outcome, {
+        "eligible": [m.id for m in tally.eligible],
+        "choices": {str(k): v for k, v in tally.choices.items()},
+        "others": tally.others,
+        "chair": tally.chair_id,
+        "counts": tally.option_counts,
+        "voters": tally.voters,
+        "rule": decision.rule if decision else None,
+    }
+
+
+class VoteService:
+    """Opening, casting, tallying and closing votes."""
+
+    def __init__(
+        self,
+        db: Database,
+        repo: VoteRepo,
+        items: ItemRepo,
+        committees: CommitteeRepo,
+        members: MemberRepo,
+        audit: AuditRepo,
+        events: Events,
+        clock: Clock,
+    ) -> None:
+        self.db, self.repo, self.items, self.committees = db, repo, items, committees
+        self.members, self.audit, self.events, self.clock = members, audit, events, clock
+
+    # ------------------------------------------------------------------ opening
+    async def create_poll(self, committee: Committee, actor: Member, text: str) -> Vote:
+        """Number and store a poll (the caller then sends it and calls `posted`)."""
+        spec = parse_poll(text)
+        deadline = self._deadline(committee, spec.deadline) if spec.deadline else None
+        return await self._create(
+            committee, actor, spec.question, deadline, "poll", spec.options, spec.multi,
+            spec.anonymous,
+        )  # fmt: skip
+
+    async def create_motion(self, committee: Committee, actor: Member, text: str) -> Vote:
+        """Number and store a motion `<motion> due <date>` (the caller posts its card)."""
+        title, when = split_motion(text)
+        deadline = self._deadline(committee, when)
+        return await self._create(committee, actor, title, deadline, "motion", [], False, False)
+
+    def _deadline(self, committee: Committee, text: str):
+        return dates.parse_deadline(text, self.clock.now(), config_of(committee).tz)
+
+    async def _create(self, committee, actor, title, deadline, mode, options, multi, anon) -> Vote:
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            number = await self.committees.take_number(conn, committee.id)
+            if mode == "poll" and len(f"#{number} {title}") > MAX_QUESTION:
+                raise DomainError("poll.question_too_long", limit=MAX_QUESTION - len(f"#{number} "))
+            item_id = await self.items.insert(
+                conn, committee_id=committee.id, number=number, kind="vote", title=title,
+                status="open", deadline=deadline, created_by=actor.user_id, now=now,
+            )  # fmt: skip
+            await self.repo.insert(conn, item_id, mode, options, multi, anon)
+            await self.audit.add(
+                committee.id, "vote.open", actor.user_id, now, item_id, conn, mode=mode,
+                title=title, options=options, deadline=deadline, multi=multi, anonymous=anon,
+            )  # fmt: skip
+        return await self.repo.get(item_id)
+
+    async def posted(self, vote: Vote, message_id: int, poll_id: str | None = None) -> None:
+        """Remember the card or poll message (and the Telegram poll id)."""
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            await self.items.update(vote.item.id, now, conn, message_id=message_id)
+            if poll_id is not None:
+                await self.repo.update(vote.item.id, conn, poll_id=poll_id)
+            await self.audit.add(
+                vote.item.committee_id, "vote.posted", None, now, vote.item.id, conn,
+                message_id=message_id, poll_id=poll_id,
+            )  # fmt: skip
+        await self.events.item_changed(vote.item.id)
+
+    async def abandon(self, vote: Vote, reason: str) -> None:
+        """The poll or card could not be posted: the number stays used, the vote is cancelled."""
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            await self.items.update(vote.item.id, now, conn, status="cancelled", closed_at=now)
+            await self.audit.add(
+                vote.item.committee_id, "vote.abandon", None, now, vote.item.id, conn, reason=reason
+            )
+        await self.events.item_changed(vote.item.id)
+
+    # ------------------------------------------------------------------ reading
+    async def of_item(self, item: Item) -> Vote:
+        """The vote of an item of kind 'vote'."""
+        return await self.repo.get(item.id)
+
+    async def get(self, item_id: int) -> Vote | None:
+        """A vote by item id."""
+        return await self.repo.get(item_id)
+
+    async def result_posted(self, vote: Vote, message_id: int) -> None:
+        """Remember the message that carries the result."""
+        await self.repo.update(vote.item.id, result_message_id=message_id)
+
+    async def tally(self, vote: Vote) -> Tally:
+        """Counts so far (open) or as frozen at close."""
+        if vote.result is not None:
+            return await self._snapshot(vote)
+        voting = [
+            m for m in await self.members.list(vote.item.committee_id) if m.role in VOTING_ROLES
+        ]
+        chair = next((m.id for m in voting if m.role == Role.CHAIR), None)
+        counts = (vote.poll_counts or {}).get("counts") or [0] * len(vote.options)
+        if vote.anonymous:
+            voters = (vote.poll_counts or {}).get("voters", 0)
+            return Tally(vote, voting, {}, 0, chair, list(counts), voters)
+        current = {u: b for u, b in (await self.repo.current(vote.item.id)).items() if b.choice}
+        by_user = {m.user_id: m for m in voting if m.user_id is not None}
+        choices = {by_user[u].id: b.choice for u, b in current.items() if u in by_user}
+        others = sum(1 for u in current if u not in by_user)
+        options = [0] * len(vote.options)
+        for choice in choices.values():
+            for index in choice if vote.is_poll else ():
+                options[index] += 1
+        return Tally(vote, voting, choices, others, chair, options, len(choices))
+
+    async def _snapshot(self, vote: Vote) -> Tally:
+        saved = vote.result
+        people = await self.members.many(saved["eligible"])
+        eligible = [people[i] for i in saved["eligible"] if i in people]
+        choices = {int(k): v for k, v in saved["choices"].items()}
+        return Tally(
+            vote, eligible, choices, saved["others"], saved["chair"], saved["counts"],
+            saved["voters"],
+        )  # fmt: skip
+
+    async def pending_members(self, item: Item) -> list[Member]:
+        """Counted members who have not voted (empty for anonymous polls)."""
+        return (await self.tally(await self.of_item(item))).non_voters
+
+    async def history(self, vote: Vote) -> list[Ballot]:
+        """Every ballot, oldest first."""
+        return await self.repo.history(vote.item.id)
+
+    # ------------------------------------------------------------------ ballots
+    async def cast(
+        self, committee: Committee, member: Member | None, item_id: int, choice: str
+    ) -> Cast:
+        """For / Against / Abstain on a motion; the same choice again changes nothing."""
+        vote = await self.repo.get(item_id)
+        if vote is None or vote.item.committee_id != committee.id or vote.is_poll:
+            raise DomainError("common.stale_button")
+        if choice not in CHOICES:
+            raise DomainError("common.stale_button")
+        if member is None or not member.active or member.role not in VOTING_ROLES:
+            raise DomainError("vote.not_voter")
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            vote = await self.repo.get(item_id)
+            if not vote.is_open:
+                raise DomainError("vote.closed", number=vote.item.number)
+            previous = (await self.repo.current(item_id, conn)).get(member.user_id)
+            before = previous.choice if previous else None
+            if before != choice:
+                await self.repo.add_ballot(conn, item_id, member.id, member.user_id, choice, now)
+                await self.audit.add(
+                    committee.id, "vote.ballot", member.user_id, now, item_id, conn,
+                    member_id=member.id, before=before, after=choice,
+                )  # fmt: skip
+        if before != choice:
+            await self.events.item_changed(item_id)
+        return Cast(vote, before, choice, before != choice, member=member)
+
+    async def record_poll_answer(
+        self, poll_id: str, user_id: int, option_ids: list[int]
+    ) -> Cast | None:
+        """A `poll_answer` ([] = retracted); None when the poll is not ours or is anonymous."""
+        vote = await self.repo.by_poll_id(poll_id)
+        if vote is None or vote.anonymous:
+            return None
+        seat = await self.members.by_user(vote.item.committee_id, user_id)
+        seat = seat if seat is not None and seat.active else None
+        choice = sorted({i for i in option_ids if 0 <= i < len(vote.options)})
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            vote = await self.repo.get(vote.item.id)
+            late = not vote.is_open
+            previous = None if late else (await self.repo.current(vote.item.id, conn)).get(user_id)
+            before = previous.choice if previous else None
+            member_id = seat.id if seat else None
+            await self.repo.add_ballot(
+                conn, vote.item.id, member_id, user_id, choice, now, late=late
+            )
+            await self.audit.add(
+                vote.item.committee_id, "vote.late_answer" if late else "vote.answer", user_id,
+                now, vote.item.id, conn, member_id=member_id, before=before, after=choice,
+            )  # fmt: skip
+        await self.events.item_changed(vote.item.id)
+        return Cast(vote, before, choice, before != choice, late=late, member=seat)
+
+    async def record_poll_counts(self, poll_id: str, counts: list[int], voters: int) -> Vote | None:
+        """Counts from a `poll` update (the only numbers an anonymous poll gives)."""
+        vote = await self.repo.by_poll_id(poll_id)
+        new = {"counts": list(counts), "voters": voters}
+        if vote is None or not vote.is_open or vote.poll_counts == new:
+            return vote
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            await self.repo.update(vote.item.id, conn, poll_counts=new)
+            await self.audit.add(
+                vote.item.committee_id, "vote.poll_counts", None, now, vote.item.id, conn,
+                before=vote.poll_counts, after=new,
+            )  # fmt: skip
+        await self.events.item_changed(vote.item.id)
+        return await self.repo.get(vote.item.id)
+
+    # ------------------------------------------------------------------ closing
+    async def close(
+        self, item: Item, actor_user_id: int | None, stop: Stopper | None = None
+    ) -> Tally:
+        """Close a vote now (stopping its poll first) and freeze its result."""
+        vote = await self.of_item(item)
+        if not vote.is_open:
+            raise DomainError("vote.already_closed", number=item.number)
+        if vote.is_poll and stop is not None:
+            final = await stop(vote)
+            if final is not None and vote.anonymous:
+                vote = await self.record_poll_counts(vote.poll_id, **final) or vote
+        now = self.clock.now()
+        async with self.db.transaction() as conn:  # no ballot slips in between tally and close
+            vote = await self.repo.get(item.id)
+            if not vote.is_open:
+                raise DomainError("vote.already_closed", number=item.number)
+            tally = await self.tally(vote)
+            outcome, snapshot = _frozen(tally)
+            await self.repo.close(
+                conn, item.id, now, outcome=outcome, eligible_count=len(tally.eligible),
+                result=snapshot, poll_counts=None,
+            )  # fmt: skip
+            await self.audit.add(
+                item.committee_id, "vote.close", actor_user_id, now, item.id, conn,
+                before="open", after="closed", outcome=outcome, result=snapshot,
+            )  # fmt: skip
+        await self.events.item_changed(item.id)
+        return await self.tally(await self.repo.get(item.id))
+
+    async def close_due(self, now, stop: Stopper | None = None) -> list[Tally]:
+        """Close every open vote of every committee whose deadline is at or before `now`."""
+        closed = []
+        for item in await self.items.due_open("vote", now):
+            try:
+                closed.append(await self.close(item, None, stop))
+            except DomainError:  # closed meanwhile by /close
+                continue
+        return closed

@@ -1,0 +1,294 @@
+"""Consultations in the chat: /consult, the card and its buttons, comment prompts, /opinion,
+/show /pending /close for consultations, and the deadline closer.
+
+Card edits are coalesced by `CardEditor`: the first change to a card is shown at once, later ones
+within `EDIT_INTERVAL` seconds are folded into one edit at the end of that window, which renders
+the state of that moment (so the last state is always what the card shows). Tests call
+`await card_editor(app).flush()` to run the pending edit now instead of waiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import time
+
+from telegram import Bot, ForceReply, InputFile, Update
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import Application, ContextTypes
+
+from bot.errors import DomainError
+from bot.i18n import t
+from bot.models import Role
+from bot.services.consultation_model import Document, Standing, parse_answer
+from handlers import consultation_cards as cards
+from handlers import render
+from handlers.context import GROUP_TYPES, Ctx, button, command, reader_language, services_of
+from handlers.outbox import send_to_group
+from handlers.parsing import item_number
+from storage.items import Item
+
+log = logging.getLogger(__name__)
+
+EDIT_INTERVAL = 5.0  # seconds between two edits of one card (a group allows ~20 messages/min)
+LINK_WORDS = {"comment": "agree_with_comments", "disagree": "disagree"}
+LINK_OF = {answer: word for word, answer in LINK_WORDS.items()}
+
+
+class CardEditor:
+    """At most one edit per card per `interval` seconds; the last state is always shown."""
+
+    def __init__(self, app: Application, interval: float = EDIT_INTERVAL) -> None:
+        self.app, self.interval = app, interval
+        self._last: dict[int, float] = {}
+        self._timers: dict[int, asyncio.Task] = {}
+
+    async def changed(self, item_id: int) -> None:
+        """A consultation changed: edit its card now, or once its window has passed."""
+        if item_id in self._timers:
+            return  # the pending edit will render the latest state
+        wait = self._last.get(item_id, -math.inf) + self.interval - time.monotonic()
+        if wait <= 0:
+            await self._edit(item_id)
+        else:
+            self._timers[item_id] = self.app.create_task(self._later(item_id, wait))
+
+    async def flush(self) -> None:
+        """Run every pending edit now."""
+        timers, self._timers = self._timers, {}
+        for item_id, task in timers.items():
+            task.cancel()
+            await self._edit(item_id)
+
+    def forget(self, item_id: int) -> None:
+        """Drop a pending edit (the card was just edited by other means)."""
+        task = self._timers.pop(item_id, None)
+        if task is not None:
+            task.cancel()
+
+    async def _later(self, item_id: int, wait: float) -> None:
+        await asyncio.sleep(wait)
+        self._timers.pop(item_id, None)
+        await self._edit(item_id)
+
+    async def _edit(self, item_id: int) -> None:
+        self._last[item_id] = time.monotonic()
+        await refresh_card(self.app.bot, self.app.bot_data["services"], item_id)
+
+
+def card_editor(app: Application) -> CardEditor:
+    """The application's card editor."""
+    return app.bot_data.setdefault("consultation_cards", CardEditor(app))
+
+
+async def refresh_card(bot: Bot, services, item_id: int) -> None:
+    """Edit a card to the consultation's current state (unchanged or vanished cards are fine)."""
+    item = await services.items.get(item_id)
+    if item is None or item.message_id is None:
+        return
+    standing = await services.consultations.standing(item)
+    lang = standing.committee.language
+    try:
+        await bot.edit_message_text(
+            cards.card(standing, lang),
+            chat_id=standing.committee.chat_id,
+            message_id=item.message_id,
+            reply_markup=cards.keyboard(standing, lang),
+        )
+    except BadRequest as exc:
+        if "not modified" not in exc.message.lower():
+            log.warning("card of item %s not edited: %s", item_id, exc.message)
+    except TelegramError as exc:
+        log.warning("card of item %s not edited: %s", item_id, exc)
+
+
+async def publish(bot: Bot, services, standing: Standing) -> None:
+    """What /close and the deadline closer post: the card closed, the result, the .docx."""
+    from bot.documents import consultation_docx
+
+    item, lang = standing.item, standing.committee.language
+    await refresh_card(bot, services, item.id)
+    sent = await send_to_group(services, standing.committee, cards.result(standing, lang), bot=bot)
+    await services.consultations.set_result_message(item.id, sent[0].message_id)
+    committee = await services.committees.get(standing.committee.id)  # it may have migrated
+    data = consultation_docx.build(standing, lang)
+    await bot.send_document(
+        committee.chat_id,
+        InputFile(data, filename=t(lang, "consult.docx_filename", number=item.number)),
+        caption=t(lang, "consult.docx_caption", number=item.number),
+        message_thread_id=committee.thread_id,
+    )
+
+
+# ---------------------------------------------------------------- commands
+@command("consult")
+async def consult(ctx: Ctx) -> None:
+    """`/consult <title> [due <date>] [silence=agree|none]`, optionally replying to a document."""
+    replied = ctx.message.reply_to_message
+    document = None
+    if replied is not None and replied.document is not None:
+        document = Document(replied.document.file_id, replied.document.file_name)
+    standing = await ctx.services.consultations.open(ctx.committee, ctx.member, ctx.args, document)
+    sent = await ctx.reply(
+        cards.card(standing, ctx.group_lang), keyboard=cards.keyboard(standing, ctx.group_lang)
+    )
+    await ctx.services.consultations.set_card(standing.item.id, sent.message_id)
+
+
+@command("opinion", private=True)
+async def _opinion(ctx: Ctx) -> None:
+    number, rest = item_number(ctx.args, "opinion.usage")
+    words = rest.split(maxsplit=1)
+    if not words:
+        raise DomainError("opinion.usage")
+    answer = parse_answer(words[0])
+    text = words[1] if len(words) > 1 else ""
+    service = ctx.services.consultations
+    if ctx.is_private:
+        _, item, member = await service.find_for_user(ctx.user.id, number)
+    else:
+        item, member = await service.get(ctx.committee, number), ctx.member
+    _, answer = await service.answer(item, member, answer, text)
+    await ctx.say(
+        "consult.recorded",
+        name=member.display_name,
+        number=item.number,
+        answer=cards.answer_label(ctx.lang, answer),
+    )
+    await card_editor(ctx.context.application).changed(item.id)
+
+
+async def opinion(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/opinion N agree|comment|disagree [text]`; the secretary is told politely why not."""
+    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+    if chat is not None and user is not None and chat.type in GROUP_TYPES:
+        services = services_of(context)
+        committee = await services.committees.by_chat(chat.id)
+        seat = await services.roster.seat(committee, user.id) if committee else None
+        if seat is not None and seat.role == Role.SECRETARY:
+            lang = await reader_language(services, user.id, committee)
+            await message.reply_text(t(lang, "consult.secretary"))
+            return
+    await _opinion(update, context)
+
+
+# ---------------------------------------------------------------- buttons and prompts
+@button("show")  # any member may press; the service tells the secretary and others why not
+async def on_button(ctx: Ctx, parts: list[str]) -> None:
+    """Agree records at once; the other two ask the member for their text."""
+    if len(parts) != 3 or parts[0] != "a" or parts[2] not in cards.CODES or not parts[1].isdigit():
+        await ctx.answer(ctx.t("common.stale_button"))
+        return
+    service = ctx.services.consultations
+    item = await service.by_id(int(parts[1]))
+    if ctx.committee is None or item.committee_id != ctx.committee.id:
+        await ctx.answer(ctx.t("common.stale_button"))
+        return
+    answer = cards.CODES[parts[2]]
+    if answer == "agree":
+        await service.answer(item, ctx.member, answer)
+        await ctx.answer(
+            ctx.t("consult.recorded_notice", answer=cards.answer_label(ctx.lang, answer))
+        )
+        await card_editor(ctx.context.application).changed(item.id)
+        return
+    service.check_can_answer(item, ctx.member)
+    link = f"https://t.me/{ctx.context.bot.username}?start=op_{item.id}_{LINK_OF[answer]}"
+    prompt = await ctx.message.reply_text(
+        ctx.t(
+            "consult.prompt",
+            name=render.mention(ctx.member),
+            number=item.number,
+            answer=cards.answer_label(ctx.lang, answer),
+            link=link,
+        ),
+        reply_markup=ForceReply(
+            selective=True, input_field_placeholder=ctx.t("consult.prompt_placeholder")
+        ),
+    )
+    await service.ask_text(item, ctx.member, answer, ctx.chat.id, prompt.message_id)
+    await ctx.answer(ctx.t("consult.prompt_notice"))
+
+
+async def deep_link(ctx: Ctx, payload: str) -> None:
+    """`/start op_<item id>_<comment|disagree>`: the next private message is the text."""
+    item_id, _, word = payload.partition("_")
+    if not item_id.isdigit() or word not in LINK_WORDS:
+        raise DomainError("opinion.usage")
+    service = ctx.services.consultations
+    item = await service.by_id(int(item_id))
+    committee = await ctx.services.committees.get(item.committee_id)
+    member = await ctx.services.roster.seat(committee, ctx.user.id)
+    answer = LINK_WORDS[word]
+    await service.ask_text(item, member, answer, ctx.chat.id, None)
+    label = cards.answer_label(ctx.lang, answer)
+    await ctx.say("consult.prompt_private", number=item.number, title=item.title, answer=label)
+
+
+async def take_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """A reply to a comment prompt in the group, or the next private message after a deep link."""
+    message, user, chat = update.effective_message, update.effective_user, update.effective_chat
+    text = (message.text or message.caption) if message else None
+    if text is None or user is None or chat is None:
+        return False
+    services = services_of(context)
+    service = services.consultations
+    if chat.type in GROUP_TYPES:
+        replied = message.reply_to_message
+        if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
+            return False
+        prompt = await service.prompt_by_message(chat.id, replied.message_id)
+    else:
+        prompt = await service.prompt(user.id, chat.id)
+    if prompt is None:
+        return False
+    item = await services.items.get(prompt.item_id)
+    committee = await services.committees.get(item.committee_id)
+    lang = await reader_language(services, user.id, committee)
+    if prompt.user_id != user.id:
+        asked = await services.members.by_user(committee.id, prompt.user_id)
+        name = asked.display_name if asked else str(prompt.user_id)
+        await message.reply_text(t(lang, "consult.prompt_not_yours", name=name, number=item.number))
+        return True
+    member = await services.roster.seat(committee, user.id)
+    try:
+        _, answer = await service.answer_prompt(prompt, member, text)
+    except DomainError as err:
+        await message.reply_text(t(lang, err.key, **err.params))
+        return True
+    label = cards.answer_label(lang, answer)
+    await message.reply_text(
+        t(lang, "consult.recorded", name=member.display_name, number=item.number, answer=label)
+    )
+    await card_editor(context.application).changed(item.id)
+    return True
+
+
+# ---------------------------------------------------------------- per-kind /show /pending /close
+async def show_consultation(ctx: Ctx, item: Item) -> None:
+    """`/show N`: card, answers so far, who has not answered, history."""
+    service = ctx.services.consultations
+    standing = await service.standing(item)
+    await ctx.reply(cards.show(standing, await service.timeline(item), ctx.lang))
+
+
+async def pending_consultation(ctx: Ctx, item: Item) -> None:
+    """`/pending N`: mentions of those who have not answered."""
+    await ctx.reply(cards.pending(await ctx.services.consultations.standing(item), ctx.lang))
+
+
+async def close_consultation(ctx: Ctx, item: Item) -> None:
+    """`/close N`: close now and publish the result with its .docx."""
+    standing = await ctx.services.consultations.close(item, ctx.user.id)
+    card_editor(ctx.context.application).forget(item.id)
+    await publish(ctx.context.bot, ctx.services, standing)
+
+
+async def auto_close(bot: Bot, services, now) -> None:
+    """The scheduler's closer: every consultation past its deadline, published like /close."""
+    for standing in await services.consultations.close_due(now):
+        try:
+            await publish(bot, services, standing)
+        except TelegramError:
+            log.exception("result of consultation %s not published", standing.item.id)

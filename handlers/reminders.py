@@ -1,0 +1,121 @@
+"""/remind, /reminders, /unremind, /digest, and the text of every automatic reminder."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot import dates, scheduler
+from bot.errors import DomainError
+from bot.i18n import Html, t
+from bot.services.reminder_sweep import Dispatch
+from handlers import digest_render
+from handlers.context import Ctx, command
+from handlers.render import mention, name
+from storage.members import Member
+
+
+def _names(members: tuple[Member, ...] | list[Member]) -> Html:
+    return Html(", ".join(mention(m) for m in members))
+
+
+def reminder_text(d: Dispatch, lang: str, now: datetime, author: Member | None = None) -> Html:
+    """What a due reminder says, in `lang` (the group's, or the reader's for a private copy)."""
+    row, item = d.reminder, d.item
+    tz = ZoneInfo(d.committee.timezone)
+    lines: list[str] = []
+    if row.kind == scheduler.ADHOC:
+        who = name(author) if author else "—"
+        lines.append(t(lang, "reminder.adhoc", text=row.text, author=who))
+    elif item is not None:
+        deadline = dates.format_datetime(item.deadline, tz, lang)
+        left = dates.format_duration((item.deadline - now).total_seconds(), lang)
+        common = {"number": item.number, "title": item.title, "deadline": deadline}
+        if row.kind == scheduler.PENDING:
+            key = f"reminder.pending_{item.kind}"
+            names = _names(d.members)
+            lines.append(t(lang, key, left=left, count=len(d.members), names=names, **common))
+        else:
+            if row.kind == scheduler.OVERDUE:
+                lines.append(
+                    t(
+                        lang,
+                        "reminder.overdue",
+                        late=left,
+                        progress=d.progress or 0,
+                        count=row.seq,
+                        **common,
+                    )
+                )
+            else:
+                lines.append(t(lang, "reminder.offset", left=left, **common))
+            if d.members:
+                lines.append(t(lang, "reminder.lead", name=mention(d.members[0])))
+            if len(d.members) > 1:
+                lines.append(t(lang, "reminder.cooperators", names=_names(d.members[1:])))
+            if d.escalate_to:
+                names = _names(d.escalate_to)
+                lines.append(t(lang, "reminder.escalation", names=names, count=row.seq))
+        lines.append(t(lang, "reminder.show", number=item.number))
+    if d.late:
+        when = dates.format_datetime(row.planned_at, tz, lang)
+        lines.append(t(lang, "reminder.late", when=when))
+    return Html("\n".join(lines))
+
+
+def private_copy(d: Dispatch, lang: str, now: datetime, author: Member | None = None) -> Html:
+    """The same reminder for one member's private chat, naming the committee."""
+    text = reminder_text(d, lang, now, author)
+    return t(lang, "reminder.private", title=d.committee.title, text=text)
+
+
+@command("remind")
+async def remind(ctx: Ctx) -> None:
+    """`/remind <date> <text>`: remind the group at that moment."""
+    reminder = await ctx.services.reminders.add(ctx.committee, ctx.user.id, ctx.args)
+    tz = ZoneInfo(ctx.committee.timezone)
+    when = dates.format_datetime(reminder.due_at, tz, ctx.lang)
+    await ctx.say("remind.done", number=reminder.seq, when=when, text=reminder.text)
+
+
+@command("reminders")
+async def reminders(ctx: Ctx) -> None:
+    """`/reminders`: the ad-hoc reminders (numbered) and the next automatic ones."""
+    rows = await ctx.services.reminders.scheduled(ctx.committee)
+    tz = ZoneInfo(ctx.committee.timezone)
+    adhoc = [(r, i) for r, i in rows if r.kind == scheduler.ADHOC]
+    auto = [(r, i) for r, i in rows if r.kind != scheduler.ADHOC][:10]
+    lines = [ctx.t("reminders.header", count=len(adhoc))]
+    if not adhoc:
+        lines.append(ctx.t("reminders.empty"))
+    for row, _ in adhoc:
+        author = await ctx.services.roster.seat(ctx.committee, row.created_by or 0)
+        when = dates.format_datetime(row.due_at, tz, ctx.lang)
+        who = name(author) if author else "—"
+        lines.append(ctx.t("reminders.line", number=row.seq, when=when, text=row.text, author=who))
+    if auto:
+        lines += ["", ctx.t("reminders.auto_header")]
+        for row, item in auto:
+            kind = row.kind.removeprefix("task_")
+            what = ctx.t(f"reminders.auto_{kind}", number=item.number if item else 0, count=row.seq)
+            when = dates.format_datetime(row.due_at, tz, ctx.lang)
+            lines.append(ctx.t("reminders.auto_line", when=when, what=what))
+    lines += ["", ctx.t("reminders.footer")]
+    await ctx.reply(Html("\n".join(lines)))
+
+
+@command("unremind")
+async def unremind(ctx: Ctx) -> None:
+    """`/unremind N`: cancel ad-hoc reminder N."""
+    word = ctx.args.strip().lstrip("#")
+    if not word.isdigit() or len(word) > 9:
+        raise DomainError("unremind.usage")
+    row = await ctx.services.reminders.cancel(ctx.committee, ctx.user.id, int(word))
+    await ctx.say("unremind.done", number=row.seq, text=row.text)
+
+
+@command("digest")
+async def digest(ctx: Ctx) -> None:
+    """`/digest`: this week's digest now, in the reader's language."""
+    data = await ctx.services.digest.build(ctx.committee)
+    await ctx.reply(digest_render.render(data, ctx.lang))

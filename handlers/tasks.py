@@ -1,0 +1,298 @@
+"""Task commands and buttons: /assign /tasks /mytasks /progress /done /extend /approve /reject
+/reassign /cancel /reopen, `/show N` for tasks, the card's buttons and the extension buttons.
+
+The card is posted in the committee's language and edited in place after every change. The
+card's "Progress" button swaps its keyboard for a quick 25/50/75/90% row (a button cannot carry a
+typed number); "Ask for extension" answers with the `/extend N <date> <reason>` form.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InlineKeyboardMarkup
+from telegram.error import BadRequest
+
+from bot.dates import fold_text
+from bot.errors import DomainError
+from bot.i18n import Html
+from bot.services.task_extensions import ExtensionOutcome
+from bot.services.task_input import read_percent
+from bot.services.task_queries import TaskView
+from bot.services.tasks import Attachment
+from handlers import render
+from handlers import task_cards as cards
+from handlers.context import Ctx, button, command
+from handlers.parsing import item_number, leading_people, target
+from storage.items import Item
+
+log = logging.getLogger(__name__)
+
+FILTER_WORDS = {
+    "mine": "mine", "cuatoi": "mine", "cua toi": "mine", "toi": "mine",
+    "overdue": "overdue", "quahan": "overdue", "qua han": "overdue",
+    "done": "done", "xong": "done", "hoanthanh": "done", "hoan thanh": "done",
+}  # fmt: skip
+
+
+async def refresh_card(ctx: Ctx, view: TaskView, keyboard: InlineKeyboardMarkup | None = None):
+    """Edit the task's card in the group to show `view` (its buttons, or `keyboard`)."""
+    item = view.task.item
+    if item.message_id is None:
+        return
+    lang = ctx.committee.language
+    try:
+        await ctx.context.bot.edit_message_text(
+            cards.card(view, ctx.committee, lang),
+            chat_id=ctx.committee.chat_id,
+            message_id=item.message_id,
+            reply_markup=keyboard or cards.card_keyboard(view, lang),
+        )
+    except BadRequest as exc:  # deleted, too old, or unchanged: the change itself is saved
+        log.info("task card %s not edited: %s", item.id, exc.message)
+
+
+def _number(ctx: Ctx, usage: str) -> tuple[int, str]:
+    """`N rest` from the arguments, else the command's usage."""
+    return item_number(ctx.args, usage)
+
+
+@command("assign")
+async def assign(ctx: Ctx) -> None:
+    """`/assign @lead [@coop …] <title> due <date>`; replying to a document attaches it."""
+    people, rest = leading_people(ctx.message, ctx.args)
+    replied = ctx.message.reply_to_message
+    doc = replied.document if replied is not None else None
+    attachment = Attachment(doc.file_id, doc.file_name) if doc else None
+    view = await ctx.services.tasks.create(ctx.committee, ctx.member, people, rest, attachment)
+    lang = ctx.group_lang
+    sent = await ctx.reply(
+        cards.card(view, ctx.committee, lang), keyboard=cards.card_keyboard(view, lang)
+    )
+    await ctx.services.tasks.set_card(view.task.item.id, sent.message_id)
+
+
+@command("tasks")
+async def tasks(ctx: Ctx) -> None:
+    """`/tasks [mine|overdue|done|@user]`."""
+    word = fold_text(ctx.args)
+    service = ctx.services.tasks
+    if not word:
+        which = "open"
+    elif word in FILTER_WORDS:
+        which = FILTER_WORDS[word]
+    elif word.startswith("@") or ctx.message.parse_entities(["text_mention"]):
+        person, _ = target(ctx.message, ctx.args, "task.list.usage")
+        seat = await ctx.services.roster.require_member(ctx.committee, person)
+        views = await service.list_tasks(ctx.committee, seat, "mine")
+        heading = ctx.t("task.list.mine", name=seat.display_name, count=len(views))
+        await ctx.reply(cards.task_list(heading, views, ctx.committee, ctx.lang))
+        return
+    else:
+        raise DomainError("task.list.usage")
+    views = await service.list_tasks(ctx.committee, ctx.member, which)
+    if which == "mine":
+        heading = ctx.t("task.list.mine", name=ctx.member.display_name, count=len(views))
+    else:
+        heading = ctx.t(f"task.list.{which}", count=len(views))
+    await ctx.reply(cards.task_list(heading, views, ctx.committee, ctx.lang))
+
+
+@command("mytasks", private=True)
+async def mytasks(ctx: Ctx) -> None:
+    """The caller's open tasks: here, or (in a private chat) in every committee."""
+    if ctx.is_private:
+        groups = await ctx.services.tasks.everywhere(ctx.user.id)
+        await ctx.reply(cards.everywhere(groups, ctx.lang))
+        return
+    if ctx.member is None:
+        raise DomainError("common.not_member")
+    views = await ctx.services.tasks.list_tasks(ctx.committee, ctx.member, "mine")
+    heading = ctx.t("task.list.mine", name=ctx.member.display_name, count=len(views))
+    await ctx.reply(cards.task_list(heading, views, ctx.committee, ctx.lang))
+
+
+async def show_task(ctx: Ctx, item: Item) -> None:
+    """`/show N` for a task: the card and its history (in the reader's language)."""
+    service = ctx.services.tasks
+    view = await service.view(item.id)
+    entries = await service.history(view.task)
+    ids = [e.details.get(k, {}).get("lead") for e in entries for k in ("before", "after")]
+    people = await service.people([i for i in ids if isinstance(i, int)])
+    text = cards.card(view, ctx.committee, ctx.lang)
+    text += "\n\n" + cards.history(entries, people, ctx.committee, ctx.lang)
+    await ctx.reply(Html(text))
+
+
+@command("progress")
+async def progress(ctx: Ctx) -> None:
+    """`/progress N <percent> [note]`."""
+    number, rest = _number(ctx, "progress.usage")
+    head, _, note = rest.partition(" ")
+    if not head:
+        raise DomainError("progress.usage")
+    percent = read_percent(head)
+    view = await ctx.services.tasks.progress(ctx.committee, ctx.member, number, percent, note)
+    await refresh_card(ctx, view)
+    await ctx.say("progress.done", number=number, percent=percent)
+
+
+@command("done")
+async def done(ctx: Ctx) -> None:
+    """`/done N [note]`."""
+    number, note = _number(ctx, "done.usage")
+    view = await ctx.services.tasks.done(ctx.committee, ctx.member, number, note)
+    await refresh_card(ctx, view)
+    await ctx.say("done.done", number=number, timeliness=ctx.t(f"timeliness.{view.timeliness}"))
+
+
+@command("extend")
+async def extend(ctx: Ctx) -> None:
+    """`/extend N <date> <reason>`: a request from an assignee, at once from secretary/chair."""
+    number, rest = _number(ctx, "extend.usage")
+    if not rest:
+        raise DomainError("extend.usage")
+    outcome = await ctx.services.tasks.extend(ctx.committee, ctx.member, number, rest)
+    await refresh_card(ctx, outcome.view)
+    if outcome.applied:
+        deadline = cards.when(outcome.view.task.item.deadline, ctx.committee, ctx.lang)
+        await ctx.say("extend.applied", number=number, deadline=deadline)
+        return
+    lang = ctx.group_lang
+    deciders = await ctx.services.tasks.deciders(ctx.committee)
+    text = cards.extension_request(outcome, deciders, ctx.committee, lang)
+    sent = await ctx.reply(text, keyboard=cards.extension_keyboard(outcome.request.id, lang))
+    await ctx.services.tasks.set_extension_message(outcome.request.id, sent.message_id)
+
+
+async def _after_decision(ctx: Ctx, outcome: ExtensionOutcome) -> None:
+    """Edit the card and the request message (its buttons go) after approve/reject."""
+    await refresh_card(ctx, outcome.view)
+    request = outcome.request
+    if request.message_id is None:
+        return
+    lang = ctx.committee.language
+    deciders = await ctx.services.tasks.deciders(ctx.committee)
+    text = cards.extension_request(outcome, deciders, ctx.committee, lang, decided_by=ctx.member)
+    try:
+        await ctx.context.bot.edit_message_text(
+            text, chat_id=ctx.committee.chat_id, message_id=request.message_id
+        )
+    except BadRequest as exc:
+        log.info("extension message %s not edited: %s", request.id, exc.message)
+
+
+async def _decide_command(ctx: Ctx, approve: bool) -> None:
+    number, reason = _number(ctx, "approve.usage" if approve else "reject.usage")
+    outcome = await ctx.services.tasks.decide(ctx.committee, ctx.member, number, approve, reason)
+    await _after_decision(ctx, outcome)
+    deadline = cards.when(outcome.view.task.item.deadline, ctx.committee, ctx.lang)
+    await ctx.say("approve.done" if approve else "reject.done", number=number, deadline=deadline)
+
+
+@command("approve")
+async def approve(ctx: Ctx) -> None:
+    """`/approve N`."""
+    await _decide_command(ctx, True)
+
+
+@command("reject")
+async def reject(ctx: Ctx) -> None:
+    """`/reject N [reason]`."""
+    await _decide_command(ctx, False)
+
+
+@command("reassign")
+async def reassign(ctx: Ctx) -> None:
+    """`/reassign N @user`: the person named leads; the old lead leaves the task."""
+    number, rest = _number(ctx, "reassign.usage")
+    person, _ = target(ctx.message, rest, "reassign.usage")
+    service = ctx.services.tasks
+    before = await service.view_of(ctx.committee, number)
+    view = await service.reassign(ctx.committee, ctx.member, number, person)
+    await refresh_card(ctx, view)
+    await ctx.say(
+        "reassign.done",
+        number=number,
+        name=render.with_agency(view.lead, ctx.lang),
+        old=render.with_agency(before.lead, ctx.lang),
+    )
+
+
+@command("cancel")
+async def cancel(ctx: Ctx) -> None:
+    """`/cancel N [reason]`."""
+    number, reason = _number(ctx, "cancel.usage")
+    view = await ctx.services.tasks.cancel(ctx.committee, ctx.member, number, reason)
+    await refresh_card(ctx, view)
+    await ctx.say("cancel.done", number=number)
+
+
+@command("reopen")
+async def reopen(ctx: Ctx) -> None:
+    """`/reopen N`."""
+    number, _ = _number(ctx, "reopen.usage")
+    view = await ctx.services.tasks.reopen(ctx.committee, ctx.member, number)
+    await refresh_card(ctx, view)
+    await ctx.say("reopen.done", number=number, status=ctx.t(f"task.status.{view.status}"))
+
+
+@button("progress")
+async def on_button(ctx: Ctx, parts: list[str]) -> None:
+    """The card's buttons: `s` start, `p` progress (`p:N` shows percents, `p:N:50` sets),
+    `b` back, `d` done, `e` how to ask for an extension."""
+    if len(parts) < 2 or not parts[1].isdigit():
+        await ctx.answer(ctx.t("common.stale_button"))
+        return
+    action, number, service = parts[0], int(parts[1]), ctx.services.tasks
+    if action == "s":
+        await refresh_card(ctx, await service.start(ctx.committee, ctx.member, number))
+        await ctx.answer(ctx.t("task.notice.started", number=number))
+    elif action == "p" and len(parts) == 3 and parts[2].isdigit():
+        percent = int(parts[2])
+        view = await service.progress(ctx.committee, ctx.member, number, percent)
+        await refresh_card(ctx, view)
+        await ctx.answer(ctx.t("task.notice.progress", number=number, percent=percent))
+    elif action == "p":
+        view = await service.for_assignee(ctx.committee, ctx.member, number)
+        await refresh_card(ctx, view, cards.percent_keyboard(number, ctx.committee.language))
+        await ctx.answer(ctx.t("task.notice.choose_percent", number=number))
+    elif action == "b":
+        await refresh_card(ctx, await service.view_of(ctx.committee, number))
+        await ctx.answer(ctx.t("task.notice.back"))
+    elif action == "d":
+        await refresh_card(ctx, await service.done(ctx.committee, ctx.member, number))
+        await ctx.answer(ctx.t("task.notice.done", number=number))
+    elif action == "e":
+        await service.for_assignee(ctx.committee, ctx.member, number)
+        await ctx.answer(ctx.t("task.notice.extend_howto", number=number))
+    else:
+        await ctx.answer(ctx.t("common.stale_button"))
+
+
+async def _decide_button(ctx: Ctx, parts: list[str], approve: bool) -> None:
+    if len(parts) < 2 or not parts[1].isdigit():
+        await ctx.answer(ctx.t("common.stale_button"))
+        return
+    outcome = await ctx.services.tasks.decide_request(
+        ctx.committee, ctx.member, int(parts[1]), approve
+    )
+    await _after_decision(ctx, outcome)
+    key = "extension.notice_approved" if approve else "extension.notice_rejected"
+    await ctx.answer(ctx.t(key, number=outcome.view.number))
+
+
+@button("approve")
+async def _approve_button(ctx: Ctx, parts: list[str]) -> None:
+    await _decide_button(ctx, parts, True)
+
+
+@button("reject")
+async def _reject_button(ctx: Ctx, parts: list[str]) -> None:
+    await _decide_button(ctx, parts, False)
+
+
+async def on_extension_button(update, context, parts: list[str]) -> None:
+    """Route `v1:x:a:<id>` (approve) and `v1:x:r:<id>` (reject), each behind its own gate."""
+    handler = _approve_button if parts[:1] == ["a"] else _reject_button
+    await handler(update, context, parts)

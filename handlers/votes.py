@@ -1,0 +1,228 @@
+"""/poll, /vote, the For / Against / Abstain buttons, poll updates, and /show /close /pending N.
+
+Polls are native Telegram polls, named unless `anon`; ballots come from `poll_answer` updates
+(anonymous polls: only counts, from `poll` updates and stopPoll). Motion cards carry a live
+"voted X of Y" counter, edited only when its text changes; presses that arrive while an edit is
+under way are coalesced into one more edit.
+"""
+
+from __future__ import annotations
+
+import logging
+import weakref
+
+from telegram import Bot, InlineKeyboardMarkup, InputPollOption, Update
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import ContextTypes
+
+from bot.container import Services
+from bot.errors import DomainError
+from handlers import vote_cards as cards
+from handlers.context import Ctx, button, command, services_of
+from handlers.outbox import send_to_group
+from storage.committees import Committee
+from storage.items import Item
+from storage.votes import Vote
+
+log = logging.getLogger(__name__)
+
+
+@command("poll")
+async def poll(ctx: Ctx) -> None:
+    """`/poll <question> | <option> | <option> … [due <date>] [multi] [anon]`."""
+    votes = ctx.services.votes
+    vote = await votes.create_poll(ctx.committee, ctx.member, ctx.args)
+    try:
+        sent = await ctx.message.reply_poll(  # plain text: no parse mode, so no markup injection
+            cards.poll_question(vote),
+            [InputPollOption(option, text_parse_mode=None) for option in vote.options],
+            is_anonymous=vote.anonymous,
+            allows_multiple_answers=vote.multi,
+            question_parse_mode=None,
+        )
+    except TelegramError:
+        await votes.abandon(vote, "sendPoll failed")
+        raise
+    await votes.posted(vote, sent.message_id, sent.poll.id)
+    await ctx.reply(cards.poll_opened(vote, ctx.committee, ctx.group_lang))
+
+
+@command("vote")
+async def vote(ctx: Ctx) -> None:
+    """`/vote <motion> due <date>`: a formal motion with For / Against / Abstain buttons."""
+    votes = ctx.services.votes
+    motion = await votes.create_motion(ctx.committee, ctx.member, ctx.args)
+    lang = ctx.group_lang
+    text = cards.motion_card(await votes.tally(motion), ctx.committee, lang)
+    try:
+        sent = await ctx.reply(text, keyboard=cards.motion_keyboard(motion, lang))
+    except TelegramError:
+        await votes.abandon(motion, "card not sent")
+        raise
+    await votes.posted(motion, sent.message_id)
+    refresher(ctx.services).shown[motion.item.id] = text
+
+
+@button("ballot")
+async def on_button(ctx: Ctx, parts: list[str]) -> None:
+    """`v1:v:b:<item id>:<f|a|s>`: a member's ballot on a motion."""
+    if ctx.committee is None or len(parts) != 3 or parts[0] != "b" or not parts[1].isdigit():
+        raise DomainError("common.stale_button")
+    choice = cards.CHOICE_OF.get(parts[2])
+    if choice is None:
+        raise DomainError("common.stale_button")
+    cast = await ctx.services.votes.cast(ctx.committee, ctx.member, int(parts[1]), choice)
+    key = "vote.cast_done" if cast.changed else "vote.cast_same"
+    shown = ctx.t(f"vote.choice.{choice}")
+    await ctx.answer(ctx.t(key, choice=shown, number=cast.vote.item.number))
+    if cast.changed:
+        await refresh_card(ctx.context.bot, ctx.services, cast.vote.item.id)
+
+
+async def on_poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Record a named poll's answer (or retraction) as a ballot."""
+    answer = update.poll_answer
+    if answer is None or answer.user is None:  # answered on behalf of a chat: nobody to count
+        return
+    await services_of(context).votes.record_poll_answer(
+        answer.poll_id, answer.user.id, list(answer.option_ids)
+    )
+
+
+async def on_poll(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Keep a poll's counts (all an anonymous poll tells)."""
+    state = update.poll
+    if state is None:
+        return
+    counts = [option.voter_count for option in state.options]
+    await services_of(context).votes.record_poll_counts(state.id, counts, state.total_voter_count)
+
+
+# ---------------------------------------------------------------------- /show /pending /close
+async def show_vote(ctx: Ctx, item: Item) -> None:
+    """`/show N` for a vote."""
+    votes = ctx.services.votes
+    vote_ = await votes.of_item(item)
+    people = {
+        m.user_id: m
+        for m in await ctx.services.members.list(ctx.committee.id, active_only=False)
+        if m.user_id is not None
+    }
+    text = cards.view(
+        await votes.tally(vote_), await votes.history(vote_), people, ctx.committee, ctx.lang
+    )
+    await ctx.reply(text)
+
+
+async def pending_vote(ctx: Ctx, item: Item) -> None:
+    """`/pending N` for a vote: mention who has not voted."""
+    votes = ctx.services.votes
+    await ctx.reply(cards.pending(await votes.tally(await votes.of_item(item)), ctx.lang))
+
+
+async def close_vote(ctx: Ctx, item: Item) -> None:
+    """`/close N` for a vote: stop the poll, freeze and post the result."""
+    tally = await ctx.services.votes.close(
+        item, ctx.user.id, stopper(ctx.context.bot, ctx.services)
+    )
+    await post_result(ctx.context.bot, ctx.services, ctx.committee, tally)
+
+
+async def auto_close(bot: Bot, services: Services, now) -> None:
+    """Close every vote whose deadline has passed and post exactly what /close posts."""
+    for tally in await services.votes.close_due(now, stopper(bot, services)):
+        committee = await services.committees.get(tally.item.committee_id)
+        try:
+            await post_result(bot, services, committee, tally)
+        except TelegramError:
+            log.exception("could not post the result of vote %s", tally.item.id)
+
+
+def stopper(bot: Bot, services: Services):
+    """stopPoll for the service's close: the final counts, or None if Telegram refused."""
+
+    async def stop(vote: Vote) -> dict | None:
+        if vote.item.message_id is None:
+            return None
+        committee = await services.committees.get(vote.item.committee_id)
+        try:
+            final = await bot.stop_poll(committee.chat_id, vote.item.message_id)
+        except TelegramError as exc:  # already stopped, deleted, migrated: the DB still closes
+            log.warning("stopPoll for vote %s failed: %s", vote.item.id, exc)
+            return None
+        return {"counts": [o.voter_count for o in final.options], "voters": final.total_voter_count}
+
+    return stop
+
+
+async def post_result(bot: Bot, services: Services, committee: Committee, tally) -> None:
+    """Post a closed vote's result to the group; a motion's card loses its buttons."""
+    if not tally.vote.is_poll:
+        await refresh_card(bot, services, tally.item.id)
+    text = cards.result(tally, committee, committee.language)
+    sent = await send_to_group(services, committee, text, bot=bot)
+    await services.votes.result_posted(tally.vote, sent[-1].message_id)
+
+
+# ---------------------------------------------------------------------- the live card
+class CardRefresher:
+    """What each card shows now, and which cards are being edited (to coalesce bursts)."""
+
+    def __init__(self) -> None:
+        self.shown: dict[int, str] = {}
+        self.busy: set[int] = set()
+        self.dirty: set[int] = set()
+
+
+_REFRESHERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def refresher(services: Services) -> CardRefresher:
+    """The card state of one running bot (keyed by its VoteService)."""
+    state = _REFRESHERS.get(services.votes)
+    if state is None:
+        state = _REFRESHERS[services.votes] = CardRefresher()
+    return state
+
+
+async def refresh_card(bot: Bot, services: Services, item_id: int) -> None:
+    """Edit a motion card to its current text; skip when unchanged, coalesce concurrent calls."""
+    state = refresher(services)
+    if item_id in state.busy:
+        state.dirty.add(item_id)
+        return
+    state.busy.add(item_id)
+    try:
+        while True:
+            state.dirty.discard(item_id)
+            await _edit_card(bot, services, state, item_id)
+            if item_id not in state.dirty:
+                return
+    finally:
+        state.busy.discard(item_id)
+
+
+async def _edit_card(bot: Bot, services: Services, state: CardRefresher, item_id: int) -> None:
+    vote_ = await services.votes.get(item_id)
+    if vote_ is None or vote_.item.message_id is None:
+        return
+    committee = await services.committees.get(vote_.item.committee_id)
+    lang = committee.language
+    text = cards.motion_card(await services.votes.tally(vote_), committee, lang)
+    keyboard: InlineKeyboardMarkup | None = (
+        cards.motion_keyboard(vote_, lang) if vote_.is_open else None
+    )
+    if state.shown.get(item_id) == text:
+        return
+    try:
+        await bot.edit_message_text(
+            text, committee.chat_id, vote_.item.message_id, reply_markup=keyboard
+        )
+    except BadRequest as exc:
+        if "not modified" not in str(exc).lower():
+            log.warning("could not edit the card of vote %s: %s", item_id, exc)
+            return
+    except TelegramError as exc:  # the ballot is stored; the card catches up on the next change
+        log.warning("could not edit the card of vote %s: %s", item_id, exc)
+        return
+    state.shown[item_id] = text

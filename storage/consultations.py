@@ -1,0 +1,212 @@
+"""Repository of `consultations`, `opinions` and `opinion_prompts` (migration 0003)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.db import Database, from_db, to_db
+
+
+@dataclass(frozen=True)
+class ConsultationRow:
+    """The consultation-specific part of an item."""
+
+    item_id: int
+    silence_agree: bool
+    eligible_count: int | None
+    electorate: tuple[int, ...] | None  # member ids counted at close; None while open
+    result_message_id: int | None
+
+
+@dataclass(frozen=True)
+class Opinion:
+    """One answer; a member's current answer is their latest row on the item."""
+
+    id: int
+    item_id: int
+    member_id: int
+    answer: str
+    text: str
+    auto: bool
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """A member we asked for the text of a comment or disagreement, in one chat."""
+
+    user_id: int
+    chat_id: int
+    item_id: int
+    answer: str
+    prompt_message_id: int | None
+    created_at: datetime
+
+
+def _consultation(row) -> ConsultationRow | None:
+    if row is None:
+        return None
+    electorate = row["electorate"]
+    return ConsultationRow(
+        row["item_id"],
+        bool(row["silence_agree"]),
+        row["eligible_count"],
+        None if electorate is None else tuple(json.loads(electorate)),
+        row["result_message_id"],
+    )
+
+
+def _opinion(row) -> Opinion:
+    return Opinion(
+        row["id"],
+        row["item_id"],
+        row["member_id"],
+        row["answer"],
+        row["text"],
+        bool(row["auto"]),
+        from_db(row["at"]),
+    )
+
+
+def _prompt(row) -> Prompt | None:
+    if row is None:
+        return None
+    return Prompt(
+        row["user_id"],
+        row["chat_id"],
+        row["item_id"],
+        row["answer"],
+        row["prompt_message_id"],
+        from_db(row["created_at"]),
+    )
+
+
+class ConsultationRepo:
+    """SQL for consultations, their answers and the pending comment prompts."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # ------------------------------------------------------------ consultations
+    async def insert(self, conn, item_id: int, silence_agree: bool) -> None:
+        """Add the consultation part of a new item, inside the creating transaction."""
+        await conn.execute(
+            "INSERT INTO consultations (item_id, silence_agree) VALUES (?, ?)",
+            (item_id, int(silence_agree)),
+        )
+
+    async def get(self, item_id: int) -> ConsultationRow | None:
+        """The consultation part of an item."""
+        row = await self.db.fetchone("SELECT * FROM consultations WHERE item_id = ?", (item_id,))
+        return _consultation(row)
+
+    async def status(self, conn, item_id: int) -> str | None:
+        """The item's status as seen inside the caller's transaction."""
+        async with conn.execute("SELECT status FROM items WHERE id = ?", (item_id,)) as cur:
+            row = await cur.fetchone()
+        return None if row is None else row[0]
+
+    async def mark_closed(self, conn, item_id: int, electorate: list[int]) -> None:
+        """Record who was counted at close (and how many)."""
+        await conn.execute(
+            "UPDATE consultations SET eligible_count = ?, electorate = ? WHERE item_id = ?",
+            (len(electorate), json.dumps(electorate), item_id),
+        )
+
+    async def set_result_message(self, item_id: int, message_id: int) -> None:
+        """Remember the message that carries the published result."""
+        await self.db.execute(
+            "UPDATE consultations SET result_message_id = ? WHERE item_id = ?",
+            (message_id, item_id),
+        )
+
+    # ------------------------------------------------------------ opinions
+    async def add_opinion(
+        self,
+        conn,
+        *,
+        item_id: int,
+        member_id: int,
+        answer: str,
+        text: str,
+        now: datetime,
+        auto: bool = False,
+    ) -> int:
+        """Append an answer (the latest one counts); return its id."""
+        cur = await conn.execute(
+            "INSERT INTO opinions (item_id, member_id, answer, text, auto, at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (item_id, member_id, answer, text, int(auto), to_db(now)),
+        )
+        return int(cur.lastrowid)
+
+    async def history(self, item_id: int) -> list[Opinion]:
+        """Every answer on an item, oldest first."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM opinions WHERE item_id = ? ORDER BY id", (item_id,)
+        )
+        return [_opinion(r) for r in rows]
+
+    async def current(self, item_id: int, conn=None) -> dict[int, Opinion]:
+        """Each member's latest answer on an item, by member id."""
+        sql = (
+            "SELECT * FROM opinions o WHERE item_id = ? AND id = (SELECT MAX(p.id) FROM opinions p"
+            " WHERE p.item_id = o.item_id AND p.member_id = o.member_id)"
+        )
+        if conn is not None:
+            async with conn.execute(sql, (item_id,)) as cur:
+                rows = await cur.fetchall()
+        else:
+            rows = await self.db.fetchall(sql, (item_id,))
+        return {r["member_id"]: _opinion(r) for r in rows}
+
+    # ------------------------------------------------------------ prompts
+    async def put_prompt(
+        self,
+        *,
+        user_id: int,
+        chat_id: int,
+        item_id: int,
+        answer: str,
+        prompt_message_id: int | None,
+        now: datetime,
+    ) -> None:
+        """Wait for this person's text in this chat (replacing an earlier prompt there)."""
+        await self.db.execute(
+            "INSERT OR REPLACE INTO opinion_prompts"
+            " (user_id, chat_id, item_id, answer, prompt_message_id, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (user_id, chat_id, item_id, answer, prompt_message_id, to_db(now)),
+        )
+
+    async def prompt(self, user_id: int, chat_id: int) -> Prompt | None:
+        """What we are waiting for from this person in this chat."""
+        row = await self.db.fetchone(
+            "SELECT * FROM opinion_prompts WHERE user_id = ? AND chat_id = ?", (user_id, chat_id)
+        )
+        return _prompt(row)
+
+    async def prompt_by_message(self, chat_id: int, message_id: int) -> Prompt | None:
+        """The prompt a message of the bot carries."""
+        row = await self.db.fetchone(
+            "SELECT * FROM opinion_prompts WHERE chat_id = ? AND prompt_message_id = ?",
+            (chat_id, message_id),
+        )
+        return _prompt(row)
+
+    async def drop_prompts(self, item_id: int, user_id: int | None = None, conn=None) -> None:
+        """Forget the prompts of an item (of one person, or everyone's)."""
+        sql = "DELETE FROM opinion_prompts WHERE item_id = ? AND (? IS NULL OR user_id = ?)"
+        params = (item_id, user_id, user_id)
+        if conn is not None:
+            await conn.execute(sql, params)
+        else:
+            await self.db.execute(sql, params)
+
+    async def drop_prompt(self, user_id: int, chat_id: int) -> None:
+        """Forget one prompt."""
+        await self.db.execute(
+            "DELETE FROM opinion_prompts WHERE user_id = ? AND chat_id = ?", (user_id, chat_id)
+        )

@@ -1,0 +1,90 @@
+"""Read-only queries behind the weekly digest and the non-responder reminders."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from storage.db import Database, to_db
+from storage.items import Item, item_from_row
+from storage.members import Member, MemberRepo
+from storage.tasks import TaskRecord, task_from_row
+
+VOTING_ROLES = ("chair", "standing_deputy", "deputy", "member")
+
+
+class DigestRepo:
+    """SQL for digests (every query is bounded by one committee and an indexed column)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def done_between(
+        self, committee_id: int, start: datetime, end: datetime
+    ) -> list[TaskRecord]:
+        """Tasks finished in [start, end)."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM task_rows WHERE committee_id = ? AND kind = 'task' AND status = 'done'"
+            " AND done_at >= ? AND done_at < ? ORDER BY done_at, number",
+            (committee_id, to_db(start), to_db(end)),
+        )
+        return [task_from_row(r) for r in rows]
+
+    async def closed_between(
+        self, committee_id: int, start: datetime, end: datetime
+    ) -> list[tuple[Item, str | None]]:
+        """Consultations and votes closed in [start, end), with a motion's outcome."""
+        rows = await self.db.fetchall(
+            "SELECT items.*, votes.outcome AS outcome FROM items"
+            " LEFT JOIN votes ON votes.item_id = items.id"
+            " WHERE items.committee_id = ? AND items.kind IN ('consultation', 'vote')"
+            " AND items.status = 'closed' AND items.closed_at >= ? AND items.closed_at < ?"
+            " ORDER BY items.closed_at, items.number",
+            (committee_id, to_db(start), to_db(end)),
+        )
+        return [(item_from_row(r), r["outcome"]) for r in rows]
+
+    async def vote_mode(self, item_id: int) -> tuple[str, bool] | None:
+        """(mode, anonymous) of a vote, or None when it has no votes row."""
+        row = await self.db.fetchone(
+            "SELECT mode, anonymous FROM votes WHERE item_id = ?", (item_id,)
+        )
+        return None if row is None else (row["mode"], bool(row["anonymous"]))
+
+    async def voting_members(self, committee_id: int) -> list[Member]:
+        """Active members who answer and vote (everyone but the secretary)."""
+        members = await MemberRepo(self.db).list(committee_id)
+        return [m for m in members if m.role in VOTING_ROLES]
+
+    async def silent_members(self, item: Item) -> list[Member]:
+        """Voting members without a current answer (consultation) or ballot (vote).
+
+        Used only when the consultations/votes services offer no `pending_members`.
+        """
+        if item.kind == "consultation":
+            sql = (
+                "SELECT DISTINCT member_id FROM opinions WHERE item_id = ? AND auto = 0"
+                " AND member_id IS NOT NULL"
+            )
+        else:
+            sql = (
+                "SELECT member_id FROM ballots b WHERE item_id = ? AND member_id IS NOT NULL"
+                " AND id = (SELECT MAX(id) FROM ballots c WHERE c.item_id = b.item_id"
+                " AND c.user_id = b.user_id) AND choice != '[]'"
+            )
+        answered = {r[0] for r in await self.db.fetchall(sql, (item.id,))}
+        voters = await self.voting_members(item.committee_id)
+        return [m for m in voters if m.id not in answered]
+
+    async def members_by_id(self, ids: list[int]) -> dict[int, Member]:
+        """Members by id (inactive ones too: a digest names who led a finished task)."""
+        return await MemberRepo(self.db).many(sorted(set(ids)))
+
+    async def open_items(self, committee_id: int) -> list[Item]:
+        """Open consultations and votes, by deadline."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM items WHERE committee_id = ? AND kind IN (SELECT value FROM"
+            " json_each(?)) AND status = 'open' ORDER BY deadline IS NULL, deadline, number",
+            (committee_id, json.dumps(["consultation", "vote"])),
+        )
+        return [item_from_row(r) for r in rows]

@@ -1,0 +1,192 @@
+"""Repository of the `votes` and `ballots` tables: motions, native polls and every ballot cast."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from storage.db import Database, from_db, to_db
+from storage.items import Item, item_from_row
+
+
+@dataclass(frozen=True)
+class Vote:
+    """The vote-specific part of an item of kind 'vote'."""
+
+    item: Item
+    mode: str  # 'motion' | 'poll'
+    options: tuple[str, ...]
+    multi: bool
+    anonymous: bool
+    poll_id: str | None
+    poll_counts: dict[str, Any] | None  # {"counts": [...], "voters": n}
+    eligible_count: int | None
+    outcome: str | None
+    result: dict[str, Any] | None
+    result_message_id: int | None
+
+    @property
+    def is_poll(self) -> bool:
+        """A native Telegram poll (else a formal motion)."""
+        return self.mode == "poll"
+
+    @property
+    def is_open(self) -> bool:
+        """Ballots are still taken."""
+        return self.item.status == "open"
+
+
+@dataclass(frozen=True)
+class Ballot:
+    """One ballot row: a motion choice (str) or poll option indexes (list; [] = retracted)."""
+
+    id: int
+    item_id: int
+    member_id: int | None
+    user_id: int
+    choice: Any
+    late: bool
+    at: datetime
+
+
+def _loads(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+def _vote(row) -> Vote | None:
+    if row is None:
+        return None
+    return Vote(
+        item=item_from_row(row),
+        mode=row["mode"],
+        options=tuple(json.loads(row["options"])),
+        multi=bool(row["multi"]),
+        anonymous=bool(row["anonymous"]),
+        poll_id=row["poll_id"],
+        poll_counts=_loads(row["poll_counts"]),
+        eligible_count=row["eligible_count"],
+        outcome=row["outcome"],
+        result=_loads(row["result"]),
+        result_message_id=row["result_message_id"],
+    )
+
+
+def _ballot(row) -> Ballot:
+    return Ballot(
+        row["id"],
+        row["item_id"],
+        row["member_id"],
+        row["user_id"],
+        json.loads(row["choice"]),
+        bool(row["late"]),
+        from_db(row["at"]),
+    )
+
+
+_SELECT = "SELECT items.*, votes.* FROM items JOIN votes ON votes.item_id = items.id"
+_VOTE_COLUMNS = frozenset({"poll_id", "poll_counts", "result_message_id"})
+
+
+class VoteRepo:
+    """SQL for votes and ballots."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def get(self, item_id: int) -> Vote | None:
+        """A vote by item id."""
+        return _vote(await self.db.fetchone(_SELECT + " WHERE items.id = ?", (item_id,)))
+
+    async def by_poll_id(self, poll_id: str) -> Vote | None:
+        """The vote behind a Telegram poll."""
+        return _vote(await self.db.fetchone(_SELECT + " WHERE votes.poll_id = ?", (poll_id,)))
+
+    async def insert(
+        self, conn, item_id: int, mode: str, options: list[str], multi: bool, anonymous: bool
+    ) -> None:
+        """Add the vote row of a new item, inside the caller's transaction."""
+        await conn.execute(
+            "INSERT INTO votes (item_id, mode, options, multi, anonymous) VALUES (?, ?, ?, ?, ?)",
+            (item_id, mode, json.dumps(options, ensure_ascii=False), int(multi), int(anonymous)),
+        )
+
+    async def update(self, item_id: int, conn=None, **values: Any) -> None:
+        """Set poll_id, poll_counts (a dict) or result_message_id."""
+        if set(values) - _VOTE_COLUMNS:
+            raise ValueError(f"not a vote column: {sorted(set(values) - _VOTE_COLUMNS)}")
+        encoded = {k: json.dumps(v) if isinstance(v, dict | list) else v for k, v in values.items()}
+        assignments = ", ".join(f"{name} = ?" for name in encoded)
+        sql = f"UPDATE votes SET {assignments} WHERE item_id = ?"  # noqa: S608 - names checked
+        await (conn or self.db).execute(sql, (*encoded.values(), item_id))
+
+    async def close(
+        self,
+        conn,
+        item_id: int,
+        now: datetime,
+        *,
+        outcome: str,
+        eligible_count: int,
+        result: dict[str, Any],
+        poll_counts: dict[str, Any] | None,
+    ) -> bool:
+        """Close an open vote with its stored result; False if it was no longer open."""
+        cur = await conn.execute(
+            "UPDATE items SET status = 'closed', closed_at = ?, updated_at = ?"
+            " WHERE id = ? AND kind = 'vote' AND status = 'open'",
+            (to_db(now), to_db(now), item_id),
+        )
+        if cur.rowcount == 0:
+            return False
+        await conn.execute(
+            "UPDATE votes SET outcome = ?, eligible_count = ?, result = ?,"
+            " poll_counts = COALESCE(?, poll_counts) WHERE item_id = ?",
+            (
+                outcome,
+                eligible_count,
+                json.dumps(result, ensure_ascii=False),
+                None if poll_counts is None else json.dumps(poll_counts),
+                item_id,
+            ),
+        )
+        return True
+
+    async def add_ballot(
+        self,
+        conn,
+        item_id: int,
+        member_id: int | None,
+        user_id: int,
+        choice: Any,
+        now: datetime,
+        *,
+        late: bool = False,
+    ) -> None:
+        """Record a ballot inside the caller's transaction."""
+        await conn.execute(
+            "INSERT INTO ballots (item_id, member_id, user_id, choice, late, at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (item_id, member_id, user_id, json.dumps(choice), int(late), to_db(now)),
+        )
+
+    async def current(self, item_id: int, conn=None) -> dict[int, Ballot]:
+        """Each user's latest on-time ballot, by user id (retractions included)."""
+        sql = (
+            "SELECT * FROM ballots WHERE id IN (SELECT MAX(id) FROM ballots"
+            " WHERE item_id = ? AND late = 0 GROUP BY user_id)"
+        )
+        if conn is not None:
+            async with conn.execute(sql, (item_id,)) as cur:
+                rows = await cur.fetchall()
+        else:
+            rows = await self.db.fetchall(sql, (item_id,))
+        return {r["user_id"]: _ballot(r) for r in rows}
+
+    async def history(self, item_id: int) -> list[Ballot]:
+        """Every ballot of a vote, oldest first (late ones included)."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM ballots WHERE item_id = ? ORDER BY id", (item_id,)
+        )
+        return [_ballot(r) for r in rows]

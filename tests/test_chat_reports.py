@@ -1,0 +1,155 @@
+"""Transcripts of /report, /export and /history over data made by the real commands."""
+
+from __future__ import annotations
+
+import io
+
+from bot.reports.workbook import EXPORT_SHEETS, SHEETS
+from handlers.report_render import report_text
+from tests.chat import (
+    CHAIR,
+    DEPUTY,
+    GROUP,
+    MEMBER_A,
+    SECRETARY,
+    en,
+    running,
+    services,
+    set_up_committee,
+    vi,
+)
+
+
+def _book(data: bytes):
+    from openpyxl import load_workbook
+
+    return load_workbook(io.BytesIO(data))
+
+
+def _methods(conv) -> list[str]:
+    return [c.method for c in conv.new_sent(GROUP.id)]
+
+
+async def _work(conv, fake, clock) -> None:
+    """#1 done on time by Sở Tài chính, #2 overdue for Sở KH&ĐT, #3 a consultation, #4 next year."""
+    await set_up_committee(conv, fake)
+    await conv.send(GROUP, SECRETARY, "/assign @so_taichinh Báo cáo kinh phí hạn 05/12")
+    await conv.send(GROUP, SECRETARY, "/assign @so_tttt @so_taichinh Kế hoạch số hóa hạn 02/12")
+    await conv.send(GROUP, SECRETARY, "/consult Dự thảo Quy chế hạn 10/12")
+    await conv.send(GROUP, CHAIR, "/assign @so_tttt Tổng kết năm hạn 15/01/2027")
+    await conv.send(GROUP, MEMBER_A, "/opinion 3 agree")
+    await conv.send(GROUP, MEMBER_A, "/done 1 đã gửi Sở")
+    clock.advance(days=2)  # Thursday 03/12 09:00: #2 is overdue
+
+
+async def test_report_sends_summary_chart_and_workbook(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await _work(conv, fake, clock)
+        reply = await conv.ask(GROUP, CHAIR, "/report H2 2026")
+        assert _methods(conv) == ["sendMessage", "sendPhoto", "sendDocument"]
+        committee = await services(conv).committees.by_chat(GROUP.id)
+        expected = await services(conv).reports.report(committee, "H2 2026")
+        assert reply == report_text(expected, "vi")
+        assert reply.startswith("📊 <b>Sơ kết 6 tháng cuối năm 2026</b>")
+        assert (
+            "🟢 <b>Sở Tài chính</b>: 1 nhiệm vụ — 1 đúng hạn, 0 trễ hạn, 0 trong hạn, 0 quá hạn"
+            in reply
+        )
+        assert "🔴 <b>Sở Kế hoạch và Đầu tư</b>: 1 nhiệm vụ — 0 đúng hạn" in reply
+        assert "• #2 Kế hoạch số hóa — quá hạn 9 giờ 1 phút (hạn 02/12/2026)" in reply
+        assert vi("report.consultations", count=1, responded=1, eligible=4, rate="25%") in reply
+        assert "• #4 Tổng kết năm — Trần Bình (Sở Kế hoạch và Đầu tư) — hạn 15/01/2027" in reply
+        photo = next(u for u in fake.uploads if u.filename.endswith(".png"))
+        assert photo.filename == "so-ket-H2-2026.png" and photo.data[:4] == b"\x89PNG"
+        assert photo.params["caption"] == vi("report.photo_caption", period="6 tháng cuối năm 2026")
+        name, data = conv.last_document(GROUP.id)
+        assert name == "so-ket-H2-2026.xlsx"
+        book = _book(data)
+        assert book.sheetnames == list(SHEETS)
+        tasks = [[c.value for c in row][:7] for row in book["Tasks"].iter_rows(min_row=2)]
+        assert tasks == [
+            [2, "Kế hoạch số hóa", None, "Chưa bắt đầu", 0, "Trần Bình", "Sở Kế hoạch và Đầu tư"],
+            [1, "Báo cáo kinh phí", None, "Hoàn thành", 100, "Nguyễn An", "Sở Tài chính"],
+        ]
+        answers = [[c.value for c in row] for row in book["Consultations"].iter_rows(min_row=2)]
+        assert [row[6:9] for row in answers] == [["Nguyễn An", "Sở Tài chính", "Đồng ý"]]
+
+
+async def test_report_refusals_and_an_empty_period(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await _work(conv, fake, clock)
+        bad = await conv.ask(GROUP, SECRETARY, "/report H5 2026")
+        assert bad == vi("date.bad_period", text="H5 2026")
+        assert _methods(conv) == ["sendMessage"]
+        roles = "Trưởng ban, Phó Trưởng ban Thường trực, Phó Trưởng ban, Thư ký"
+        refused = await conv.ask(GROUP, MEMBER_A, "/report")
+        assert refused == vi("common.forbidden", command="report", roles=roles)
+        assert _methods(conv) == ["sendMessage"]
+        empty = await conv.ask(GROUP, DEPUTY, "/baocao 2025")
+        assert empty == vi("report.empty", period="năm 2025", start="01/01/2025", end="31/12/2025")
+        assert _methods(conv) == ["sendMessage"]
+        await conv.send(GROUP, CHAIR, "/lang en")
+        empty_en = await conv.ask(GROUP, CHAIR, "/report Q1 2026")
+        assert empty_en == en(
+            "report.empty", period="Q1 2026", start="01/01/2026", end="31/03/2026"
+        )
+        assert not [u for u in fake.uploads if u.filename.endswith((".png", ".xlsx"))]
+
+
+async def test_export_is_for_the_secretary_and_chair(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await _work(conv, fake, clock)
+        refused = await conv.ask(GROUP, DEPUTY, "/export")
+        assert refused == vi("common.forbidden", command="export", roles="Trưởng ban, Thư ký")
+        assert _methods(conv) == ["sendMessage"]
+        await conv.send(GROUP, SECRETARY, "/export")
+        assert _methods(conv) == ["sendDocument"]
+        name, data = conv.last_document(GROUP.id)
+        assert name == "du-lieu-ban-2026-12-03.xlsx"
+        caption = conv.new_sent(GROUP.id)[0].params["caption"]
+        assert caption == vi(
+            "export.caption", title="Ban Chỉ đạo Chuyển đổi số", when="03/12/2026 09:00"
+        )
+        book = _book(data)
+        assert book.sheetnames == list(EXPORT_SHEETS)
+        db = services(conv).db
+        assert book["Tasks"].max_row == 1 + 3
+        assert book["Members"].max_row == 1 + 5
+        assert book["History"].max_row == 1 + await db.fetchval("SELECT COUNT(*) FROM audit_log")
+
+
+async def test_history_of_an_item_and_of_the_committee(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await _work(conv, fake, clock)
+        trail = await conv.ask(GROUP, CHAIR, "/history 1")
+        lines = trail.split("\n")
+        assert lines[0] == vi("history.header_item", number=1, title="Báo cáo kinh phí")
+        assert lines[1] == (
+            "01/12/2026 09:00 · <b>Lê Thư Ký</b>: "
+            "giao nhiệm vụ «Báo cáo kinh phí», chủ trì Nguyễn An, hạn 05/12/2026 23:59"
+        )
+        assert lines[-1] == "01/12/2026 09:00 · <b>Nguyễn An</b>: báo cáo hoàn thành — đã gửi Sở"
+        latest = await conv.ask(GROUP, SECRETARY, "/lichsu")
+        assert latest.split("\n")[1] == (
+            "01/12/2026 09:00 · <b>Nguyễn An</b>: #1 · báo cáo hoàn thành — đã gửi Sở"
+        )
+        assert "<b>Nguyễn An</b>: tham gia Ban (Sở Tài chính)" in latest
+        assert "{" not in latest  # no raw JSON
+        assert await conv.ask(GROUP, SECRETARY, "/history 99") == vi("item.not_found", number=99)
+        assert await conv.ask(GROUP, SECRETARY, "/history abc") == vi("history.usage")
+        assert await conv.ask(GROUP, MEMBER_A, "/history") == vi(
+            "common.forbidden", command="history", roles="Trưởng ban, Thư ký"
+        )
+
+
+async def test_a_long_history_is_split_under_telegram_limit(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await _work(conv, fake, clock)
+        for n in range(60):
+            await conv.send(
+                GROUP, MEMBER_A, f"/progress 2 {n} cập nhật số liệu lần thứ {n} " + "x" * 80
+            )
+        await conv.send(GROUP, SECRETARY, "/history 2")
+        texts = conv.new_texts(GROUP.id)
+        assert len(texts) > 1 and all(len(text) <= 4096 for text in texts)
+        assert sum(text.count("báo cáo tiến độ") for text in texts) == 60
