@@ -12,8 +12,9 @@ def visible_commands(ctx: Ctx) -> list[str]:
     names = ctx.context.application.bot_data["command_names"]
     if ctx.is_private:
         return [n for n in names if PERMISSIONS[n].outsiders]
-    role = ctx.role
-    return [n for n in names if allowed(n, role) or (role is None and n == "setup")]
+    if ctx.committee is not None:
+        names = [n for n in names if n != "setup"]  # already done here
+    return [n for n in names if allowed(n, ctx.role)]
 
 
 @command("help", private=True)
