@@ -140,11 +140,13 @@ async def start(app: Application) -> None:
     """ON_START hook: bring the plan up to date, then wake the sweep now and every minute."""
     await app.bot_data["services"].reminders.start()
     app.bot_data["sweeper"] = Sweeper(app)
-    if app.job_queue is not None:
-        app.job_queue.run_repeating(
-            _tick,
-            interval=SWEEP_INTERVAL,
-            first=0.0,  # the catch-up: whatever fell due while the bot was down
-            name=JOB_NAME,
-            job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
-        )
+    if app.job_queue is None:
+        log.error("no JobQueue (install python-telegram-bot[job-queue]): reminders will not run")
+        return
+    kwargs = {"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
+    # The catch-up: whatever fell due while the bot was down goes out as soon as it runs.
+    # (A repeating job's `first=0` added before the scheduler starts would wait one interval.)
+    app.job_queue.run_once(_tick, when=0.0, name=f"{JOB_NAME}.catch_up", job_kwargs=kwargs)
+    app.job_queue.run_repeating(
+        _tick, interval=SWEEP_INTERVAL, first=SWEEP_INTERVAL, name=JOB_NAME, job_kwargs=kwargs
+    )
