@@ -1,4 +1,4 @@
-"""Read-only queries behind the weekly digest and the non-responder reminders."""
+"""Queries behind the weekly digest (its content, its rows, `digest_posts`) and silent members."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import datetime
 from storage.db import Database, to_db
 from storage.items import Item, item_from_row
 from storage.members import Member, MemberRepo
+from storage.reminders import INSERT_REMINDER, ReminderRepo
 from storage.tasks import TaskRecord, task_from_row
 
 VOTING_ROLES = ("chair", "standing_deputy", "deputy", "member")
@@ -88,3 +89,52 @@ class DigestRepo:
             (committee_id, json.dumps(["consultation", "vote"])),
         )
         return [item_from_row(r) for r in rows]
+
+    # ------------------------------------------------------------------ scheduled digests
+    async def plan_digest(self, committee_id: int, at: datetime, seq: int, now: datetime) -> None:
+        """Plan the committee's next digest (one unsent digest row per committee at most)."""
+        await self.db.execute(
+            "INSERT OR IGNORE" + INSERT_REMINDER[len("INSERT") :],
+            (committee_id, None, "digest", seq, None, to_db(at), to_db(at), "", None, to_db(now)),
+        )
+
+    async def cancel_digests(self, committee_id: int, now: datetime) -> None:
+        """Cancel the committee's unsent digest row (its schedule changed)."""
+        await self.db.execute(
+            "UPDATE reminders SET cancelled_at = ?, cancel_reason = 'replanned'"
+            " WHERE committee_id = ? AND kind = 'digest' AND sent_at IS NULL"
+            " AND cancelled_at IS NULL",
+            (to_db(now), committee_id),
+        )
+
+    async def digest_posted(self, committee_id: int, week: str) -> bool:
+        """Whether the digest of that week went out already."""
+        return bool(
+            await self.db.fetchval(
+                "SELECT EXISTS (SELECT 1 FROM digest_posts WHERE committee_id = ? AND week = ?)",
+                (committee_id, week),
+            )
+        )
+
+    async def record_digest(
+        self, reminder_id: int, committee_id: int, week: str, now: datetime, late: bool, msg: int
+    ) -> None:
+        """The digest of `week` went out: one transaction marks the row and the week."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT OR IGNORE INTO digest_posts (committee_id, week, posted_at, late)"
+                " VALUES (?, ?, ?, ?)",
+                (committee_id, week, to_db(now), int(late)),
+            )
+            await ReminderRepo(self.db).mark_sent(
+                reminder_id, now, late=late, recipients=[], message_id=msg, conn=conn
+            )
+
+    async def committees_without_digest(self) -> list[int]:
+        """Active committees with a digest schedule but no planned digest."""
+        rows = await self.db.fetchall(
+            "SELECT id FROM committees c WHERE active = 1 AND digest_weekday IS NOT NULL"
+            " AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.committee_id = c.id"
+            " AND r.kind = 'digest' AND r.sent_at IS NULL AND r.cancelled_at IS NULL)"
+        )
+        return [r[0] for r in rows]

@@ -1,4 +1,4 @@
-"""Repository of `reminders`, `digest_posts` and `scheduler_state`.
+"""Repository of `reminders` (the digest rows' own queries live in `storage.digest`).
 
 A reminder row is due while `sent_at` and `cancelled_at` are NULL; the partial index
 `reminders_due` holds exactly those rows, so the sweep reads only what is due.
@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from storage.db import Database, from_db, to_db
-
-SETTINGS_ACTIONS = ("settings.change", "committee.setup")
 
 
 @dataclass(frozen=True)
@@ -60,7 +58,7 @@ def _row(row) -> Reminder:
     )
 
 
-_INSERT = (
+INSERT_REMINDER = (
     "INSERT INTO reminders (committee_id, item_id, kind, seq, deadline, planned_at, due_at,"
     " text, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
@@ -126,7 +124,7 @@ class ReminderRepo:
                         )
                     continue
                 await conn.execute(
-                    _INSERT,
+                    INSERT_REMINDER,
                     (
                         committee_id,
                         item_id,
@@ -249,7 +247,7 @@ class ReminderRepo:
             ) as cur:
                 number = (await cur.fetchone())[0]
             cur = await conn.execute(
-                _INSERT,
+                INSERT_REMINDER,
                 (
                     committee_id,
                     None,
@@ -283,78 +281,3 @@ class ReminderRepo:
             (committee_id, limit),
         )
         return [_row(r) for r in rows]
-
-    # ------------------------------------------------------------------ digests
-    async def plan_digest(self, committee_id: int, at: datetime, seq: int, now: datetime) -> None:
-        """Plan the committee's next digest (one unsent digest row per committee at most)."""
-        await self.db.execute(
-            "INSERT OR IGNORE" + _INSERT[len("INSERT") :],
-            (committee_id, None, "digest", seq, None, to_db(at), to_db(at), "", None, to_db(now)),
-        )
-
-    async def cancel_digests(self, committee_id: int, now: datetime) -> None:
-        """Cancel the committee's unsent digest row (its schedule changed)."""
-        await self.db.execute(
-            "UPDATE reminders SET cancelled_at = ?, cancel_reason = 'replanned'"
-            " WHERE committee_id = ? AND kind = 'digest' AND sent_at IS NULL"
-            " AND cancelled_at IS NULL",
-            (to_db(now), committee_id),
-        )
-
-    async def digest_posted(self, committee_id: int, week: str) -> bool:
-        """Whether the digest of that week went out already."""
-        return bool(
-            await self.db.fetchval(
-                "SELECT EXISTS (SELECT 1 FROM digest_posts WHERE committee_id = ? AND week = ?)",
-                (committee_id, week),
-            )
-        )
-
-    async def record_digest(
-        self, reminder_id: int, committee_id: int, week: str, now: datetime, late: bool, msg: int
-    ) -> None:
-        """The digest of `week` went out: one transaction marks the row and the week."""
-        async with self.db.transaction() as conn:
-            await conn.execute(
-                "INSERT OR IGNORE INTO digest_posts (committee_id, week, posted_at, late)"
-                " VALUES (?, ?, ?, ?)",
-                (committee_id, week, to_db(now), int(late)),
-            )
-            await self.mark_sent(
-                reminder_id, now, late=late, recipients=[], message_id=msg, conn=conn
-            )
-
-    async def committees_without_digest(self) -> list[int]:
-        """Active committees with a digest schedule but no planned digest."""
-        rows = await self.db.fetchall(
-            "SELECT id FROM committees c WHERE active = 1 AND digest_weekday IS NOT NULL"
-            " AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.committee_id = c.id"
-            " AND r.kind = 'digest' AND r.sent_at IS NULL AND r.cancelled_at IS NULL)"
-        )
-        return [r[0] for r in rows]
-
-    # ------------------------------------------------------------------ settings changes
-    async def state(self, key: str) -> str | None:
-        """A bookkeeping value."""
-        return await self.db.fetchval("SELECT value FROM scheduler_state WHERE key = ?", (key,))
-
-    async def set_state(self, key: str, value: str) -> None:
-        """Store a bookkeeping value."""
-        await self.db.execute(
-            "INSERT INTO scheduler_state (key, value) VALUES (?, ?)"
-            " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (key, value),
-        )
-
-    async def last_audit_id(self) -> int:
-        """The newest audit row id (0 when empty)."""
-        return int(await self.db.fetchval("SELECT COALESCE(MAX(id), 0) FROM audit_log"))
-
-    async def settings_changes(self, after_id: int) -> list[tuple[int, int]]:
-        """(audit id, committee id) of committee set-ups and settings changes after `after_id`."""
-        rows = await self.db.fetchall(
-            "SELECT id, committee_id FROM audit_log WHERE id > ?"
-            " AND action IN (SELECT value FROM json_each(?)) ORDER BY id",
-            (after_id, json.dumps(SETTINGS_ACTIONS)),
-        )
-        return [(r[0], r[1]) for r in rows]

@@ -61,6 +61,9 @@ class SweepMixin:
 
     async def _prepare(self, row: Reminder, now: datetime) -> Dispatch | None:
         committee = await self.committees.get(row.committee_id)
+        if committee is not None and not committee.active and row.kind == scheduler.DIGEST:
+            await self.repo.defer(row.id, now + timedelta(days=7), row.planned_at)  # bot removed
+            return None
         if committee is None or not committee.active:
             await self.repo.cancel(row.id, now, "inactive")
             return None
@@ -105,7 +108,7 @@ class SweepMixin:
         mentioned = [m.id for m in (*dispatch.members, *dispatch.escalate_to)]
         if row.kind == scheduler.DIGEST:
             week = self.digest_week(dispatch, now)
-            await self.repo.record_digest(
+            await self.digest_repo.record_digest(
                 row.id, row.committee_id, week, now, dispatch.late, message_id
             )
             await self.plan_digest(dispatch.committee, now, replace=False)
@@ -125,7 +128,7 @@ class SweepMixin:
     async def digest_already_posted(self, dispatch: Dispatch, now: datetime) -> bool:
         """Whether this digest's week went out already (then the row is closed, nothing sent)."""
         week = self.digest_week(dispatch, now)
-        if not await self.repo.digest_posted(dispatch.committee.id, week):
+        if not await self.digest_repo.digest_posted(dispatch.committee.id, week):
             return False
         await self.repo.mark_sent(
             dispatch.reminder.id, now, late=False, recipients=[], message_id=None

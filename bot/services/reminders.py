@@ -33,6 +33,7 @@ from storage.digest import DigestRepo
 from storage.items import Item, ItemRepo
 from storage.members import Member, MemberRepo
 from storage.reminders import Reminder, ReminderRepo
+from storage.scheduler_state import SchedulerStateRepo
 from storage.tasks import TaskRepo
 from storage.users import UserRepo
 
@@ -72,6 +73,7 @@ class ReminderService(SweepMixin):
         self.committees, self.items, self.tasks, self.members = committees, items, tasks, members
         self.audit, self.clock = audit, clock
         self.users = UserRepo(repo.db)
+        self.state = SchedulerStateRepo(repo.db)
         self.pending_sources: dict = {}
         events.on_item_changed(self.on_item_changed)
 
@@ -138,30 +140,32 @@ class ReminderService(SweepMixin):
         """Plan the committee's next digest after `after` (replacing the planned one if asked)."""
         now = self.clock.now()
         if replace:
-            await self.repo.cancel_digests(committee.id, now)
+            await self.digest_repo.cancel_digests(committee.id, now)
         found = scheduler.digest_after(after, config_of(committee))
         if found is not None and committee.active:
             at, day = found
-            await self.repo.plan_digest(committee.id, at, scheduler.day_seq(day), now)
+            await self.digest_repo.plan_digest(committee.id, at, scheduler.day_seq(day), now)
 
     async def start(self, now: datetime | None = None) -> None:
         """At start-up: catch up with settings changes and plan missing digests."""
         now = now or self.clock.now()
-        if await self.repo.state(_CURSOR) is None:
-            await self.repo.set_state(_CURSOR, str(await self.repo.last_audit_id()))
+        if await self.state.state(_CURSOR) is None:
+            await self.state.set_state(_CURSOR, str(await self.state.last_audit_id()))
         await self.follow_settings(now)
-        for committee_id in await self.repo.committees_without_digest():
+        for committee_id in await self.digest_repo.committees_without_digest():
             committee = await self.committees.get(committee_id)
             await self.plan_digest(committee, now, replace=False)
 
     async def follow_settings(self, now: datetime | None = None) -> int:
         """Replan committees whose settings changed (read from the audit log since last time)."""
-        cursor = int(await self.repo.state(_CURSOR) or 0)
-        changes = await self.repo.settings_changes(cursor)
+        cursor = int(await self.state.state(_CURSOR) or 0)
+        top = await self.state.last_audit_id()
+        if top <= cursor:
+            return 0
+        changes = await self.state.settings_changes(cursor, top)
         for committee_id in dict.fromkeys(c for _, c in changes):
             await self.replan_committee(committee_id, now)
-        if changes:
-            await self.repo.set_state(_CURSOR, str(changes[-1][0]))
+        await self.state.set_state(_CURSOR, str(top))  # each audit row is read once
         return len(changes)
 
     # ------------------------------------------------------------------ ad-hoc

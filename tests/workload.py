@@ -1,0 +1,266 @@
+"""Reliability-suite support: a cast covering every role, two committees, a database fingerprint,
+a refusal classifier built from the catalogs, and the scripted committee workload that the
+crash-restart test replays against the real bot process.
+
+Everything here drives the bot the way people do (messages and button presses through the fake
+Bot API); SQL is only used to *read* state, to restore the roster between permission checks, and
+(crash test) to move reminders into the past while the process is down.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from bot.i18n import catalog
+from bot.models import Role
+from tests.chat import (
+    CHAIR,
+    DEPUTY,
+    GROUP,
+    MEMBER_A,
+    MEMBER_B,
+    OTHER_GROUP,
+    OUTSIDER,
+    SECRETARY,
+    set_up_committee,
+)
+from tests.fakes import Conversation, FakeBotAPI, User
+
+ROOT = Path(__file__).resolve().parent.parent
+
+STANDING = User(106, "Phạm Thường", last_name="Trực", username="ptbtt_qt")
+OTHER_SECRETARY = User(201, "Đỗ Văn", last_name="Khác", username="thuky_khac")
+OTHER_MEMBER = User(202, "Lý Thị", last_name="Mai", username="so_khac")
+
+ROLE_CAST: dict[Role, User] = {
+    Role.CHAIR: CHAIR,
+    Role.STANDING_DEPUTY: STANDING,
+    Role.DEPUTY: DEPUTY,
+    Role.MEMBER: MEMBER_A,
+    Role.SECRETARY: SECRETARY,
+}
+# (label, user, role on GROUP's committee or None): every seat, an outsider, another committee.
+ACTORS: list[tuple[str, User, Role | None]] = [
+    *((role.value, user, role) for role, user in ROLE_CAST.items()),
+    ("outsider", OUTSIDER, None),
+    ("other_committee", OTHER_SECRETARY, None),
+]
+EVERYONE = [CHAIR, STANDING, DEPUTY, MEMBER_A, MEMBER_B, SECRETARY, OUTSIDER, OTHER_SECRETARY]
+
+# What GROUP holds after `set_up_province` (numbers are the committee's #N).
+ITEMS = {
+    "task": 1,  # lead @so_taichinh, cooperator @so_tttt, due 20/12
+    "consultation": 2,
+    "motion": 3,
+    "task_done": 4,  # lead @so_taichinh; for /done
+    "task_extension": 5,  # lead @so_taichinh, with a pending extension request
+    "task_cancel": 6,
+    "task_closed": 7,  # done already; for /reopen
+    "task_reassign": 8,
+    "consultation_close": 9,
+    "poll": 10,
+}
+OTHER_ITEMS = {"task": 1}  # OTHER_GROUP has a single task #1 of its own
+OTHER_TASK_TITLE = "Việc riêng của Ban khác"
+
+
+async def set_up_province(conv: Conversation, fake: FakeBotAPI) -> None:
+    """GROUP with every role and one item of each kind, OTHER_GROUP with its own task #1."""
+    await set_up_committee(conv, fake)
+    g = GROUP
+    await conv.send(g, SECRETARY, "/add @ptbtt_qt standing_deputy Văn phòng UBND tỉnh")
+    await conv.send(g, STANDING, "/join Văn phòng UBND tỉnh")
+    await conv.send(g, SECRETARY, "/add @du_bi member Sở Dự bị")  # pre-registered, never speaks
+    for text in (
+        "/assign @so_taichinh @so_tttt Báo cáo kinh phí hạn 20/12",
+        "/consult Góp ý dự thảo Quy chế hạn 18/12",
+        "/vote Thông qua Kế hoạch năm 2027 hạn 18/12",
+        "/assign @so_taichinh Tổng hợp số liệu hạn 21/12",
+        "/assign @so_taichinh Rà soát thủ tục hạn 22/12",
+        "/assign @so_tttt Cập nhật cổng thông tin hạn 23/12",
+        "/assign @so_tttt Việc đã xong hạn 24/12",
+        "/assign @pho_ban Kế hoạch truyền thông hạn 24/12",
+        "/consult Góp ý báo cáo sơ kết hạn 19/12",
+        "/poll Chọn ngày họp | Thứ Hai | Thứ Ba hạn 18/12",
+        "/remind +2h Họp giao ban",
+    ):
+        await conv.send(g, SECRETARY, text)
+    await conv.send(g, MEMBER_A, "/extend 5 28/12 chờ số liệu của các huyện")
+    await conv.send(g, MEMBER_B, "/done 7")
+    fake.set_chat_member(OTHER_GROUP.id, OTHER_SECRETARY, "administrator")
+    await conv.send(OTHER_GROUP, OTHER_SECRETARY, "/setup Ban Chỉ đạo khác")
+    await conv.send(OTHER_GROUP, OTHER_MEMBER, "/join Sở Khác")
+    await conv.send(OTHER_GROUP, OTHER_SECRETARY, f"/assign @so_khac {OTHER_TASK_TITLE} hạn 20/12")
+    for user in EVERYONE:  # everyone has spoken in GROUP once: later messages write nothing
+        await conv.send(g, user, "/help")
+
+
+# ---------------------------------------------------------------------------- database state
+async def tables(db) -> list[str]:
+    """Every table of the schema (not views, not SQLite's own)."""
+    rows = await db.fetchall(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        " ORDER BY name"
+    )
+    return [r[0] for r in rows]
+
+
+async def fingerprint(db) -> dict[str, list[tuple]]:
+    """Every row of every table, sorted: equal fingerprints mean nothing was written."""
+    state = {}
+    for name in await tables(db):
+        quoted = name.replace('"', '""')
+        rows = await db.fetchall(f'SELECT * FROM "{quoted}"')  # a name read from sqlite_master
+        state[name] = sorted((tuple(r) for r in rows), key=repr)
+    return state
+
+
+def diff(before: dict[str, list[tuple]], after: dict[str, list[tuple]]) -> dict[str, object]:
+    """The tables that changed, with the rows that appeared or vanished (for failure messages)."""
+    changed = {}
+    for name in sorted(set(before) | set(after)):
+        old, new = set(before.get(name, [])), set(after.get(name, []))
+        if old != new:
+            changed[name] = {"added": sorted(new - old, key=repr), "gone": sorted(old - new, key=repr)}
+    return changed
+
+
+async def roster_snapshot(db) -> list[dict]:
+    """The members table, to put back after a command changed someone's seat."""
+    return [dict(r) for r in await db.fetchall("SELECT * FROM members ORDER BY id")]
+
+
+async def restore_roster(db, snapshot: list[dict]) -> None:
+    """Put every seat back as it was; seats created since are deactivated (history may use them)."""
+    known = {row["id"] for row in snapshot}
+    for row in snapshot:
+        columns = [c for c in row if c != "id"]
+        assignments = ", ".join(f"{c} = ?" for c in columns)  # names from the table itself
+        await db.execute(
+            f"UPDATE members SET {assignments} WHERE id = ?",  # test-only restore
+            (*(row[c] for c in columns), row["id"]),
+        )
+    for row in await db.fetchall("SELECT id FROM members"):
+        if row[0] not in known:
+            await db.execute("UPDATE members SET active = 0 WHERE id = ?", (row[0],))
+
+
+# ---------------------------------------------------------------------------- refusals
+# Refusals that are not raised as DomainError("…") constants in the code.
+EXTRA_REFUSALS = (
+    "common.forbidden",
+    "common.forbidden_button",
+    "common.not_member",
+    "common.no_committee",
+    "common.group_only",
+    "common.private_only",
+    "common.stale_button",
+    "settings.forbidden",
+    "consult.secretary",
+    "consult.prompt_not_yours",
+)
+GATE_REFUSALS = ("common.forbidden", "common.not_member")
+
+
+def _domain_error_keys() -> set[str]:
+    """Catalog keys the code raises as DomainError: constants, and f-string prefixes expanded."""
+    keys: set[str] = set()
+    prefixes: set[str] = set()
+    for folder in ("bot", "handlers"):
+        for path in (ROOT / folder).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not (
+                    isinstance(node, ast.Call)
+                    and getattr(node.func, "id", None) == "DomainError"
+                    and node.args
+                ):
+                    continue
+                arg = node.args[0]
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    keys.add(arg.value)
+                elif isinstance(arg, ast.JoinedStr) and isinstance(arg.values[0], ast.Constant):
+                    prefixes.add(arg.values[0].value)
+    every = catalog("vi")
+    keys |= {k for k in every if any(k.startswith(p) for p in prefixes)}
+    keys |= {k for k in every if k.rsplit(".", 1)[-1].startswith("usage")}  # usage_key arguments
+    return keys
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    parts = re.split(r"\{[a-z_]+\}", template)
+    return re.compile("(?s)" + "(.*?)".join(re.escape(p) for p in parts))
+
+
+@cache
+def refusal_patterns() -> dict[str, list[re.Pattern[str]]]:
+    """Catalog key → the vi and en message as a full-match pattern (placeholders: anything)."""
+    keys = sorted(_domain_error_keys() | set(EXTRA_REFUSALS))
+    return {key: [_pattern(catalog(lang)[key]) for lang in ("vi", "en")] for key in keys}
+
+
+def refusal_key(text: str | None, keys: Iterable[str] | None = None) -> str | None:
+    """The refusal a reply is (a usage / forbidden / not-found / bad-input catalog message)."""
+    if text is None:
+        return None
+    patterns = refusal_patterns()
+    for key in keys if keys is not None else patterns:
+        if any(p.fullmatch(text) for p in patterns[key]):
+            return key
+    return None
+
+
+def apologies() -> set[str]:
+    """The error handler's texts, which must never reach anyone in these tests."""
+    return {catalog(lang)[key] for lang in ("vi", "en") for key in ("error.apology", "error.callback")}
+
+
+# ---------------------------------------------------------------------------- crash workload
+@dataclass
+class Step:
+    """One thing a person does; `expect` names what the database must hold if it was answered."""
+
+    user: User
+    text: str = ""
+    press: tuple[int, str] | None = None  # (item number of a card, button data suffix)
+    expect: tuple = ()
+    tags: dict = field(default_factory=dict)
+
+
+def committee_workload(rounds: int) -> list[Step]:
+    """A committee's day, `rounds` times over: every kind of action with a unique marker.
+
+    Round r assigns a task, reports progress on it, finishes it, opens a consultation that two
+    members answer (one by command, one by button), opens a motion two members vote on (buttons),
+    schedules two ad-hoc reminders, and the secretary checks the list.
+    """
+    steps: list[Step] = []
+    for r in range(rounds):
+        task, consult, motion = 3 * r + 1, 3 * r + 2, 3 * r + 3
+        steps += [
+            Step(
+                SECRETARY,
+                f"/assign @so_taichinh @so_tttt Nhiệm vụ R{r} hạn +3d",
+                expect=("task", task, f"Nhiệm vụ R{r}"),
+            ),
+            Step(MEMBER_A, f"/progress {task} 40 ghi chú R{r}", expect=("note", task, f"ghi chú R{r}")),
+            Step(SECRETARY, f"/consult Xin ý kiến R{r} hạn +3d", expect=("item", consult, "consultation")),
+            Step(
+                MEMBER_A,
+                f"/opinion {consult} disagree ý kiến R{r}",
+                expect=("opinion", consult, MEMBER_A.id, f"ý kiến R{r}"),
+            ),
+            Step(CHAIR, press=(consult, "agree"), expect=("opinion", consult, CHAIR.id, "")),
+            Step(SECRETARY, f"/vote Biểu quyết R{r} hạn +3d", expect=("item", motion, "vote")),
+            Step(DEPUTY, press=(motion, "for"), expect=("ballot", motion, DEPUTY.id, "for")),
+            Step(MEMBER_B, press=(motion, "against"), expect=("ballot", motion, MEMBER_B.id, "against")),
+            Step(SECRETARY, f"/remind +3d Nhắc R{r}a", expect=("adhoc", f"Nhắc R{r}a")),
+            Step(DEPUTY, f"/remind +4d Nhắc R{r}b", expect=("adhoc", f"Nhắc R{r}b")),
+            Step(MEMBER_A, f"/done {task} xong R{r}", expect=("done", task, f"xong R{r}")),
+            Step(SECRETARY, "/reminders"),
+        ]
+    return steps
