@@ -22,6 +22,7 @@ class ConsultationRecord:
     item: Item
     silence_agree: bool
     eligible_count: int | None
+    electorate: frozenset[int] | None = None  # member ids counted at close
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,8 @@ class ReportRepo:
     ) -> list[ConsultationRecord]:
         """Consultations of a committee in the window, by number."""
         rows = await self.db.fetchall(
-            "SELECT items.*, c.silence_agree AS c_silence, c.eligible_count AS c_eligible"
+            "SELECT items.*, c.silence_agree AS c_silence, c.eligible_count AS c_eligible,"
+            " c.electorate AS c_electorate"
             " FROM items LEFT JOIN consultations c ON c.item_id = items.id"
             " WHERE items.committee_id = ? AND items.kind = 'consultation'"
             " AND (? IS NULL OR COALESCE(items.deadline, items.created_at) >= ?)"
@@ -115,7 +117,12 @@ class ReportRepo:
             (committee_id, *_window(start, end)),
         )
         return [
-            ConsultationRecord(item_from_row(r), bool(r["c_silence"]), r["c_eligible"])
+            ConsultationRecord(
+                item_from_row(r),
+                bool(r["c_silence"]),
+                r["c_eligible"],
+                None if r["c_electorate"] is None else frozenset(json.loads(r["c_electorate"])),
+            )
             for r in rows
         ]
 

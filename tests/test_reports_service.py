@@ -227,3 +227,19 @@ async def test_history_of_an_item_and_of_the_committee(services, world):
     with pytest.raises(DomainError) as err:
         await services.reports.history(committee, 99)
     assert err.value.key == "item.not_found"
+
+
+async def test_report_counts_answers_as_the_closed_result_did(services, world, clock):
+    """A member who answered and then left is not counted, neither in the result nor the report."""
+    _, committee, _chair, a, b, _ = world
+    secretary = (await services.members.list(committee.id))[0]
+    clock.set(hn(1, 12, hour=9))
+    standing = await services.consultations.open(committee, secretary, "Dự thảo Quy chế hạn 10/12")
+    item = standing.item
+    await services.consultations.answer(item, a, "agree")
+    await services.consultations.answer(item, b, "disagree", "Chưa đồng ý mục 2")
+    await services.roster.leave(committee, b)
+    closed = await services.consultations.close(item, secretary.user_id)
+    report = await services.reports.report(committee, "Q4 2026")
+    (line,) = report.consultations
+    assert (line.responded, line.eligible) == (1, closed.eligible) == (1, 3)

@@ -280,6 +280,15 @@ def _agencies(lines: list[TaskLine]) -> list[AgencyLine]:
     return result
 
 
+def _counted(record: ConsultationRecord, member_id: int, members: dict[int, Member]) -> bool:
+    """Whether an answer counts: its author was in the electorate frozen at close (the result's
+    rule), or, while open, is an active voting member now."""
+    if record.electorate is not None:
+        return member_id in record.electorate
+    seat = members.get(member_id)
+    return seat is not None and seat.active and seat.role in VOTING_ROLES
+
+
 def _consultation(
     record: ConsultationRecord,
     opinions: list[OpinionRecord],
@@ -292,9 +301,7 @@ def _consultation(
     responded = sum(
         1
         for o in current
-        if o.answer in RESPONSES
-        and not o.auto
-        and (o.member_id not in members or members[o.member_id].role in VOTING_ROLES)
+        if o.answer in RESPONSES and not o.auto and _counted(record, o.member_id, members)
     )
     eligible = record.eligible_count if record.eligible_count is not None else voters
     return ConsultationLine(record, dict(answers), responded, max(eligible, 0), mine)
