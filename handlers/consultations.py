@@ -285,9 +285,10 @@ async def close_consultation(ctx: Ctx, item: Item) -> None:
     await publish(ctx.context.bot, ctx.services, standing)
 
 
-async def auto_close(bot: Bot, services, now) -> None:
-    """The scheduler's closer: every consultation past its deadline, published like /close."""
-    for standing in await services.consultations.close_due(now):
+async def auto_close(bot: Bot, services, now, committee_ids=None) -> None:
+    """The scheduler's closer: every consultation past its deadline (in the committees that may
+    be disturbed now), published like /close."""
+    for standing in await services.consultations.close_due(now, committee_ids):
         try:
             await publish(bot, services, standing)
         except TelegramError:

@@ -70,12 +70,12 @@ class Sweeper:
         closers = self.app.bot_data.get("auto_closers", [])
         if not closers:
             return
-        cutoff = await self.services.reminders.close_cutoff(now)
-        if cutoff is None:
+        committees = await self.services.reminders.closable_committees(now)
+        if not committees:
             return
         for closer in closers:
             try:
-                await closer(self.bot, self.services, cutoff)
+                await closer(self.bot, self.services, now, committees)
             except Exception:
                 log.exception("auto-closer %s failed", getattr(closer, "__qualname__", closer))
 

@@ -102,8 +102,9 @@ DEEP_LINKS: dict[str, Callable] = {}
 # when it consumed the message (e.g. the text of a comment a member was asked for).
 TEXT_CONSUMERS: list[Callable] = []
 
-# Deadline closers: async fn(bot, services, now) that closes every due item of one kind and posts
-# exactly what /close posts. The scheduler calls each of them; features add theirs here.
+# Deadline closers: async fn(bot, services, now, committee_ids) that closes every due item of one
+# kind in those committees and posts exactly what /close posts. The scheduler calls each of them
+# with the committees that may be disturbed now; features add theirs here.
 AUTO_CLOSERS: list[Callable] = []
 
 # Other PTB handlers a feature needs (e.g. PollAnswerHandler), added in this order.

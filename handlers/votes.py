@@ -128,9 +128,10 @@ async def close_vote(ctx: Ctx, item: Item) -> None:
     await post_result(ctx.context.bot, ctx.services, ctx.committee, tally)
 
 
-async def auto_close(bot: Bot, services: Services, now) -> None:
-    """Close every vote whose deadline has passed and post exactly what /close posts."""
-    for tally in await services.votes.close_due(now, stopper(bot, services)):
+async def auto_close(bot: Bot, services: Services, now, committee_ids=None) -> None:
+    """Close every vote whose deadline has passed (in the committees that may be disturbed now)
+    and post exactly what /close posts."""
+    for tally in await services.votes.close_due(now, stopper(bot, services), committee_ids):
         committee = await services.committees.get(tally.item.committee_id)
         try:
             await post_result(bot, services, committee, tally)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -131,11 +132,16 @@ class ItemRepo:
         )
         return [item_from_row(r) for r in rows]
 
-    async def due_open(self, kind: str, now: datetime) -> list[Item]:
-        """Open items of a kind, in any committee, whose deadline has passed."""
+    async def due_open(
+        self, kind: str, now: datetime, committee_ids: Collection[int] | None = None
+    ) -> list[Item]:
+        """Open items of a kind whose deadline has passed, in any (or the given) committees."""
         rows = await self.db.fetchall(
             "SELECT * FROM items WHERE kind = ? AND status = 'open'"
             " AND deadline IS NOT NULL AND deadline <= ? ORDER BY deadline",
             (kind, to_db(now)),
         )
-        return [item_from_row(r) for r in rows]
+        items = [item_from_row(r) for r in rows]
+        if committee_ids is None:
+            return items
+        return [item for item in items if item.committee_id in committee_ids]

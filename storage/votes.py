@@ -34,8 +34,12 @@ class Vote:
 
     @property
     def is_open(self) -> bool:
-        """Ballots are still taken."""
+        """Not closed yet (the deadline may have passed: the scheduler closes it soon)."""
         return self.item.status == "open"
+
+    def taking_ballots(self, now: datetime) -> bool:
+        """Open and its deadline not reached: ballots after the deadline are late."""
+        return self.is_open and (self.item.deadline is None or now < self.item.deadline)
 
 
 @dataclass(frozen=True)

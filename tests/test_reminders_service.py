@@ -182,11 +182,24 @@ async def test_auto_close_waits_for_an_allowed_moment(services, world, clock):
     committee, _people = world
     f = Factory(services)
     item = await f.consultation(committee, "Góp ý", local(2026, 12, 1, 23, 59))
-    assert await services.reminders.close_cutoff(local(2026, 12, 1, 23, 0)) is None
-    assert await services.reminders.close_cutoff(local(2026, 12, 2, 0, 0)) is None  # quiet
-    at_seven = local(2026, 12, 2, 7)
-    assert await services.reminders.close_cutoff(at_seven) == at_seven
+    closable = services.reminders.closable_committees
+    assert await closable(local(2026, 12, 1, 23, 0)) == frozenset()  # not due yet
+    assert await closable(local(2026, 12, 2, 0, 0)) == frozenset()  # due, but quiet hours
+    assert await closable(local(2026, 12, 2, 7)) == {committee.id}
     assert item.status == "open"
+
+
+async def test_one_committee_in_quiet_hours_does_not_hold_back_another(services, world, clock):
+    quiet, _people = world
+    f = Factory(services)
+    awake = await f.committee("Ban khác", chat_id=-2002)
+    await services.committee_settings.change(awake, 5000, "quiet", "off")
+    await f.consultation(quiet, "Góp ý A", local(2026, 12, 1, 22, 0))
+    await f.consultation(awake, "Góp ý B", local(2026, 12, 1, 22, 30))
+    assert await services.reminders.closable_committees(local(2026, 12, 1, 23, 0)) == {awake.id}
+    closed = await services.consultations.close_due(local(2026, 12, 1, 23, 0), {awake.id})
+    assert [s.item.title for s in closed] == ["Góp ý B"]
+    assert closed[0].item.closed_at == local(2026, 12, 1, 22, 30)  # recorded at its deadline
 
 
 async def test_adhoc_reminders_parse_limit_list_and_cancel(services, world, clock):

@@ -240,3 +240,20 @@ async def test_close_due_closes_only_what_is_due(services, board, clock):
     assert [t.item.id for t in await votes.close_due(clock.now())] == [later.item.id]
     assert (await votes.get(no_deadline.item.id)).is_open
     assert clock.now() - (await votes.get(soon.item.id)).item.closed_at == timedelta(days=3)
+
+
+async def test_ballots_stop_at_the_deadline_even_before_the_scheduler_closes(
+    services, board, clock
+):
+    votes = services.votes
+    motion = await votes.create_motion(board.committee, board.chair, "Kế hoạch due +1h")
+    poll = await votes.create_poll(board.committee, board.chair, "Ngày họp? | T2 | T3 due +1h")
+    await votes.posted(poll, 78, "P2")
+    clock.advance(hours=1)
+    with pytest.raises(DomainError, match=r"vote\.closed"):
+        await votes.cast(board.committee, board.a, motion.item.id, "for")
+    assert (await votes.record_poll_answer("P2", 104, [0])).late
+    clock.advance(hours=10)  # a quiet night later, the scheduler closes both
+    closed = await votes.close_due(clock.now())
+    assert {t.item.closed_at for t in closed} == {clock.now() - timedelta(hours=10)}
+    assert [t.voters for t in closed] == [0, 0]

@@ -9,6 +9,7 @@ close stay in the history but are not counted.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from bot import dates, periods
@@ -262,9 +263,13 @@ class ConsultationService:
             raise
 
     # ------------------------------------------------------------ closing
-    async def close(self, item: Item, actor_user_id: int | None) -> Standing:
-        """Close now: silent members get their automatic row; the result is frozen."""
+    async def close(
+        self, item: Item, actor_user_id: int | None, at: datetime | None = None
+    ) -> Standing:
+        """Close now (recorded as closed `at`, default now): silent members get their automatic
+        row; the result is frozen."""
         now = self.clock.now()
+        closed_at = at or now
         async with self.db.transaction() as conn:
             if await self.repo.status(conn, item.id) != "open":
                 raise DomainError("consult.already_closed", number=item.number)
@@ -280,7 +285,7 @@ class ConsultationService:
                 )  # fmt: skip
             await self.repo.mark_closed(conn, item.id, [m.id for m in voters])
             await self.repo.drop_prompts(item.id, None, conn)
-            await self.items.update(item.id, now, conn, status="closed", closed_at=now)
+            await self.items.update(item.id, now, conn, status="closed", closed_at=closed_at)
             await self.audit.add(
                 item.committee_id, "consultation.close", actor_user_id, now, item.id, conn,
                 before="open", after="closed", automatic=actor_user_id is None,
@@ -289,12 +294,15 @@ class ConsultationService:
         await self.events.item_changed(item.id)
         return await self.standing(await self.items.get(item.id))
 
-    async def close_due(self, now: datetime) -> list[Standing]:
-        """Close every open consultation (all committees) whose deadline has passed."""
+    async def close_due(
+        self, now: datetime, committee_ids: Collection[int] | None = None
+    ) -> list[Standing]:
+        """Close every open consultation whose deadline has passed (all committees, or those
+        given); answers stopped at the deadline, so that is when it is recorded as closed."""
         closed = []
-        for item in await self.items.due_open(KIND, now):
+        for item in await self.items.due_open(KIND, now, committee_ids):
             try:
-                closed.append(await self.close(item, None))
+                closed.append(await self.close(item, None, at=item.deadline))
             except DomainError:  # closed meanwhile by hand
                 continue
         return closed

@@ -165,25 +165,19 @@ class SweepMixin:
         user_id = dispatch.reminder.created_by
         return await self.members.by_user(dispatch.committee.id, user_id) if user_id else None
 
-    async def close_cutoff(self, now: datetime) -> datetime | None:
-        """The `now` to give the auto-closers so nothing closes in a committee's quiet time.
+    async def closable_committees(self, now: datetime) -> frozenset[int]:
+        """Committees with a consultation or vote past its deadline that may be disturbed now.
 
-        None: nothing to close. Items due in a committee that may not be disturbed now hold
-        back every item due after them (the closers take one moment for all committees).
+        The auto-closers close (and post) only there; a committee in quiet hours or on a day
+        off waits for its next allowed moment without holding back any other committee.
         """
         due = [
             *await self.items.due_open("consultation", now),
             *await self.items.due_open("vote", now),
         ]
-        if not due:
-            return None
-        configs: dict[int, bool] = {}
-        for item in due:
-            if item.committee_id not in configs:
-                committee = await self.committees.get(item.committee_id)
-                configs[item.committee_id] = scheduler.allowed(now, config_of(committee))
-        blocked = [i.deadline for i in due if not configs[i.committee_id]]
-        if not blocked:
-            return now
-        cutoff = min(blocked) - timedelta(seconds=1)
-        return cutoff if any(i.deadline <= cutoff for i in due) else None
+        allowed: set[int] = set()
+        for committee_id in {item.committee_id for item in due}:
+            committee = await self.committees.get(committee_id)
+            if scheduler.allowed(now, config_of(committee)):
+                allowed.add(committee_id)
+        return frozenset(allowed)

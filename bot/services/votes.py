@@ -10,8 +10,9 @@ updates or from stopPoll, and there is no list of who has not voted.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from bot import dates
@@ -238,7 +239,7 @@ class VoteService:
         now = self.clock.now()
         async with self.db.transaction() as conn:
             vote = await self.repo.get(item_id)
-            if not vote.is_open:
+            if not vote.taking_ballots(now):
                 raise DomainError("vote.closed", number=vote.item.number)
             previous = (await self.repo.current(item_id, conn)).get(member.user_id)
             before = previous.choice if previous else None
@@ -265,7 +266,7 @@ class VoteService:
         now = self.clock.now()
         async with self.db.transaction() as conn:
             vote = await self.repo.get(vote.item.id)
-            late = not vote.is_open
+            late = not vote.taking_ballots(now)
             previous = None if late else (await self.repo.current(vote.item.id, conn)).get(user_id)
             before = previous.choice if previous else None
             member_id = seat.id if seat else None
@@ -297,9 +298,14 @@ class VoteService:
 
     # ------------------------------------------------------------------ closing
     async def close(
-        self, item: Item, actor_user_id: int | None, stop: Stopper | None = None
+        self,
+        item: Item,
+        actor_user_id: int | None,
+        stop: Stopper | None = None,
+        at: datetime | None = None,
     ) -> Tally:
-        """Close a vote now (stopping its poll first) and freeze its result."""
+        """Close a vote now (stopping its poll first) and freeze its result; recorded as
+        closed `at` (default now)."""
         vote = await self.of_item(item)
         if not vote.is_open:
             raise DomainError("vote.already_closed", number=item.number)
@@ -315,7 +321,7 @@ class VoteService:
             tally = await self.tally(vote)
             outcome, snapshot = _frozen(tally)
             await self.repo.close(
-                conn, item.id, now, outcome=outcome, eligible_count=len(tally.eligible),
+                conn, item.id, at or now, outcome=outcome, eligible_count=len(tally.eligible),
                 result=snapshot, poll_counts=None,
             )  # fmt: skip
             await self.audit.add(
@@ -325,12 +331,15 @@ class VoteService:
         await self.events.item_changed(item.id)
         return await self.tally(await self.repo.get(item.id))
 
-    async def close_due(self, now, stop: Stopper | None = None) -> list[Tally]:
-        """Close every open vote of every committee whose deadline is at or before `now`."""
+    async def close_due(
+        self, now, stop: Stopper | None = None, committee_ids: Collection[int] | None = None
+    ) -> list[Tally]:
+        """Close every open vote whose deadline is at or before `now` (all committees, or those
+        given); ballots stopped at the deadline, so that is when it is recorded as closed."""
         closed = []
-        for item in await self.items.due_open("vote", now):
+        for item in await self.items.due_open("vote", now, committee_ids):
             try:
-                closed.append(await self.close(item, None, stop))
+                closed.append(await self.close(item, None, stop, at=item.deadline))
             except DomainError:  # closed meanwhile by /close
                 continue
         return closed
