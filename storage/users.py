@@ -90,6 +90,10 @@ class UserRepo:
         if set(values) - allowed:
             raise ValueError(f"not a user column: {sorted(set(values) - allowed)}")
         assignments = ", ".join(f"{name} = ?" for name in values)
+        # The row may not exist yet (someone we have not seen write): create it first.
+        await self.db.execute(
+            "INSERT OR IGNORE INTO users (user_id, updated_at) VALUES (?, ?)", (user_id, to_db(now))
+        )
         await self.db.execute(
             f"UPDATE users SET {assignments}, updated_at = ? WHERE user_id = ?",  # noqa: S608 - names checked
             (*values.values(), to_db(now), user_id),
