@@ -43,3 +43,15 @@ test: lint
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# The long reliability runs (tests marked `soak`): ≥ 20 SIGKILL crash-restarts of the real process
+# and ≥ 5,000 fuzzed commands. Figures are printed. CRASH_SEED / CRASH_KILLS / SOAK_FUZZ_EXAMPLES
+# override the defaults.
+soak: $(STAMP)
+	$(VENV)/bin/pytest -m soak -s
+
+# Benchmarks (run by hand, never in `make test`): per-update cost against a bare PTB bot,
+# province scale (1,000 committees × 1,000 tasks) and the rate-limited fan-out. About 4 minutes;
+# writes bench/RESULTS.md with the machine, date and commit.
+bench: $(STAMP)
+	$(PY) -m bench.run_all

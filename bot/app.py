@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 
@@ -13,6 +14,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
+from telegram.error import BadRequest, NetworkError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
 from bot.clock import Clock
@@ -34,14 +36,50 @@ ALLOWED_UPDATES = [
 ]
 
 
+OVERALL_PER_SECOND = 29  # evenly spaced; Telegram allows about 30 messages a second overall
+TRANSIENT_RETRIES = 2
+TRANSIENT_DELAY = 0.5  # seconds, doubled after each try
+
+
+class RetryingRateLimiter(AIORateLimiter):
+    """AIORateLimiter (429: wait `retry_after`, retry) that also retries transient failures.
+
+    A 5xx answer, a dropped connection or a timeout is tried again twice after a short back-off,
+    so a reply or a card is not lost to a hiccup (a timed-out request that did reach Telegram
+    may then show twice: a repeated message is better than a missing one). Refusals (400, 403,
+    migrated chat) are not retried: they would fail the same way.
+    """
+
+    async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):
+        """Run the request through the limiter; retry it on a transient network error."""
+        for attempt in range(TRANSIENT_RETRIES + 1):
+            try:
+                return await super().process_request(
+                    callback, args, kwargs, endpoint, data, rate_limit_args
+                )
+            except BadRequest:
+                raise
+            except NetworkError as exc:
+                if attempt == TRANSIENT_RETRIES:
+                    raise
+                log.warning("%s failed (%s); trying again", endpoint, exc)
+                await asyncio.sleep(TRANSIENT_DELAY * 2**attempt)
+        raise AssertionError("unreachable")
+
+
 def rate_limiter(throttle: bool = True) -> AIORateLimiter:
-    """Telegram's limits (30 msg/s overall, 20/min per group) with retries on 429.
+    """Telegram's limits (30 msg/s overall, 20/min per group) with retries on 429 and on
+    transient errors (5xx, timeouts).
 
     `throttle=False` keeps the retries but not the pacing (tests and per-update benchmarks).
     """
     if throttle:
-        return AIORateLimiter(max_retries=5)
-    return AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=5)
+        # One message every 1/29 s, not bursts of 30 then 30/s: the bucket's burst put up to 59
+        # messages in the first second of a fan-out and drew 429s (bench/RESULTS.md, fan-out).
+        return RetryingRateLimiter(
+            overall_max_rate=1, overall_time_period=1 / OVERALL_PER_SECOND, max_retries=5
+        )
+    return RetryingRateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=5)
 
 
 def build_application(

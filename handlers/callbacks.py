@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from telegram import Update
 from telegram.ext import ContextTypes
 
@@ -9,6 +11,8 @@ from bot.i18n import t
 from handlers.context import reader_language, services_of
 
 MAX_BYTES = 64
+# What `pack` ever puts between the colons: short codes and ids that fit SQLite's integers.
+_PART = re.compile(r"[A-Za-z0-9_-]{0,18}")
 
 
 def pack(version: str, route: str, *parts: object) -> str:
@@ -26,6 +30,8 @@ async def dispatch(
     query = update.callback_query
     parts = (query.data or "").split(":")
     handler = routes.get(parts[1]) if len(parts) >= 2 and parts[0] == version else None
+    if not all(_PART.fullmatch(part) for part in parts):  # forged: "²", 20-digit ids, …
+        handler = None
     if handler is None:
         services = services_of(context)
         chat = update.effective_chat

@@ -214,8 +214,8 @@ async def on_button(ctx: Ctx, parts: list[str]) -> None:
 async def deep_link(ctx: Ctx, payload: str) -> None:
     """`/start op_<item id>_<comment|disagree>`: the next private message is the text."""
     item_id, _, word = payload.partition("_")
-    if not item_id.isdigit() or word not in LINK_WORDS:
-        raise DomainError("opinion.usage")
+    if not (item_id.isascii() and item_id.isdigit()) or len(item_id) > 18 or word not in LINK_WORDS:
+        raise DomainError("opinion.usage")  # "²" is a digit to isdigit(); 19+ digits overflow
     service = ctx.services.consultations
     item = await service.by_id(int(item_id))
     committee = await ctx.services.committees.get(item.committee_id)

@@ -108,7 +108,7 @@ async def reminders(ctx: Ctx) -> None:
 async def unremind(ctx: Ctx) -> None:
     """`/unremind N`: cancel ad-hoc reminder N."""
     word = ctx.args.strip().lstrip("#")
-    if not word.isdigit() or len(word) > 9:
+    if not (word.isascii() and word.isdigit()) or len(word) > 9:  # "²".isdigit() is true
         raise DomainError("unremind.usage")
     row = await ctx.services.reminders.cancel(ctx.committee, ctx.user.id, int(word))
     await ctx.say("unremind.done", number=row.seq, text=row.text)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 
 from telegram import InlineKeyboardMarkup
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 
 from bot.dates import fold_text
 from bot.errors import DomainError
@@ -50,6 +50,8 @@ async def refresh_card(ctx: Ctx, view: TaskView, keyboard: InlineKeyboardMarkup 
         )
     except BadRequest as exc:  # deleted, too old, or unchanged: the change itself is saved
         log.info("task card %s not edited: %s", item.id, exc.message)
+    except TelegramError as exc:  # Telegram kept failing: the change is saved all the same
+        log.warning("task card %s not edited: %s", item.id, exc)
 
 
 def _number(ctx: Ctx, usage: str) -> tuple[int, str]:
@@ -180,6 +182,8 @@ async def _after_decision(ctx: Ctx, outcome: ExtensionOutcome) -> None:
         )
     except BadRequest as exc:
         log.info("extension message %s not edited: %s", request.id, exc.message)
+    except TelegramError as exc:
+        log.warning("extension message %s not edited: %s", request.id, exc)
 
 
 async def _decide_command(ctx: Ctx, approve: bool) -> None:

@@ -8,6 +8,7 @@ render in Word and LibreOffice alike.
 from __future__ import annotations
 
 import io
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -17,6 +18,8 @@ from bot.services.consultations import Standing
 from bot.services.settings import config_of
 
 FONT = "Times New Roman"
+# XML 1.0 (inside a .docx) cannot hold these: people's text loses them in the file only.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 COLUMNS = ("col_no", "col_name", "col_agency", "col_answer", "col_comment", "col_time")
 
 
@@ -54,7 +57,7 @@ def build(standing: Standing, lang: str) -> bytes:
 
     def para(text: str, *, bold: bool = False, center: bool = False) -> None:
         paragraph = doc.add_paragraph()
-        run = paragraph.add_run(text)
+        run = paragraph.add_run(_NOT_XML.sub("", text))
         run.bold = bold
         _set_font(run)
         if center:
@@ -89,7 +92,7 @@ def build(standing: Standing, lang: str) -> bytes:
             _stamp(opinion.at, tz) if opinion and not opinion.auto else "",
         )
         for cell, value in zip(table.add_row().cells, values, strict=True):
-            _set_font(cell.paragraphs[0].add_run(value))
+            _set_font(cell.paragraphs[0].add_run(_NOT_XML.sub("", value)))
 
     para("")
     para(plain(lang, "consult.docx.totals"), bold=True)

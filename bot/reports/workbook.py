@@ -80,7 +80,10 @@ class _Writer:
         for cell in ws[1]:
             cell.font, cell.fill = bold, fill
         for row in rows:
-            ws.append(row)
+            ws.append([_text(v) for v in row])
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # people's text is never a formula
         for index, (_, width) in enumerate(columns, start=1):
             ws.column_dimensions[get_column_letter(index)].width = width
         formats = {i: DATETIME_FORMAT for i in dates} | {i: DATE_FORMAT for i in day_only}
@@ -261,6 +264,15 @@ class _Writer:
             details = json.dumps(e.details, ensure_ascii=False, default=str)
             rows.append([self.when(e.at), actor, numbers.get(e.item_id), e.action, details])
         self.sheet("History", columns, rows, dates=(0,))
+
+
+def _text(value: object) -> object:
+    """Cell values as given, minus the control characters a worksheet cannot hold."""
+    if not isinstance(value, str):
+        return value
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
 def _midnight(day: date | None) -> datetime | None:
