@@ -78,9 +78,8 @@ class LimitedFake(CountingFake):
             self.accepted_times.append(now)
             return
         self.refused += 1
-        raise ApiError(
-            429, f"Too Many Requests: retry after {max(1, round(wait))}", retry_after=max(1, round(wait))
-        )
+        retry = max(1, round(wait))
+        raise ApiError(429, f"Too Many Requests: retry after {retry}", retry_after=retry)
 
     async def _api_sendMessage(self, call: Call) -> JSON:
         self._admit(call)

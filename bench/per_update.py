@@ -1,11 +1,17 @@
 """Per-update cost: our bot against a bare python-telegram-bot bot, same fake server, same run.
 
-Run by hand: `make bench` (or `.venv/bin/python -m bench.per_update [--n 200] [--json FILE]`).
-Prints updates/s, p50/p99 latency and the our/bare ratio for a read command (/tasks), a write
-command (/progress) and a button press, sequentially (one chat, one update at a time) and with 20
-chats in parallel (each chat one update at a time). Telegram's pacing (AIORateLimiter's 30/s and
-20/min per group) is off for both bots: this measures our code, not Telegram's limits
-(bench/fanout.py measures those). See bench/scenarios.py for what each bot does per update.
+Run by hand: `make bench` (or `.venv/bin/python -m bench.per_update [--n 240] [--rounds 8]
+[--json FILE]`). Prints updates/s, p50/p99 latency, process CPU per update and the our/bare ratio
+for a read command (/tasks), a write command (/progress) and a button press, sequentially (one
+chat, one update at a time) and with 20 chats in parallel (each chat one update at a time).
+
+Both bots run in this process at once, each on its own instance of the fake server
+(tests/fakes, via bench/fakes.py `CountingFake`); each scenario's updates are split into rounds
+that alternate ours/bare, so load from elsewhere on the machine hits both alike. The ratio is
+given on the best round of each bot (the least disturbed) and on the median round. Telegram's
+pacing (AIORateLimiter's 30/s and 20/min per group) is off for both bots (`throttle=False`): this
+measures our code, not Telegram's limits (bench/fanout.py measures those). See bench/scenarios.py
+for what each bot does per update.
 """
 
 from __future__ import annotations
@@ -16,11 +22,21 @@ import json
 import statistics
 import tempfile
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from bench.fakes import CountingFake
-from bench.scenarios import SCENARIOS, Bench, Inject, bare_app, prepare_bare, prepare_ours
+from bench.scenarios import (
+    SCENARIOS,
+    Bench,
+    Inject,
+    Payloads,
+    bare_app,
+    prepare_bare,
+    prepare_ours,
+)
 from bot.app import build_application
 from bot.clock import Clock
 from handlers.routes import install
@@ -36,12 +52,14 @@ class Result:
     """Figures of one scenario for one bot."""
 
     updates: int
-    rate: float
+    rate: float  # best round (the least disturbed by other load on the machine)
+    median_rate: float
+    cpu_ms: float  # process CPU per update (bot, fake server and driver together)
     p50_ms: float
     p99_ms: float
 
 
-async def measure(fake: CountingFake, bench: Bench, chats: int, n: int, inject: Inject) -> Result:
+async def measure(fake: CountingFake, bench: Bench, chats: int, n: int, inject: Inject) -> Round:
     """Send `n` updates in each of the first `chats` chats, each waiting for its answer."""
     latencies: list[float] = []
 
@@ -52,72 +70,101 @@ async def measure(fake: CountingFake, bench: Bench, chats: int, n: int, inject: 
             await fake.wait_for(done, timeout=30, what="an answer")
             latencies.append(time.perf_counter() - started)
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     await asyncio.gather(*(one_chat(c) for c in range(chats)))
-    elapsed = time.perf_counter() - started
-    latencies.sort()
+    return Round(time.perf_counter() - started, time.process_time() - cpu, latencies)
+
+
+@dataclass
+class Round:
+    """One batch of updates: wall time and each update's latency (seconds)."""
+
+    elapsed: float
+    cpu: float  # process CPU time, all threads (the fake server's share included)
+    latencies: list[float]
+
+
+def summarize(rounds: list[Round]) -> Result:
+    """Rate: the best and the median round; latencies: pooled over the rounds."""
+    latencies = sorted(x for r in rounds for x in r.latencies)
     return Result(
         updates=len(latencies),
-        rate=len(latencies) / elapsed,
+        rate=max(len(r.latencies) / r.elapsed for r in rounds),
+        median_rate=statistics.median(len(r.latencies) / r.elapsed for r in rounds),
+        cpu_ms=sum(r.cpu for r in rounds) / len(latencies) * 1000,
         p50_ms=statistics.median(latencies) * 1000,
         p99_ms=latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
     )
 
 
-async def run_bot(kind: str, n: int) -> dict[str, Result]:
-    """Start one bot (ours or bare) on a fresh fake server and run every scenario."""
-    out: dict[str, Result] = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        async with CountingFake() as fake:
+@asynccontextmanager
+async def started(
+    kind: str, folder: str, payloads: Payloads | None = None
+) -> AsyncIterator[tuple[CountingFake, Bench]]:
+    """One bot (ours, or bare sending `payloads`) on its own fake server, its chats prepared."""
+    async with CountingFake() as fake:
+        if kind == "ours":
+            settings = bot_settings(fake, Path(folder) / "bench.db", log_level="WARNING")
+            app = build_application(settings, install, Clock(), throttle=False)
+        else:
+            app = bare_app(fake)
+        async with running_bot(app, fake, step_timeout=60) as conv:
+            groups = [group(-1002000000000 - i, f"Ban {i}") for i in range(PARALLEL_CHATS)]
             if kind == "ours":
-                settings = bot_settings(fake, Path(tmp) / "bench.db", log_level="WARNING")
-                app = build_application(settings, install, Clock(), throttle=False)
+                yield fake, await prepare_ours(conv, fake, groups)
             else:
-                app = bare_app(fake)
-            async with running_bot(app, fake, step_timeout=60) as conv:
-                groups = [group(-1002000000000 - i, f"Ban {i}") for i in range(PARALLEL_CHATS)]
-                prepare = prepare_ours if kind == "ours" else prepare_bare
-                bench = await prepare(conv, fake, groups)
-                for name, inject in SCENARIOS.items():
+                yield fake, await prepare_bare(conv, fake, groups, payloads)
+
+
+async def compare(n: int, rounds: int) -> tuple[dict[str, Result], dict[str, Result]]:
+    """Both bots run at once; each batch alternates ours/bare so background load hits both."""
+    with tempfile.TemporaryDirectory() as folder:
+        async with (
+            started("ours", folder) as ours,
+            started("bare", folder, ours[1].payloads) as bare,
+        ):
+            figures: dict[str, dict[str, list[Round]]] = {"ours": {}, "bare": {}}
+            for name, inject in SCENARIOS.items():
+                for fake, bench in (ours, bare):
                     await measure(fake, bench, 1, WARMUP, inject)
-                    out[f"{name} seq"] = await measure(fake, bench, 1, n, inject)
-                    per_chat = max(1, n // 4)
-                    out[f"{name} 20 chats"] = await measure(
-                        fake, bench, PARALLEL_CHATS, per_chat, inject
-                    )
-    return out
+                for mode, chats, per_chat in (
+                    ("seq", 1, n),
+                    (f"{PARALLEL_CHATS} chats", PARALLEL_CHATS, max(1, n // 4)),
+                ):
+                    for _ in range(rounds):
+                        for (fake, bench), kind in ((ours, "ours"), (bare, "bare")):
+                            batch = await measure(fake, bench, chats, per_chat // rounds, inject)
+                            figures[kind].setdefault(f"{name} {mode}", []).append(batch)
+    out = tuple({k: summarize(v) for k, v in figures[kind].items()} for kind in ("ours", "bare"))
+    return out  # type: ignore[return-value]
 
 
 def table(ours: dict[str, Result], bare: dict[str, Result]) -> str:
     """A Markdown table of both bots' figures and the ratio of update rates."""
     lines = [
-        "| scenario | updates | ours upd/s | bare upd/s | ratio | ours p50 / p99 ms"
-        " | bare p50 / p99 ms |",
-        "|---|---|---|---|---|---|---|",
+        "| scenario | updates | ours upd/s | bare upd/s | ratio (best round) | ratio (median)"
+        " | ours p50 / p99 ms | bare p50 / p99 ms | CPU ms/update ours / bare |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for key in ours:
         o, b = ours[key], bare[key]
         lines.append(
             f"| {key} | {o.updates} | {o.rate:.0f} | {b.rate:.0f} | **{o.rate / b.rate:.2f}** |"
+            f" {o.median_rate / b.median_rate:.2f} |"
             f" {o.p50_ms:.1f} / {o.p99_ms:.1f} | {b.p50_ms:.1f} / {b.p99_ms:.1f} |"
+            f" {o.cpu_ms:.2f} / {b.cpu_ms:.2f} |"
         )
     return "\n".join(lines)
-
-
-async def both(n: int) -> tuple[dict[str, Result], dict[str, Result]]:
-    """Our bot, then the bare one, in the same process."""
-    ours = await run_bot("ours", n)
-    bare = await run_bot("bare", n)
-    return ours, bare
 
 
 def main() -> None:
     """Parse arguments and print the comparison."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=200, help="updates per scenario (sequential)")
+    parser.add_argument("--n", type=int, default=240, help="updates per scenario (sequential)")
+    parser.add_argument("--rounds", type=int, default=8, help="alternating batches per bot")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
-    ours, bare = asyncio.run(both(args.n))
+    ours, bare = asyncio.run(compare(args.n, args.rounds))
     print(table(ours, bare))
     if args.json:
         data = {"ours": {k: asdict(v) for k, v in ours.items()}}

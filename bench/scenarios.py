@@ -4,13 +4,16 @@ Each scenario injects one update into a chat and returns a predicate that is tru
 last Bot API call for that update has been answered (the reply to the command, or the answer to
 the button press). Both bots get the same updates from the same fake server; the bare bot makes
 the same Bot API calls as ours for each scenario (so the ratio measures our code, not how many
-messages a feature decides to send):
+or how long messages a feature decides to send):
 
-| scenario | our bot                                         | bare bot                         |
-|----------|-------------------------------------------------|----------------------------------|
-| tasks    | `/tasks`: gate, list query, render, 1 reply     | 1 reply (echo)                   |
-| progress | `/progress N pct`: gate, transaction, card edit, 1 reply | 1 edit + 1 reply (echo) |
-| button   | `v1:t:p:N:pct` on the card: gate, transaction, card edit, answer | 1 edit + answer |
+| scenario | our bot                                              | bare bot                 |
+|----------|------------------------------------------------------|--------------------------|
+| tasks    | `/tasks`: gate, list query, render, 1 reply          | the same reply           |
+| progress | `/progress N pct`: gate, transaction, card edit, reply | the same edit and reply |
+| button   | `v1:t:p:N:pct`: gate, transaction, card edit, answer | the same edit and answer |
+
+The bare bot sends the very texts and keyboard our bot sent (captured once from ours), so the
+fake server and PTB do the same work for both and the ratio isolates our code.
 """
 
 from __future__ import annotations
@@ -18,8 +21,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+)
 
 from bench.fakes import CountingFake
 from tests.chat import CHAIR, DEPUTY, MEMBER_A, MEMBER_B, SECRETARY
@@ -30,6 +40,17 @@ TASKS_PER_COMMITTEE = 10
 PERCENTS = (25, 50, 75, 90)
 
 
+@dataclass(frozen=True)
+class Payloads:
+    """What our bot sends for each scenario, captured once, for the bare bot to send verbatim."""
+
+    tasks_reply: str  # the /tasks list (HTML)
+    card: str  # the task card after a change (HTML)
+    keyboard: dict  # the card's inline keyboard (Bot API JSON)
+    progress_reply: str  # the reply to /progress
+    notice: str  # the answer to the percent button
+
+
 @dataclass
 class Bench:
     """What the scenarios need to know about the prepared chats."""
@@ -38,6 +59,7 @@ class Bench:
     cards: dict[int, dict] = field(default_factory=dict)  # chat id → the card message to press
     numbers: dict[int, int] = field(default_factory=dict)  # chat id → #N of MEMBER_A's task
     sent: dict[int, int] = field(default_factory=dict)  # chat index → updates injected so far
+    payloads: Payloads | None = None  # what our bot sent (the bare bot sends the same)
 
     def next(self, chat: int) -> int:
         """A running count per chat, so consecutive edits of a card always change it."""
@@ -89,7 +111,10 @@ SCENARIOS: dict[str, Inject] = {
 
 # ----------------------------------------------------------------------------- our bot
 async def prepare_ours(conv: Conversation, fake: CountingFake, groups: list[Chat]) -> Bench:
-    """Each group: a committee with the test cast and 10 open tasks, one led by MEMBER_A."""
+    """Each group: a committee with the test cast and 10 open tasks, one led by MEMBER_A.
+
+    Then one of each scenario in the first group, to capture what our bot sends.
+    """
     bench = Bench(groups)
     for group in groups:
         fake.set_chat_member(group.id, SECRETARY, "administrator")
@@ -111,43 +136,78 @@ async def prepare_ours(conv: Conversation, fake: CountingFake, groups: list[Chat
             if n == 1:
                 bench.cards[group.id] = card.result
                 bench.numbers[group.id] = n
+    first = groups[0]
+    tasks_reply = await conv.ask(first, MEMBER_A, "/tasks")
+    progress_reply = await conv.ask(first, MEMBER_A, f"/progress {bench.numbers[first.id]} 5")
+    edit = conv.new_edits(first.id)[-1].params
+    await conv.press(first, MEMBER_A, bench.cards[first.id], f"v1:t:p:{bench.numbers[first.id]}:25")
+    notice = conv.last_answer() or ""
+    bench.payloads = Payloads(
+        tasks_reply, edit["text"], edit.get("reply_markup") or {}, progress_reply, notice
+    )
     return bench
 
 
 # ----------------------------------------------------------------------------- the baseline
-async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.effective_message.reply_text(update.effective_message.text or "ok")
+def _card_text(context: ContextTypes.DEFAULT_TYPE, variant: str) -> str:
+    """Our card's text, varied so that consecutive edits change it (as ours do)."""
+    return f"{context.bot_data['payloads'].card} {variant}"
 
 
-async def _edit_and_echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    message = update.effective_message
-    card = context.bot_data["cards"][message.chat_id]
-    await context.bot.edit_message_text(message.text, chat_id=message.chat_id, message_id=card)
-    await message.reply_text(message.text)
+async def _reply_list(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.effective_message.reply_text(context.bot_data["payloads"].tasks_reply)
+
+
+async def _edit_and_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message, payloads = update.effective_message, context.bot_data["payloads"]
+    await context.bot.edit_message_text(
+        _card_text(context, message.text),
+        chat_id=message.chat_id,
+        message_id=context.bot_data["cards"][message.chat_id],
+        reply_markup=context.bot_data["keyboard"],
+    )
+    await message.reply_text(payloads.progress_reply)
 
 
 async def _edit_and_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    await query.edit_message_text(query.data)
-    await query.answer("ok")
+    await query.edit_message_text(
+        _card_text(context, query.data), reply_markup=context.bot_data["keyboard"]
+    )
+    await query.answer(context.bot_data["payloads"].notice)
 
 
 def bare_app(fake: CountingFake) -> Application:
-    """The baseline: a bare PTB bot making the same Bot API calls as ours, with no logic."""
-    app = make_builder(fake).build()
-    app.add_handler(CommandHandler("tasks", _echo))
-    app.add_handler(CommandHandler("progress", _edit_and_echo))
+    """The baseline: a bare PTB bot making the same Bot API calls as ours with the same texts.
+
+    It has no logic at all (no database, no permission check, no rendering) and the same
+    Defaults as ours (HTML parse mode, no link previews), so the fake server does the same work
+    for both and the difference is our code.
+    """
+    defaults = Defaults(
+        parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
+    )
+    app = make_builder(fake).defaults(defaults).build()
+    app.add_handler(CommandHandler("tasks", _reply_list))
+    app.add_handler(CommandHandler("progress", _edit_and_reply))
     app.add_handler(CallbackQueryHandler(_edit_and_answer))
     return app
 
 
-async def prepare_bare(conv: Conversation, fake: CountingFake, groups: list[Chat]) -> Bench:
-    """Each group: one message from the bot to edit (the bare bot's "card")."""
-    bench = Bench(groups)
-    cards = conv.app.bot_data.setdefault("cards", {})
+async def prepare_bare(
+    conv: Conversation, fake: CountingFake, groups: list[Chat], payloads: Payloads
+) -> Bench:
+    """Each group: one card from the bot, with our card's text and keyboard, to edit."""
+    bench = Bench(groups, payloads=payloads)
+    data = conv.app.bot_data
+    data["payloads"] = payloads
+    data["keyboard"] = InlineKeyboardMarkup.de_json(payloads.keyboard, conv.app.bot)
+    cards = data.setdefault("cards", {})
     for group in groups:
         fake.register_chat(group)
-        sent = await conv.app.bot.send_message(group.id, "card")
+        sent = await conv.app.bot.send_message(
+            group.id, payloads.card, reply_markup=data["keyboard"]
+        )
         cards[group.id] = sent.message_id
         bench.cards[group.id] = fake.message(group.id, sent.message_id)
     return bench

@@ -217,9 +217,12 @@ async def deep_link(ctx: Ctx, payload: str) -> None:
     if not (item_id.isascii() and item_id.isdigit()) or len(item_id) > 18 or word not in LINK_WORDS:
         raise DomainError("opinion.usage")  # "²" is a digit to isdigit(); 19+ digits overflow
     service = ctx.services.consultations
-    item = await service.by_id(int(item_id))
-    committee = await ctx.services.committees.get(item.committee_id)
-    member = await ctx.services.roster.seat(committee, ctx.user.id)
+    found = await ctx.services.items.get(int(item_id))
+    committee = found and await ctx.services.committees.get(found.committee_id)
+    member = committee and await ctx.services.roster.seat(committee, ctx.user.id)
+    if not member:  # say nothing about other committees' items
+        raise DomainError("opinion.usage")
+    item = await service.by_id(found.id)
     answer = LINK_WORDS[word]
     await service.ask_text(item, member, answer, ctx.chat.id, None)
     label = cards.answer_label(ctx.lang, answer)
@@ -291,5 +294,5 @@ async def auto_close(bot: Bot, services, now, committee_ids=None) -> None:
     for standing in await services.consultations.close_due(now, committee_ids):
         try:
             await publish(bot, services, standing)
-        except TelegramError:
+        except Exception:  # one item's failure must not stop the others' results
             log.exception("result of consultation %s not published", standing.item.id)

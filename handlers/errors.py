@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import Forbidden, NetworkError
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.i18n import t
@@ -33,5 +33,5 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             await update.callback_query.answer(t(lang, "error.callback"), show_alert=False)
         else:
             await context.bot.send_message(chat.id, t(lang, "error.apology"))
-    except NetworkError:
+    except TelegramError:  # network trouble, a migrated chat, a blocked bot
         log.warning("could not deliver the apology to chat %s", chat.id)

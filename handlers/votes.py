@@ -135,7 +135,7 @@ async def auto_close(bot: Bot, services: Services, now, committee_ids=None) -> N
         committee = await services.committees.get(tally.item.committee_id)
         try:
             await post_result(bot, services, committee, tally)
-        except TelegramError:
+        except Exception:  # one item's failure must not stop the others' results
             log.exception("could not post the result of vote %s", tally.item.id)
 
 

@@ -99,30 +99,20 @@ class ReminderRepo:
         due: they belong to the sweep, which checks them itself. Running it twice changes nothing.
         """
         wanted_deadline = to_db(deadline)
+        # Most replans (a progress report, a note) change nothing: find that out with one read,
+        # without taking the write lock (bench/RESULTS.md, per-update cost).
+        rows = await self.db.fetchall(_ITEM_ROWS, (item_id,))
+        if not any(_sync_changes(rows, plans, wanted_deadline, now, keep_due)):
+            return
         async with self.db.transaction() as conn:
-            async with conn.execute(
-                "SELECT id, kind, seq, deadline, due_at, sent_at FROM reminders"
-                " WHERE item_id = ? AND cancelled_at IS NULL",
-                (item_id,),
-            ) as cur:
-                rows = list(await cur.fetchall())
-            sent = {(r["kind"], r["seq"], r["deadline"]) for r in rows if r["sent_at"]}
-            unsent = {(r["kind"], r["seq"], r["deadline"]): r for r in rows if not r["sent_at"]}
-            keep: set[int] = set()
-            for plan in plans:
-                key = (plan.kind, plan.seq, wanted_deadline)
-                if key in sent:
-                    continue
-                found = unsent.get(key)
-                at = to_db(plan.at)
-                if found is not None:
-                    keep.add(found["id"])
-                    if found["due_at"] != at:
-                        await conn.execute(
-                            "UPDATE reminders SET planned_at = ?, due_at = ? WHERE id = ?",
-                            (at, at, found["id"]),
-                        )
-                    continue
+            rows = list(await conn.execute_fetchall(_ITEM_ROWS, (item_id,)))
+            moves, inserts, dropped = _sync_changes(rows, plans, wanted_deadline, now, keep_due)
+            for row_id, at in moves:
+                await conn.execute(
+                    "UPDATE reminders SET planned_at = ?, due_at = ? WHERE id = ?",
+                    (at, at, row_id),
+                )
+            for plan, at in inserts:
                 await conn.execute(
                     INSERT_REMINDER,
                     (
@@ -138,12 +128,6 @@ class ReminderRepo:
                         to_db(now),
                     ),
                 )
-            due = {
-                r["id"]
-                for r in unsent.values()
-                if keep_due and r["deadline"] == wanted_deadline and r["due_at"] <= to_db(now)
-            }
-            dropped = [r["id"] for r in unsent.values() if r["id"] not in keep | due]
             if dropped:
                 await conn.execute(
                     "UPDATE reminders SET cancelled_at = ?, cancel_reason = 'replanned'"
@@ -281,3 +265,38 @@ class ReminderRepo:
             (committee_id, limit),
         )
         return [_row(r) for r in rows]
+
+
+_ITEM_ROWS = (
+    "SELECT id, kind, seq, deadline, due_at, sent_at FROM reminders"
+    " WHERE item_id = ? AND cancelled_at IS NULL"
+)
+
+
+def _sync_changes(
+    rows: list, plans: list, wanted_deadline: str | None, now: datetime, keep_due: bool
+) -> tuple[list[tuple[int, str]], list[tuple[object, str]], list[int]]:
+    """What `sync_item` must do: rows to move (id, at), plans to insert (plan, at), ids to drop."""
+    sent = {(r["kind"], r["seq"], r["deadline"]) for r in rows if r["sent_at"]}
+    unsent = {(r["kind"], r["seq"], r["deadline"]): r for r in rows if not r["sent_at"]}
+    keep: set[int] = set()
+    moves, inserts = [], []
+    for plan in plans:
+        key = (plan.kind, plan.seq, wanted_deadline)
+        if key in sent:
+            continue
+        found = unsent.get(key)
+        at = to_db(plan.at)
+        if found is not None:
+            keep.add(found["id"])
+            if found["due_at"] != at:
+                moves.append((found["id"], at))
+            continue
+        inserts.append((plan, at))
+    due = {
+        r["id"]
+        for r in unsent.values()
+        if keep_due and r["deadline"] == wanted_deadline and r["due_at"] <= to_db(now)
+    }
+    dropped = [r["id"] for r in unsent.values() if r["id"] not in keep | due]
+    return moves, inserts, dropped

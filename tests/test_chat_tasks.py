@@ -112,9 +112,7 @@ async def test_a_secretarys_week(tmp_path, clock):
 
         # A member cannot approve; the chair can, by button.
         await conv.press(GROUP, MEMBER_B, request, "v1:x:a:1")
-        assert conv.last_answer() == notice(
-            "common.forbidden_button", roles="Trưởng ban, Thư ký"
-        )
+        assert conv.last_answer() == notice("common.forbidden_button", roles="Trưởng ban, Thư ký")
         assert conv.new_edits() == []
         await conv.press_button(GROUP, CHAIR, "Duyệt", request)
         assert conv.last_answer() == notice("extension.notice_approved", number=1)
