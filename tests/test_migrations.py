@@ -20,7 +20,9 @@ async def test_empty_database_reaches_latest(tmp_path):
         }
         assert {"committees", "members", "users", "items", "audit_log"} <= tables
         assert await db.fetchval("PRAGMA journal_mode") == "wal"
-        assert await db.fetchval("PRAGMA foreign_keys") == 1
+        async with db.transaction() as conn:  # the writing connection enforces foreign keys
+            async with conn.execute("PRAGMA foreign_keys") as cur:
+                assert (await cur.fetchone())[0] == 1
         assert await migrate(db) == (after, after)  # a second run changes nothing
     finally:
         await db.close()
