@@ -84,7 +84,7 @@ class Plans:
         self.current = ""
 
     def trace(self, sql: str) -> None:
-        """sqlite3 trace callback (runs on aiosqlite's thread)."""
+        """sqlite3 trace callback (aiosqlite's thread, or the loop's for the read connection)."""
         head = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else ""
         if head in {"SELECT", "WITH", "UPDATE", "DELETE", "INSERT"}:
             self.statements.setdefault(" ".join(sql.split())[:90], sql)
@@ -141,12 +141,16 @@ async def measure(path: Path, api: str) -> dict:
         results["rss_mib"]["after start-up"] = rss_mib()
         services = app.bot_data["services"]
         await services.db.conn.set_trace_callback(plans.trace)
+        if services.db.reader is not None:  # plain reads run on the read connection
+            services.db.reader.set_trace_callback(plans.trace)
         count = await services.db.fetchval("SELECT COUNT(*) FROM committees")
         committee = await services.committees.get(min(COMMITTEE_ID, max(1, count // 2)))
         try:
             await _operations(results, app, services, committee, path)
         finally:
             await services.db.conn.set_trace_callback(None)
+            if services.db.reader is not None:
+                services.db.reader.set_trace_callback(None)
             await app.post_shutdown(app)
             await app.shutdown()
     results["plans"] = plans.check()
