@@ -28,6 +28,8 @@ from storage.items import Item
 
 log = logging.getLogger(__name__)
 
+MAX_CARDS_REMEMBERED = 5000  # last text shown per task card, to skip edits that change nothing
+
 FILTER_WORDS = {
     "mine": "mine", "cuatoi": "mine", "cua toi": "mine", "toi": "mine",
     "overdue": "overdue", "quahan": "overdue", "qua han": "overdue",
@@ -41,13 +43,22 @@ async def refresh_card(ctx: Ctx, view: TaskView, keyboard: InlineKeyboardMarkup 
     if item.message_id is None:
         return
     lang = ctx.committee.language
+    text = cards.card(view, ctx.committee, lang)
+    markup = keyboard or cards.card_keyboard(view, lang)
+    # Skip an edit that would change nothing: Telegram refuses it ("message is not modified")
+    # and it would still spend the group's 20-a-minute budget.
+    shown: dict = ctx.context.application.bot_data.setdefault("task_cards_shown", {})
+    key = (ctx.committee.chat_id, item.message_id)
+    state = (text, markup.to_json() if markup else None)
+    if shown.get(key) == state:
+        return
     try:
         await ctx.context.bot.edit_message_text(
-            cards.card(view, ctx.committee, lang),
-            chat_id=ctx.committee.chat_id,
-            message_id=item.message_id,
-            reply_markup=keyboard or cards.card_keyboard(view, lang),
+            text, chat_id=ctx.committee.chat_id, message_id=item.message_id, reply_markup=markup
         )
+        if len(shown) >= MAX_CARDS_REMEMBERED:
+            shown.pop(next(iter(shown)))
+        shown[key] = state
     except BadRequest as exc:  # deleted, too old, or unchanged: the change itself is saved
         log.info("task card %s not edited: %s", item.id, exc.message)
     except TelegramError as exc:  # Telegram kept failing: the change is saved all the same

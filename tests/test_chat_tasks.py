@@ -247,3 +247,19 @@ async def test_english_committee_card_and_personal_language(tmp_path, clock):
         )
         assert conv.new_edits(GROUP.id)[0].params["text"].endswith("In progress · Progress: 30%")
         assert await conv.ask(GROUP, MEMBER_B, "/help progress") == en("help.usage.progress")
+
+
+async def test_a_change_that_leaves_the_card_as_it_is_makes_no_edit(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        await conv.send(
+            GROUP,
+            SECRETARY,
+            "/assign @so_taichinh @so_tttt Báo cáo kinh phí chuyển đổi số hạn 31/12",
+        )
+        await conv.send(GROUP, MEMBER_A, "/progress 1 40 Đã lấy ý kiến")
+        assert len(conv.new_edits(GROUP.id)) == 1
+        reply = await conv.ask(GROUP, MEMBER_A, "/progress 1 40 Thêm một ghi chú")
+        assert reply == vi("progress.done", number=1, percent=40)
+        assert conv.new_edits(GROUP.id) == []  # same card: no edit spent on the group's budget
+        assert not [c for c in fake.calls_of("editMessageText") if not c.ok]
