@@ -9,6 +9,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from urllib.parse import urlparse
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configure_logging
@@ -90,6 +91,7 @@ def _run(settings: Settings) -> int:
         app.run_webhook(
             listen=settings.webhook_listen,
             port=settings.webhook_port,
+            url_path=urlparse(settings.webhook_url).path.lstrip("/"),  # as the proxy forwards it
             webhook_url=settings.webhook_url,
             secret_token=secret,
             allowed_updates=ALLOWED_UPDATES,

@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import sys
 from pathlib import Path
 
+import aiohttp
 import pytest
 
-from tests.fakes import FakeBotAPI
+from tests.fakes import FakeBotAPI, User, private_chat
 from tests.fakes.harness import TOKEN
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,3 +63,66 @@ async def test_process_polls_and_stops_cleanly(tmp_path, signum):
     assert "stopped; database closed" in stderr.decode()
     assert TOKEN not in stderr.decode()
     assert os.path.exists(database) and not os.path.exists(f"{database}-wal")
+
+
+async def test_webhook_mode_sets_the_webhook_and_checks_its_secret(tmp_path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    alice = User(5001, "Alice", username="alice")
+    async with FakeBotAPI() as fake:
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "WEBHOOK_"))},
+            "PYTHONPATH": str(ROOT),
+            "BOT_TOKEN": TOKEN,
+            "BOT_API_BASE_URL": fake.base_url,
+            "BOT_API_FILE_URL": fake.base_file_url,
+            "DATABASE_PATH": str(tmp_path / "bot.db"),
+            "LOG_LEVEL": "DEBUG",  # to read "Webhook Server started." off stderr
+            "WEBHOOK_URL": "https://bot.example.org/telegram/hook",
+            "WEBHOOK_LISTEN": "127.0.0.1",
+            "WEBHOOK_PORT": str(port),
+            "WEBHOOK_SECRET": "s3cret-token",
+        }
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", cwd=tmp_path, env=env,
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        log: list[str] = []
+        started = asyncio.Event()
+
+        async def read_log() -> None:
+            while line := await proc.stderr.readline():
+                log.append(line.decode())
+                if "Webhook Server started" in log[-1]:
+                    started.set()
+
+        reader = asyncio.create_task(read_log())
+        try:
+            async with asyncio.timeout(30):
+                await started.wait()
+            hook = fake.calls_of("setWebhook")[-1].params
+            assert hook["url"] == "https://bot.example.org/telegram/hook"
+            assert hook["secret_token"] == "s3cret-token"
+            assert "callback_query" in hook["allowed_updates"]
+            update = fake.inject_message(private_chat(alice), alice, "/help")
+            url = f"http://127.0.0.1:{port}/telegram/hook"
+            async with aiohttp.ClientSession() as http:
+                wrong = {"X-Telegram-Bot-Api-Secret-Token": "guess"}
+                async with http.post(url, json=update, headers=wrong) as refused:
+                    assert refused.status == 403
+                right = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}
+                async with http.post(url, json=update, headers=right) as accepted:
+                    assert accepted.status == 200
+            await fake.wait_for(lambda: fake.sent(alice.id), timeout=30, what="the reply")
+            assert len(fake.sent(alice.id)) == 1  # the refused post was not processed
+            proc.send_signal(signal.SIGTERM)
+            async with asyncio.timeout(30):
+                await proc.wait()
+                await reader
+        finally:
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
+    assert proc.returncode == 0, "".join(log[-20:])
+    assert TOKEN not in "".join(log)
