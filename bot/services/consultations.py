@@ -13,9 +13,7 @@ from collections.abc import Collection
 from datetime import datetime
 
 from bot import dates, periods
-from bot.clock import Clock
 from bot.errors import DomainError
-from bot.events import Events
 from bot.models import VOTING_ROLES, Role
 from bot.services.consultation_model import (
     DEFAULT_WORKING_DAYS,
@@ -31,31 +29,16 @@ from bot.services.consultation_model import (
     parse_consult,
     rank,
 )
+from bot.services.item_service import ItemService
 from bot.services.settings import config_of
-from storage.audit import AuditRepo
-from storage.committees import Committee, CommitteeRepo
-from storage.consultations import ConsultationRepo, Opinion, Prompt
-from storage.db import Database
-from storage.items import Item, ItemRepo
-from storage.members import Member, MemberRepo
+from storage.committees import Committee
+from storage.consultations import Opinion, Prompt
+from storage.items import Item
+from storage.members import Member
 
 
-class ConsultationService:
+class ConsultationService(ItemService):
     """Every rule about consultations; handlers only parse and render."""
-
-    def __init__(
-        self,
-        db: Database,
-        repo: ConsultationRepo,
-        items: ItemRepo,
-        committees: CommitteeRepo,
-        members: MemberRepo,
-        audit: AuditRepo,
-        events: Events,
-        clock: Clock,
-    ) -> None:
-        self.db, self.repo, self.items, self.committees = db, repo, items, committees
-        self.members, self.audit, self.events, self.clock = members, audit, events, clock
 
     # ------------------------------------------------------------ opening
     async def open(

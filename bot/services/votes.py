@@ -16,19 +16,16 @@ from datetime import datetime
 from typing import Any
 
 from bot import dates
-from bot.clock import Clock
 from bot.errors import DomainError
-from bot.events import Events
 from bot.models import VOTING_ROLES, Role
 from bot.pass_rule import CHOICES, Decision, decide
+from bot.services.item_service import ItemService
 from bot.services.settings import config_of
 from bot.services.vote_input import MAX_QUESTION, parse_poll, split_motion
-from storage.audit import AuditRepo
-from storage.committees import Committee, CommitteeRepo
-from storage.db import Database
-from storage.items import Item, ItemRepo
-from storage.members import Member, MemberRepo
-from storage.votes import Ballot, Vote, VoteRepo
+from storage.committees import Committee
+from storage.items import Item
+from storage.members import Member
+from storage.votes import Ballot, Vote
 
 # Closing a poll stops it on Telegram first; the stopper returns the final {"counts", "voters"}.
 Stopper = Callable[[Vote], Awaitable[dict[str, Any] | None]]
@@ -95,22 +92,8 @@ def _frozen(tally: Tally) -> tuple[str, dict[str, Any]]:
     }
 
 
-class VoteService:
+class VoteService(ItemService):
     """Opening, casting, tallying and closing votes."""
-
-    def __init__(
-        self,
-        db: Database,
-        repo: VoteRepo,
-        items: ItemRepo,
-        committees: CommitteeRepo,
-        members: MemberRepo,
-        audit: AuditRepo,
-        events: Events,
-        clock: Clock,
-    ) -> None:
-        self.db, self.repo, self.items, self.committees = db, repo, items, committees
-        self.members, self.audit, self.events, self.clock = members, audit, events, clock
 
     # ------------------------------------------------------------------ opening
     async def create_poll(self, committee: Committee, actor: Member, text: str) -> Vote:
