@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -64,3 +67,41 @@ def agency_mark(counts: dict[Timeliness, int]) -> Mark:
     if problems * 2 >= judged:
         return Mark.RED
     return Mark.AMBER
+
+
+@dataclass(frozen=True)
+class AgencyLine:
+    """One lead agency's tasks by class (cancelled ones apart) and its mark."""
+
+    agency: str
+    counts: dict[Timeliness, int]
+    mark: Mark
+    cancelled: int = 0
+
+    @property
+    def assigned(self) -> int:
+        """Tasks that count (cancelled ones do not)."""
+        return sum(self.counts.values())
+
+
+def agency_order(agency: str) -> tuple[bool, str]:
+    """Sort key for agencies: by name, members without an agency last."""
+    return (agency == "", agency.casefold())
+
+
+def agency_lines(entries: Iterable[tuple[str, Timeliness | None]]) -> list[AgencyLine]:
+    """Tally (lead agency, class) pairs — None for a cancelled task — into one line per agency,
+    every class present, marked by `agency_mark`; digests and reports both use it."""
+    by_agency: dict[str, Counter] = {}
+    cancelled: Counter = Counter()
+    for agency, cls in entries:
+        counts = by_agency.setdefault(agency, Counter())
+        if cls is None:
+            cancelled[agency] += 1
+        else:
+            counts[cls] += 1
+    lines = []
+    for agency in sorted(by_agency, key=agency_order):
+        counts = {cls: by_agency[agency][cls] for cls in ORDER}
+        lines.append(AgencyLine(agency, counts, agency_mark(counts), cancelled[agency]))
+    return lines

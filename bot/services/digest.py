@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
-from bot.timeliness import Mark, Timeliness, agency_mark, timeliness
+from bot.timeliness import AgencyLine, Timeliness, agency_lines, timeliness
 from storage.committees import Committee
 from storage.digest import DigestRepo
 from storage.items import Item
@@ -40,15 +40,6 @@ class OpenLine:
     item: Item
     responded: int | None
     eligible: int
-
-
-@dataclass(frozen=True)
-class AgencyLine:
-    """The green/amber/red line of one agency."""
-
-    agency: str
-    counts: dict[Timeliness, int]
-    mark: Mark
 
 
 @dataclass(frozen=True)
@@ -143,9 +134,4 @@ class DigestService:
 
 def _agencies(lines: list[TaskLine]) -> list[AgencyLine]:
     """One line per lead agency over this week's finished tasks and every open one."""
-    counts: dict[str, Counter] = defaultdict(Counter)
-    for entry in lines:
-        counts[entry.agency][entry.timeliness] += 1
-    return [
-        AgencyLine(agency, dict(c), agency_mark(dict(c))) for agency, c in sorted(counts.items())
-    ]
+    return agency_lines((entry.agency, entry.timeliness) for entry in lines)

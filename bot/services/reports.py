@@ -18,7 +18,7 @@ from bot.errors import DomainError
 from bot.models import VOTING_ROLES
 from bot.periods import next_period, parse_period
 from bot.services.settings import config_of
-from bot.timeliness import ORDER, Mark, Timeliness, agency_mark, timeliness
+from bot.timeliness import ORDER, AgencyLine, Timeliness, agency_lines, agency_order, timeliness
 from storage.audit import AuditEntry, AuditRepo
 from storage.committees import Committee
 from storage.items import Item, ItemRepo
@@ -50,21 +50,6 @@ class TaskLine:
     status: Timeliness | None  # None: cancelled
     late_by: timedelta | None  # done late: done − deadline; overdue: as-of − deadline
     trail: ItemTrail
-
-
-@dataclass(frozen=True)
-class AgencyLine:
-    """One agency's tasks in the period by class, and its mark."""
-
-    agency: str
-    counts: dict[Timeliness, int]
-    cancelled: int
-    mark: Mark
-
-    @property
-    def assigned(self) -> int:
-        """Tasks that count (cancelled ones do not)."""
-        return sum(self.counts.values())
 
 
 @dataclass(frozen=True)
@@ -133,7 +118,7 @@ class Report:
         rank = {Timeliness.OPEN_OVERDUE: 0, Timeliness.DONE_LATE: 1}
         return sorted(
             (t for t in self.tasks if t.status in rank),
-            key=lambda t: (_agency_key(t.agency), rank[t.status], t.task.item.deadline),
+            key=lambda t: (agency_order(t.agency), rank[t.status], t.task.item.deadline),
         )
 
 
@@ -146,10 +131,6 @@ class History:
     members_by_user: dict[int, Member]
     members: dict[int, Member]
     numbers: dict[int, int]  # item id → #N, for the entries that concern an item
-
-
-def _agency_key(agency: str) -> tuple[bool, str]:
-    return (agency == "", agency.casefold())
 
 
 class ReportService:
@@ -265,19 +246,7 @@ class ReportService:
 
 
 def _agencies(lines: list[TaskLine]) -> list[AgencyLine]:
-    by_agency: dict[str, Counter] = {}
-    cancelled: Counter = Counter()
-    for line in lines:
-        counts = by_agency.setdefault(line.agency, Counter())
-        if line.status is None:
-            cancelled[line.agency] += 1
-        else:
-            counts[line.status] += 1
-    result = []
-    for agency in sorted(by_agency, key=_agency_key):
-        counts = {cls: by_agency[agency].get(cls, 0) for cls in ORDER}
-        result.append(AgencyLine(agency, counts, cancelled[agency], agency_mark(counts)))
-    return result
+    return agency_lines((line.agency, line.status) for line in lines)
 
 
 def _counted(record: ConsultationRecord, member_id: int, members: dict[int, Member]) -> bool:

@@ -77,15 +77,7 @@ class RosterService:
             created_by=founder.user_id,
             now=now,
         )
-        await self.members.insert(
-            committee_id=committee_id,
-            user_id=founder.user_id,
-            username=founder.username,
-            full_name=founder.full_name,
-            role=Role.SECRETARY,
-            agency="",
-            now=now,
-        )
+        await self._insert_seat(committee_id, founder, Role.SECRETARY, "", now)
         await self.audit.add(committee_id, "committee.setup", founder.user_id, now, title=title)
         return await self.committees.get(committee_id)
 
@@ -95,15 +87,7 @@ class RosterService:
         now = self.clock.now()
         seat = await self._seat_of(committee, person)
         if seat is None:
-            member_id = await self.members.insert(
-                committee_id=committee.id,
-                user_id=person.user_id,
-                username=person.username,
-                full_name=person.full_name,
-                role=Role.MEMBER,
-                agency=agency,
-                now=now,
-            )
+            member_id = await self._insert_seat(committee.id, person, Role.MEMBER, agency, now)
             await self.audit.add(committee.id, "member.join", person.user_id, now, agency=agency)
             return await self.members.get(member_id), True
         changes: dict[str, object] = {"agency": agency, "user_id": person.user_id}
@@ -133,15 +117,7 @@ class RosterService:
         now = self.clock.now()
         seat = await self._seat_of(committee, person)
         if seat is None:
-            member_id = await self.members.insert(
-                committee_id=committee.id,
-                user_id=person.user_id,
-                username=person.username,
-                full_name=person.full_name,
-                role=role,
-                agency=agency,
-                now=now,
-            )
+            member_id = await self._insert_seat(committee.id, person, role, agency, now)
             await self.audit.add(
                 committee.id,
                 "member.add",
@@ -247,6 +223,14 @@ class RosterService:
         if person.username:
             await self.members.bind_username(person.user_id, person.username, person.full_name, now)
         await self.members.refresh_identity(person.user_id, person.username, person.full_name)
+
+    async def _insert_seat(
+        self, committee_id: int, person: Person, role: Role, agency: str, now
+    ) -> int:
+        return await self.members.insert(
+            committee_id=committee_id, user_id=person.user_id, username=person.username,
+            full_name=person.full_name, role=role, agency=agency, now=now,
+        )  # fmt: skip
 
     async def _seat_of(self, committee: Committee, person: Person) -> Member | None:
         seat = None
