@@ -19,7 +19,7 @@ from bot.i18n import Html, t
 from bot.models import ROLE_ORDER, Role
 from bot.permissions import PERMISSIONS, allowed
 from bot.services.roster import Person
-from handlers.outbox import split_text
+from handlers.outbox import parts
 from storage.committees import Committee
 from storage.members import Member
 
@@ -79,10 +79,8 @@ class Ctx:
 
     async def reply(self, text: str, keyboard: InlineKeyboardMarkup | None = None) -> Message:
         """Reply to the command (split if over Telegram's limit; the keyboard goes last)."""
-        chunks = split_text(text)
         sent = None
-        for i, chunk in enumerate(chunks):
-            markup = keyboard if i == len(chunks) - 1 else None
+        for chunk, markup in parts(text, keyboard):
             sent = await self.message.reply_text(chunk, reply_markup=markup)
         return sent
 

@@ -76,6 +76,14 @@ def _visible(html: str) -> bool:
     return bool(re.sub(r"<[^>]*>", "", html).strip())
 
 
+def parts(
+    text: str, keyboard: InlineKeyboardMarkup | None
+) -> list[tuple[str, InlineKeyboardMarkup | None]]:
+    """The messages a text needs, the keyboard riding on the last one."""
+    chunks = split_text(text)
+    return [(chunk, keyboard if i == len(chunks) - 1 else None) for i, chunk in enumerate(chunks)]
+
+
 async def send_long(
     bot: Bot,
     chat_id: int,
@@ -85,14 +93,10 @@ async def send_long(
     keyboard: InlineKeyboardMarkup | None = None,
 ) -> list[Message]:
     """Send text in as many messages as it needs; the keyboard rides on the last one."""
-    chunks = split_text(text)
-    sent = []
-    for i, chunk in enumerate(chunks):
-        markup = keyboard if i == len(chunks) - 1 else None
-        sent.append(
-            await bot.send_message(chat_id, chunk, message_thread_id=thread_id, reply_markup=markup)
-        )
-    return sent
+    return [
+        await bot.send_message(chat_id, chunk, message_thread_id=thread_id, reply_markup=markup)
+        for chunk, markup in parts(text, keyboard)
+    ]
 
 
 async def send_to_group(
