@@ -20,6 +20,8 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaul
 from bot.clock import Clock
 from bot.config import LANGUAGES, Settings
 from bot.container import Services
+from bot.delivery import purposes
+from bot.delivery.outbox import Outbox
 from bot.i18n import has, t
 from storage.db import Database
 from storage.migrate import migrate
@@ -129,6 +131,10 @@ async def _post_init(app: Application) -> None:
     settings: Settings = app.bot_data["settings"]
     services = await open_services(settings, app.bot_data["clock"])
     app.bot_data["services"] = services
+    outbox = Outbox(services.db, app.bot, app.bot_data["clock"])
+    purposes.install(outbox, services)
+    app.bot_data["outbox"] = outbox
+    outbox.start()  # whatever a crash left unsent goes out now
     await register_menus(app)
     for hook in app.bot_data.get("on_start", []):
         await hook(app)
@@ -136,6 +142,9 @@ async def _post_init(app: Application) -> None:
 
 
 async def _post_shutdown(app: Application) -> None:
+    outbox: Outbox | None = app.bot_data.pop("outbox", None)
+    if outbox is not None:
+        await outbox.stop()
     services: Services | None = app.bot_data.pop("services", None)
     if services is not None:
         await services.db.close()

@@ -1,4 +1,4 @@
-"""Sending to a committee's group: message splitting, forum topics, migrated chats."""
+"""Sending to a committee's group: staged posts (the outbox), forum topics, migrated chats."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import logging
 from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.error import ChatMigrated
 
+from bot.delivery.outbox import Outbox
 from bot.delivery.split import LIMIT, parts, split_text
 
-__all__ = ["LIMIT", "parts", "send_long", "send_to_group", "split_text"]
+__all__ = ["LIMIT", "outbox_of", "parts", "post", "send_long", "send_to_group", "split_text"]
 
 log = logging.getLogger(__name__)
 
@@ -43,3 +44,36 @@ async def send_to_group(
         return await send_long(
             bot, exc.new_chat_id, text, thread_id=committee.thread_id, keyboard=keyboard
         )
+
+
+def outbox_of(app) -> Outbox:
+    """The application's outbox."""
+    return app.bot_data["outbox"]
+
+
+async def post(
+    outbox: Outbox,
+    committee,
+    text: str,
+    keyboard: InlineKeyboardMarkup | None = None,
+    *,
+    purpose: str = "notice",
+    ref_id: int | None = None,
+    reply_to: int | None = None,
+) -> None:
+    """Stage a message to a committee's group (its topic too) with the change being made.
+
+    Inside a transaction it commits with it and goes out after the commit; outside one it is
+    queued and sent now.
+    """
+    await outbox.text(
+        committee.chat_id, text, markup=keyboard, thread_id=committee.thread_id,
+        reply_to=reply_to, committee_id=committee.id, purpose=purpose, ref_id=ref_id,
+    )  # fmt: skip
+    await settle(outbox)
+
+
+async def settle(outbox: Outbox) -> None:
+    """Send what was staged, unless a transaction is open (then it goes after the commit)."""
+    if not outbox.db.in_transaction():
+        await outbox.flush()

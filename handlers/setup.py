@@ -7,7 +7,7 @@ from telegram.ext import ContextTypes
 
 from bot.i18n import t
 from handlers.context import GROUP_TYPES, Ctx, command, person_of, services_of
-from handlers.outbox import send_long
+from handlers.outbox import outbox_of, settle
 
 ADMIN_STATUSES = frozenset({ChatMember.ADMINISTRATOR, ChatMember.OWNER})
 PRESENT = frozenset({ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER})
@@ -42,7 +42,9 @@ async def bot_membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if is_in and not was_in:
         lang = committee.language if committee else services.settings.default_language
         key = "intro.back" if committee else "intro.new"
-        await send_long(context.bot, change.chat.id, t(lang, key, bot=context.bot.username))
+        outbox = outbox_of(context.application)
+        await outbox.text(change.chat.id, t(lang, key, bot=context.bot.username))
+        await settle(outbox)
 
 
 async def chat_migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -103,7 +103,11 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """`BEGIN IMMEDIATE` … `COMMIT`, rolled back on error; one at a time."""
+        """`BEGIN IMMEDIATE` … `COMMIT`, rolled back on error; one at a time. Nested in an
+        open transaction of the same task, it joins that one."""
+        if _IN_TRANSACTION.get():
+            yield self.conn
+            return
         async with self._lock:
             token = _IN_TRANSACTION.set(True)
             await self.conn.execute("BEGIN IMMEDIATE")
@@ -116,6 +120,10 @@ class Database:
                 await self.conn.execute("COMMIT")
             finally:
                 _IN_TRANSACTION.reset(token)
+
+    def in_transaction(self) -> bool:
+        """Whether the calling task has a transaction open."""
+        return _IN_TRANSACTION.get()
 
     @asynccontextmanager
     async def _turn(self) -> AsyncIterator[None]:
