@@ -10,6 +10,7 @@ from telegram.ext import ContextTypes
 from bot.i18n import t
 from handlers.context import reader_language, services_of
 
+CALLBACK_VERSION = "v1"
 MAX_BYTES = 64
 # What `pack` ever puts between the colons: short codes and ids that fit SQLite's integers.
 _PART = re.compile(r"[A-Za-z0-9_-]{0,18}")
