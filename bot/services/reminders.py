@@ -67,6 +67,8 @@ class ReminderService(SweepMixin):
         items: ItemRepo,
         tasks: TaskRepo,
         members: MemberRepo,
+        users: UserRepo,
+        state: SchedulerStateRepo,
         audit: AuditRepo,
         clock: Clock,
         events: Events,
@@ -74,9 +76,8 @@ class ReminderService(SweepMixin):
     ) -> None:
         self.repo, self.digest_repo = repo, digest_repo
         self.committees, self.items, self.tasks, self.members = committees, items, tasks, members
+        self.users, self.state = users, state
         self.audit, self.clock = audit, clock
-        self.users = UserRepo(repo.db)
-        self.state = SchedulerStateRepo(repo.db)
         # item kind → who has not answered (the consultations/votes services' pending_members)
         self.pending_sources = dict(pending_sources or {})
         events.on_item_changed(self.on_item_changed)

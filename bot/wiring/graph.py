@@ -24,6 +24,7 @@ from storage.items import ItemRepo
 from storage.members import MemberRepo
 from storage.reminders import ReminderRepo
 from storage.reports import ReportRepo
+from storage.scheduler_state import SchedulerStateRepo
 from storage.tasks import TaskRepo
 from storage.users import UserRepo
 from storage.votes import VoteRepo
@@ -84,6 +85,8 @@ class Services:
             items,
             task_repo,
             members,
+            users,
+            SchedulerStateRepo(db),
             audit,
             clock,
             events,
