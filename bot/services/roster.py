@@ -54,6 +54,7 @@ class RosterService:
         self.clock = clock
         self.default_timezone = default_timezone
         self.default_language = default_language
+        self.db = members.db  # the repositories' database: every guarded write is one transaction
 
     async def setup(
         self, chat_id: int, thread_id: int | None, title: str, founder: Person, is_admin: bool
@@ -223,10 +224,15 @@ class RosterService:
         if is_service_account(person.user_id):
             return
         now = self.clock.now()
-        await self.users.touch(person.user_id, person.username, person.full_name, now)
-        if person.username:
-            await self.members.bind_username(person.user_id, person.username, person.full_name, now)
-        await self.members.refresh_identity(person.user_id, person.username, person.full_name, now)
+        async with self.db.transaction():
+            await self.users.touch(person.user_id, person.username, person.full_name, now)
+            if person.username:
+                await self.members.bind_username(
+                    person.user_id, person.username, person.full_name, now
+                )
+            await self.members.refresh_identity(
+                person.user_id, person.username, person.full_name, now
+            )
 
     async def _insert_seat(
         self, committee_id: int, person: Person, role: Role, agency: str, now
