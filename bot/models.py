@@ -50,6 +50,7 @@ def parse_role(word: str) -> Role | None:
     """The role a typed word names, or None."""
     return ROLE_WORDS.get(word.strip().lower().replace(" ", ""))
 
+
 # Telegram's service senders (the values of `telegram.constants.ChatID`; services know no
 # Telegram): an anonymous group admin (GroupAnonymousBot), a message on behalf of a channel
 # (Channel_Bot) and Telegram itself (auto-forwards from a linked channel). Never a seat.
