@@ -7,7 +7,7 @@ from telegram.ext import ChatMemberHandler, MessageHandler, TypeHandler, filters
 
 from bot.i18n import t
 from bot.permissions import GROUP_ADMIN
-from handlers.context import GROUP_TYPES, Ctx, person_of, services_of
+from handlers.context import GROUP_TYPES, Ctx, person_of, service_sender, services_of
 from handlers.outbox import send_long
 from handlers.registry import command, on_update
 from handlers.state import Context, state_of
@@ -68,7 +68,7 @@ async def chat_migrated(update: Update, context: Context) -> None:
 async def remember_author(update: Update, context: Context) -> None:
     """Keep names fresh and bind pre-registered @usernames; writes only when something changed."""
     user = update.effective_user
-    if user is None or user.is_bot:
+    if user is None or service_sender(update) is not None:
         return
     seen = state_of(context).seen_users
     key = (user.username, user.full_name)
