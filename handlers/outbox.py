@@ -47,8 +47,11 @@ async def send_to_group(
 
 
 def outbox_of(app) -> Outbox:
-    """The application's outbox."""
-    return app.bot_data["outbox"]
+    """The application's outbox (made in post_init)."""
+    outbox = app.bot_data.outbox
+    if outbox is None:
+        raise RuntimeError("the outbox is not open (post_init has not run)")
+    return outbox
 
 
 async def post(

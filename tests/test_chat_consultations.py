@@ -7,7 +7,7 @@ import io
 from docx import Document
 
 from handlers.consultations import card_editor
-from handlers.routes import AUTO_CLOSERS
+from handlers.registry import AUTO_CLOSERS
 from tests.chat import (
     CHAIR,
     DEPUTY,
@@ -241,10 +241,10 @@ async def test_opinion_on_a_task_is_refused(tmp_path, clock):
         await set_up_committee(conv, fake)
         svc = services(conv)
         committee = await svc.committees.by_chat(GROUP.id)
-        async with svc.db.transaction() as conn:
-            number = await svc.committees.take_number(conn, committee.id)
+        async with svc.db.transaction():
+            number = await svc.committees.take_number(committee.id)
             await svc.items.insert(
-                conn, committee_id=committee.id, number=number, kind="task", title="Việc",
+                committee_id=committee.id, number=number, kind="task", title="Việc",
                 status="open", deadline=None, created_by=None, now=clock.now(),
             )  # fmt: skip
         assert await conv.ask(GROUP, MEMBER_A, "/opinion 1 agree") == vi(
@@ -358,7 +358,7 @@ async def test_auto_close_at_the_deadline_posts_what_close_posts(tmp_path, clock
         svc = services(conv)
         [closer] = [c for c in AUTO_CLOSERS if c.__module__ == "handlers.consultations"]
         sent = len(fake.sent(GROUP.id))
-        outbox = conv.app.bot_data["outbox"]
+        outbox = conv.app.bot_data.outbox
         await closer(conv.app.bot, svc, outbox, clock.now())  # not due yet: nothing happens
         assert len(fake.sent(GROUP.id)) == sent
         clock.advance(days=1, minutes=1)

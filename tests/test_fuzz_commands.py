@@ -34,18 +34,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from handlers import jobs
+from handlers import jobs, registry
 from handlers.jobs import sweeper_of
 from handlers.outbox import split_text
-from handlers.routes import COMMANDS
 from tests.chat import GROUP, MEMBER_A, SECRETARY, running, services, vi
 from tests.fakes import private_chat
 from tests.fakes.shapes import DEFAULT_BOT_USERNAME, strip_html
 from tests.workload import (
     ACTORS,
-    ARGS,
     apologies,
     diff,
+    examples,
     fingerprint,
     notice_refusal_key,
     quiesce,
@@ -58,7 +57,8 @@ from tests.workload import (
 FAST_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "300"))
 SOAK_EXAMPLES = int(os.environ.get("SOAK_FUZZ_EXAMPLES", "5000"))
 
-ALIASES = {word: cmd.name for cmd in COMMANDS for word in (cmd.name, *cmd.aliases)}
+ALIASES = {word: cmd.name for word, cmd in registry.by_word().items()}
+EXAMPLES = examples()
 WORDS = sorted(ALIASES)
 VIETNAMESE = (
     "aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ"
@@ -117,8 +117,8 @@ def command_text(draw) -> tuple[str, bool]:
         )
     )
     name = ALIASES[word.lower()]
-    if draw(st.integers(0, 2)) == 0 and name in ARGS:  # a valid form, bent a little
-        words = ARGS[name].split()
+    if draw(st.integers(0, 2)) == 0 and name in EXAMPLES:  # a valid form, bent a little
+        words = EXAMPLES[name].split()
         at = draw(st.integers(0, len(words)))
         words[at:at] = [draw(fragments)] if draw(st.booleans()) else []
         args = " ".join(words)
@@ -175,9 +175,9 @@ class Fuzzer:
 
     async def state(self) -> dict:
         """The database's fingerprint, recomputed only when SQLite reports row changes."""
-        if self.db.conn.total_changes != self._fingerprint_at:
+        if self.db.total_changes != self._fingerprint_at:
             self._fingerprint = await fingerprint(self.db)
-            self._fingerprint_at = self.db.conn.total_changes
+            self._fingerprint_at = self.db.total_changes
         return self._fingerprint
 
     async def run(self, actor: int, private: bool, text: str, silent: bool) -> None:
@@ -185,13 +185,13 @@ class Fuzzer:
         chat = private_chat(user) if private else GROUP
         conv, fake = self.conv, self.fake
         before_state = await self.state()
-        before = self.db.conn.total_changes
+        before = self.db.total_changes
         mark = len(fake.calls)
         self.errors.records.clear()
         await conv.send(chat, user, text)
         new_calls = [c for c in fake.calls[mark:] if c.method != "getUpdates"]
         replies = conv.new_texts(chat.id)
-        changed = self.db.conn.total_changes != before  # counts rolled-back changes too
+        changed = self.db.total_changes != before  # counts rolled-back changes too
         if changed:
             changed = diff(before_state, await fingerprint(self.db))
         self.examples += 1
@@ -215,7 +215,7 @@ class Fuzzer:
         conv, fake = self.conv, self.fake
         message = self.cards[card % len(self.cards)]
         before_state = await self.state()
-        before = self.db.conn.total_changes
+        before = self.db.total_changes
         mark = len(fake.calls)
         self.errors.records.clear()
         update = await conv.press(GROUP, user, message, data)
@@ -232,7 +232,7 @@ class Fuzzer:
         assert len(answers) == 1, (context, new_calls)  # always answered, once
         notice = answers[0].params.get("text")
         assert notice not in {plain(a) for a in apologies()}, context
-        if notice_refusal_key(notice) is not None and self.db.conn.total_changes != before:
+        if notice_refusal_key(notice) is not None and self.db.total_changes != before:
             changed = diff(before_state, await fingerprint(self.db))
             assert not changed, f"refused but wrote: {context} → {notice!r}: {changed}"
         await restore_roster(self.db, self.snapshot)

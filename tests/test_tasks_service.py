@@ -128,7 +128,7 @@ async def test_start_progress_done_and_who_may(services, board, clock):
     assert (view.status, view.task.progress, view.task.started_at) == ("in_progress", 40, START)
     await refused("task.already_started", tasks.start(committee, s["a"], 1))
     await refused("progress.bad_percent", tasks.progress(committee, s["a"], 1, 101))
-    [note] = await services.tasks_repo.notes(view.task.item.id)
+    [note] = await services.tasks.repo.notes(view.task.item.id)
     assert (note.user_id, note.percent, note.note) == (5, 40, "đã có số liệu")
     await refused("done.forbidden", tasks.done(committee, s["b"], 1))
     await refused("done.forbidden", tasks.done(committee, s["deputy"], 1))
@@ -237,10 +237,9 @@ async def test_reassign_cancel_reopen(services, board, clock):
 
 async def test_unknown_and_wrong_kind(services, board):
     committee, s = board
-    async with services.db.transaction() as conn:
-        number = await services.committees.take_number(conn, committee.id)
+    async with services.db.transaction():
+        number = await services.committees.take_number(committee.id)
         await services.items.insert(
-            conn,
             committee_id=committee.id,
             number=number,
             kind="vote",

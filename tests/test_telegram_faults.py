@@ -19,8 +19,8 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from bot import app
 from bot.logs import configure_logging
+from bot.wiring import app
 from handlers.jobs import sweeper_of
 from tests.chat import (
     CHAIR,
@@ -100,7 +100,7 @@ async def test_a_card_telegram_keeps_refusing_waits_in_the_outbox_and_arrives(tm
         await conv.send(GROUP, SECRETARY, ASSIGN)
         assert conv.new_texts(GROUP.id) == []  # no apology: the task is saved, the card is queued
         assert len(await tasks_titled(conv, "Báo cáo kinh phí")) == 1
-        outbox = conv.app.bot_data["outbox"]
+        outbox = conv.app.bot_data.outbox
         assert await outbox.flush() == 0  # its next try is not due yet
         clock.advance(seconds=1)
         assert await outbox.flush() == 0  # tries four to six fail too; back-off doubles

@@ -1,4 +1,4 @@
-"""The object graph: one Database, its repositories and the services over them."""
+"""The object graph: one Database, its repositories and the services over them (built once)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from storage.items import ItemRepo
 from storage.members import MemberRepo
 from storage.reminders import ReminderRepo
 from storage.reports import ReportRepo
+from storage.scheduler_state import SchedulerStateRepo
 from storage.tasks import TaskRepo
 from storage.users import UserRepo
 from storage.votes import VoteRepo
@@ -40,7 +41,6 @@ class Services:
     members: MemberRepo
     users: UserRepo
     items: ItemRepo
-    tasks_repo: TaskRepo
     audit: AuditRepo
     roster: RosterService
     committee_settings: SettingsService
@@ -54,12 +54,16 @@ class Services:
 
     @classmethod
     def build(cls, db: Database, clock: Clock, settings: Settings) -> Services:
-        """Wire repositories and services over one database."""
+        """Wire repositories and services over one database, each built once, in dependency
+        order (no service is patched after construction)."""
         committees = CommitteeRepo(db)
         members = MemberRepo(db)
         users = UserRepo(db)
         items = ItemRepo(db)
         audit = AuditRepo(db)
+        task_repo = TaskRepo(db)
+        digest_repo = DigestRepo(db)
+        events = Events()
         roster = RosterService(
             committees,
             members,
@@ -69,6 +73,25 @@ class Services:
             settings.timezone,
             settings.default_language,
         )
+        consultations = ConsultationService(
+            db, ConsultationRepo(db), items, committees, members, audit, events, clock
+        )
+        votes = VoteService(db, VoteRepo(db), items, committees, members, audit, events, clock)
+        reminders = ReminderService(
+            ReminderRepo(db),
+            digest_repo,
+            committees,
+            items,
+            task_repo,
+            members,
+            users,
+            SchedulerStateRepo(db),
+            audit,
+            clock,
+            events,
+            # Reminders ask the consultations/votes services who is silent.
+            {"consultation": consultations.pending_members, "vote": votes.pending_members},
+        )
         return cls(
             db=db,
             clock=clock,
@@ -77,35 +100,16 @@ class Services:
             members=members,
             users=users,
             items=items,
-            tasks_repo=TaskRepo(db),
             audit=audit,
             roster=roster,
             committee_settings=SettingsService(committees, audit, clock),
-            events=(events := Events()),
+            events=events,
             tasks=TaskService(
-                db, clock, committees, members, items, TaskRepo(db), audit, roster, events
+                db, clock, committees, members, items, task_repo, audit, roster, events
             ),
-            consultations=ConsultationService(
-                db, ConsultationRepo(db), items, committees, members, audit, events, clock
-            ),
-            votes=VoteService(db, VoteRepo(db), items, committees, members, audit, events, clock),
-            reports=ReportService(ReportRepo(db), TaskRepo(db), members, items, audit, clock),
-            reminders=(
-                reminders := ReminderService(
-                    ReminderRepo(db),
-                    DigestRepo(db),
-                    committees,
-                    items,
-                    TaskRepo(db),
-                    members,
-                    audit,
-                    clock,
-                    events,
-                )
-            ),
-            digest=DigestService(DigestRepo(db), TaskRepo(db), reminders.pending_members, clock),
+            consultations=consultations,
+            votes=votes,
+            reports=ReportService(ReportRepo(db), task_repo, members, items, audit, clock),
+            reminders=reminders,
+            digest=DigestService(digest_repo, task_repo, reminders.pending_members, clock),
         )
-
-    def __post_init__(self) -> None:
-        # Reminders ask the consultations/votes services who is silent.
-        self.reminders.bind(self)
