@@ -148,34 +148,35 @@ LAST_SWEEP = "last_sweep"  # scheduler_state key, written by each sweep (`to_db`
 def figures(path: Path, now_text: str) -> dict[str, object]:
     """What an operator checks first, read from the file (`now_text` is `to_db(now)`)."""
     with read_only(path) as conn:
-
-        def one(sql: str, params: tuple = ()) -> object:
-            row = conn.execute(sql, params).fetchone()
-            return None if row is None else row[0]
-
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        open_items = dict(
-            conn.execute(
-                "SELECT kind, COUNT(*) FROM items"
-                " WHERE status NOT IN ('done', 'cancelled', 'closed') GROUP BY kind"
-            ).fetchall()
-        )
+        open_items = conn.execute(
+            "SELECT kind, COUNT(*) FROM items"
+            " WHERE status NOT IN ('done', 'cancelled', 'closed') GROUP BY kind"
+        ).fetchall()
         found: dict[str, object] = {
-            "version": int(one("PRAGMA user_version") or 0),
-            "committees": one("SELECT COUNT(*) FROM committees WHERE active = 1"),
-            "committees_all": one("SELECT COUNT(*) FROM committees"),
-            "members": one("SELECT COUNT(*) FROM members WHERE active = 1"),
-            "open_items": open_items,
+            "version": conn.execute("PRAGMA user_version").fetchone()[0],
+            "committees": conn.execute(
+                "SELECT COUNT(*) FROM committees WHERE active = 1"
+            ).fetchone()[0],
+            "committees_all": conn.execute("SELECT COUNT(*) FROM committees").fetchone()[0],
+            "members": conn.execute("SELECT COUNT(*) FROM members WHERE active = 1").fetchone()[0],
+            "open_items": dict(open_items),
             "due_reminders": None,
             "planned_reminders": None,
             "last_sweep": None,
         }
         if "reminders" in tables:
-            unsent = "FROM reminders WHERE sent_at IS NULL AND cancelled_at IS NULL"
-            found["due_reminders"] = one(f"SELECT COUNT(*) {unsent} AND due_at <= ?", (now_text,))
-            found["planned_reminders"] = one(f"SELECT COUNT(*) {unsent}")
+            found["due_reminders"] = conn.execute(
+                "SELECT COUNT(*) FROM reminders"
+                " WHERE sent_at IS NULL AND cancelled_at IS NULL AND due_at <= ?",
+                (now_text,),
+            ).fetchone()[0]
+            found["planned_reminders"] = conn.execute(
+                "SELECT COUNT(*) FROM reminders WHERE sent_at IS NULL AND cancelled_at IS NULL"
+            ).fetchone()[0]
         if "scheduler_state" in tables:
-            found["last_sweep"] = one(
+            row = conn.execute(
                 "SELECT value FROM scheduler_state WHERE key = ?", (LAST_SWEEP,)
-            )
+            ).fetchone()
+            found["last_sweep"] = row[0] if row else None
     return found

@@ -30,3 +30,26 @@ def copy(source: Path, target: Path) -> None:
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
+
+
+def in_use(path: Path) -> bool:
+    """True if another connection has `path` open: leaving WAL mode needs the file alone.
+
+    Leaving WAL also checkpoints the WAL into the file, so a copy set aside next is complete.
+    A damaged or foreign file is not "in use" (it is set aside as it is).
+    """
+    if not path.exists() or path.stat().st_size == 0:
+        return False
+    try:
+        conn = sqlite3.connect(path, timeout=0, isolation_level=None)
+    except sqlite3.Error:
+        return False
+    try:
+        conn.execute("PRAGMA journal_mode=DELETE")
+    except sqlite3.OperationalError as exc:
+        return "locked" in str(exc) or "busy" in str(exc)
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        conn.close()
+    return False

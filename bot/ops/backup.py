@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -84,27 +83,11 @@ def _same(a: Path, b: Path) -> bool:
 
 
 def _not_open_elsewhere(live: Path) -> None:
-    """Refuse if another program has the file open: leaving WAL mode needs it alone (SQLite lock).
-
-    Leaving WAL also checkpoints the WAL into the file, so the copy set aside is complete.
-    """
-    if not live.exists() or live.stat().st_size == 0:
-        return
-    try:
-        conn = sqlite3.connect(live, timeout=0, isolation_level=None)
-    except sqlite3.Error:
-        return
-    try:
-        conn.execute("PRAGMA journal_mode=DELETE")
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise StartupError(
-                f"restore refused: {live} is in use by another program; stop it first", REFUSED
-            ) from None
-    except sqlite3.DatabaseError:
-        pass  # a damaged or foreign file: it is set aside as it is
-    finally:
-        conn.close()
+    """Refuse if another program has the file open (SQLite's own lock)."""
+    if snapshot.in_use(live):
+        raise StartupError(
+            f"restore refused: {live} is in use by another program; stop it first", REFUSED
+        )
 
 
 def _set_aside(live: Path) -> Path | None:
