@@ -2,8 +2,8 @@
 
 `python -m bot` runs the bot (the same as `run`); `migrate`, `backup`, `restore` and `status` look
 after the SQLite file; `check-config` prints the settings. Every start-up failure is one line on
-stderr and a non-zero exit code (README, *Deployment*). This module is also where the layers are
-assembled: the one place in `bot/` that imports `handlers/`.
+stderr and a non-zero exit code (README, *Deployment*). The run itself is in `bot/wiring/`, which
+alone with this module may import `handlers/`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import argparse
 import asyncio
 import logging
 import sys
-from urllib.parse import urlparse
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configure_logging
@@ -42,12 +41,15 @@ def parser() -> argparse.ArgumentParser:
     restore.add_argument("file", help="a backup made by `backup`")
     sub.add_parser("status", help="what is in the database, last sweep, last backup")
     sub.add_parser("check-config", help="print the effective settings (token masked)")
+    sub.add_parser("routes", help="print every chat command and button, and who may use them")
     return top
 
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line, load settings, and run the chosen command."""
     args = parser().parse_args(argv)
+    if args.command == "routes":  # needs no settings
+        return _routes()
     try:
         settings = load_settings()
     except ConfigError as exc:
@@ -95,22 +97,15 @@ async def _migrate(settings: Settings) -> int:
 
 
 def _run(settings: Settings) -> int:
-    from bot.app import ALLOWED_UPDATES, build_application
-    from handlers.routes import install
+    from bot.wiring.run import run
 
-    app = build_application(settings, install)
-    if settings.webhook_url:
-        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-        app.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=urlparse(settings.webhook_url).path.lstrip("/"),  # as the proxy forwards it
-            webhook_url=settings.webhook_url,
-            secret_token=secret,
-            allowed_updates=ALLOWED_UPDATES,
-        )
-    else:
-        app.run_polling(allowed_updates=ALLOWED_UPDATES)
+    return run(settings)
+
+
+def _routes() -> int:
+    from handlers.install import table
+
+    print(table())
     return 0
 
 
