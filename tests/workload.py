@@ -20,6 +20,7 @@ from pathlib import Path
 
 from bot.i18n import catalog
 from bot.models import Role
+from handlers import registry
 from tests.chat import (
     CHAIR,
     DEPUTY,
@@ -32,7 +33,7 @@ from tests.chat import (
     running,
     set_up_committee,
 )
-from tests.fakes import Conversation, FakeBotAPI, User
+from tests.fakes import ANONYMOUS_ADMIN, CHANNEL_BOT, TELEGRAM, Chat, Conversation, FakeBotAPI, User
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,6 +54,25 @@ ACTORS: list[tuple[str, User, Role | None]] = [
     ("outsider", OUTSIDER, None),
     ("other_committee", OTHER_SECRETARY, None),
 ]
+# Telegram's service senders (issue 19), as the Bot API shows their messages: (label, `from`,
+# extra Message fields, the one-line refusal every command of theirs gets). Never a seat.
+LINKED_CHANNEL = Chat(-1002223334447, "channel", title="Kênh Ban Chỉ đạo")
+OTHER_BOT = User(5550002, "Bot Khác", username="botkhac_bot", is_bot=True)
+SERVICE_ACTORS: list[tuple[str, User, dict, str]] = [
+    ("anonymous_admin", ANONYMOUS_ADMIN, {"sender_chat": GROUP.to_dict()}, "sender.anonymous"),
+    ("channel", CHANNEL_BOT, {"sender_chat": LINKED_CHANNEL.to_dict()}, "sender.channel"),
+    (
+        "telegram_777000",
+        TELEGRAM,
+        {"sender_chat": LINKED_CHANNEL.to_dict(), "is_automatic_forward": True},
+        "sender.linked_channel",
+    ),
+    ("other_bot", OTHER_BOT, {}, "sender.bot"),
+]
+# The secretary dropped @thuky_qt and someone else took it: the heir is an outsider, nothing more.
+SECRETARY_RENAMED = User(SECRETARY.id, SECRETARY.first_name, last_name=SECRETARY.last_name)
+USERNAME_HEIR = User(301, "Người Nhận Lại", username="thuky_qt")
+
 EVERYONE = [CHAIR, STANDING, DEPUTY, MEMBER_A, MEMBER_B, SECRETARY, OUTSIDER, OTHER_SECRETARY]
 
 # What GROUP holds after `set_up_province` (numbers are the committee's #N).
@@ -72,47 +92,12 @@ OTHER_ITEMS = {"task": 1}  # OTHER_GROUP has a single task #1 of its own
 OTHER_TASK_TITLE = "Việc riêng của Ban khác"
 
 
-# Arguments that make each command do its real work when the caller may run it.
-ARGS = {
-    "help": "",
-    "start": "",
-    "setup": "Ban mới",
-    "join": "Sở Mới",
-    "members": "",
-    "add": "@nguoi_moi member Sở Mới",
-    "role": "@du_bi deputy",
-    "remove": "@du_bi",
-    "leave": "",
-    "settings": "",
-    "settings.change": "quiet 22:00-06:00",
-    "lang": "vi",
-    "notify": "on",
-    "show": f"{ITEMS['task']}",
-    "pending": f"{ITEMS['consultation']}",
-    "close": f"{ITEMS['consultation_close']}",
-    "poll": "Chọn địa điểm | Hà Nội | Quảng Trị hạn 20/12",
-    "vote": "Thông qua Quy chế hạn 20/12",
-    "assign": "@so_taichinh Việc kiểm thử quyền hạn 20/12",
-    "tasks": "",
-    "mytasks": "",
-    "progress": f"{ITEMS['task']} 50 đã xong phần số liệu",
-    "done": f"{ITEMS['task_done']} đã gửi",
-    "extend": f"{ITEMS['task']} 28/12 chờ số liệu",
-    "approve": f"{ITEMS['task_extension']}",
-    "reject": f"{ITEMS['task_extension']} chưa đủ lý do",
-    "reassign": f"{ITEMS['task_reassign']} @so_tttt",
-    "cancel": f"{ITEMS['task_cancel']} không còn cần",
-    "reopen": f"{ITEMS['task_closed']}",
-    "consult": "Góp ý dự thảo mới hạn 20/12",
-    "opinion": f"{ITEMS['consultation']} agree",
-    "report": "Q4 2026",
-    "export": "",
-    "history": f"{ITEMS['task']}",
-    "remind": "+2h Họp thử quyền",
-    "reminders": "",
-    "unremind": "1",
-    "digest": "",
-}
+def examples() -> dict[str, str]:
+    """Arguments that make each command (and named gate) do its real work when the caller may:
+    the examples declared beside the handlers (handlers/registry.py), items filled from ITEMS."""
+    table = {c.name: c.example.format(**ITEMS) for c in registry.commands()}
+    table.update({g.name: g.example.format(**ITEMS) for g in registry.GATES.values()})
+    return table
 
 
 async def set_up_province(conv: Conversation, fake: FakeBotAPI) -> None:
@@ -233,6 +218,10 @@ EXTRA_REFUSALS = (
     "settings.forbidden",
     "consult.secretary",
     "consult.prompt_not_yours",
+    "sender.anonymous",
+    "sender.channel",
+    "sender.linked_channel",
+    "sender.bot",
 )
 GATE_REFUSALS = ("common.forbidden", "common.not_member")
 
