@@ -116,7 +116,7 @@ async def prepare_ours(conv: Conversation, fake: CountingFake, groups: list[Chat
 
     Then one of each scenario in the first group, to capture what our bot sends.
     """
-    db = conv.app.bot_data["services"].db
+    db = conv.app.bot_data.services.db
     bench = Bench(groups, hops=lambda: db.hops)
     for group in groups:
         fake.set_chat_member(group.id, SECRETARY, "administrator")

@@ -26,5 +26,5 @@ async def test_a_write_command_and_a_button_cost_two_hand_offs_a_read_none(tmp_p
             costs[label] = db.hops - before
         # Before issue 11: 0, 6 and 6 (every statement of the transaction was one).
         assert costs == {"read": 0, "write": 2, "button": 2, "refused": 0}
-        task = await services(conv).tasks_repo.get(1)
+        task = await services(conv).tasks.repo.get(1)
         assert task.progress == 75
