@@ -121,10 +121,11 @@ class DigestService:
         )
 
     async def _open_items(self, committee: Committee) -> list[OpenLine]:
-        eligible = len(await self.repo.voting_members(committee.id))
+        items = await self.repo.open_items(committee.id)
+        electorates = await self.repo.electorates([item.id for item in items])
         lines = []
-        for item in await self.repo.open_items(committee.id):
-            responded: int | None = None
+        for item in items:
+            eligible, responded = len(electorates[item.id]), None
             mode = await self.repo.vote_mode(item.id) if item.kind == "vote" else None
             if mode is None or not mode[1]:
                 responded = max(0, eligible - len(await self.pending(item)))
