@@ -139,14 +139,12 @@ class MemberRepo:
         self, user_id: int, username: str, full_name: str, now: datetime
     ) -> int:
         """Bind every seat pre-registered as @username to this user id; return how many."""
-        async with self.db.transaction() as conn:
-            cur = await conn.execute(
-                "UPDATE members SET user_id = ?, full_name = CASE WHEN full_name = '' THEN ?"
-                " ELSE full_name END, updated_at = ? WHERE username = ? AND user_id IS NULL"
-                " AND committee_id NOT IN (SELECT committee_id FROM members WHERE user_id = ?)",
-                (user_id, full_name, to_db(now), username.lower(), user_id),
-            )
-            return cur.rowcount
+        return await self.db.execute_rowcount(
+            "UPDATE members SET user_id = ?, full_name = CASE WHEN full_name = '' THEN ?"
+            " ELSE full_name END, updated_at = ? WHERE username = ? AND user_id IS NULL"
+            " AND committee_id NOT IN (SELECT committee_id FROM members WHERE user_id = ?)",
+            (user_id, full_name, to_db(now), username.lower(), user_id),
+        )
 
     async def refresh_identity(self, user_id: int, username: str | None, full_name: str) -> None:
         """Keep seats' display name and username in step with Telegram."""
