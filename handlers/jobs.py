@@ -75,7 +75,7 @@ class Sweeper:
             return
         for closer in closers:
             try:
-                await closer(self.bot, self.services, now, committees)
+                await closer(self.app, now, committees)
             except Exception:
                 log.exception("auto-closer %s failed", getattr(closer, "__qualname__", closer))
 
