@@ -88,7 +88,7 @@ class Sweeper:
             late = dispatch.reminder.planned_at if dispatch.late else None
             return digest_render.render(digest, lang, late)
         author = await services.reminders.author(dispatch)
-        return reminder_text(dispatch, lang, now, author)
+        return reminder_text(dispatch, lang, author)
 
     async def _deliver(self, dispatch: Dispatch, now: datetime) -> int:
         reminders = self.services.reminders
@@ -117,7 +117,7 @@ class Sweeper:
         reminders = self.services.reminders
         for member, lang in await reminders.copies(dispatch):
             try:
-                await send_long(self.bot, member.user_id, private_copy(dispatch, lang, now))
+                await send_long(self.bot, member.user_id, private_copy(dispatch, lang))
             except Forbidden:
                 await reminders.unreachable(member.user_id, now)
             except TelegramError as exc:

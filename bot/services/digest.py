@@ -26,6 +26,7 @@ class TaskLine:
     task: TaskRecord
     lead: Member | None
     timeliness: Timeliness
+    overdue_by: timedelta | None = None  # open overdue: how long past its deadline at the end
 
     @property
     def agency(self) -> str:
@@ -87,7 +88,8 @@ class DigestService:
 
         def line(task: TaskRecord) -> TaskLine:
             kind = timeliness(task.item.status, task.item.deadline, task.done_at, now)
-            return TaskLine(task, leads.get(task.lead_id), kind)
+            late = now - task.item.deadline if kind == Timeliness.OPEN_OVERDUE else None
+            return TaskLine(task, leads.get(task.lead_id), kind, late)
 
         done_lines = [line(t) for t in done]
         open_lines = [line(t) for t in open_tasks]

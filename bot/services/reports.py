@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock
 from bot.errors import DomainError
 from bot.periods import next_period, parse_period
-from bot.services.settings import config_of
 from bot.timeliness import ORDER, AgencyLine, Timeliness, agency_lines, agency_order, timeliness
 from storage.audit import AuditEntry, AuditRepo
 from storage.committees import Committee
@@ -146,7 +145,7 @@ class ReportService:
 
     async def report(self, committee: Committee, period: str) -> Report:
         """`/report [period]`; a bad period raises `date.bad_period` (or another `date.*`)."""
-        tz = config_of(committee).tz
+        tz = committee.tz
         now = self.clock.now()
         start, end, label = parse_period(period, now, tz)
         _, next_end, _ = next_period(label, tz)
@@ -163,7 +162,7 @@ class ReportService:
 
     async def export(self, committee: Committee) -> Report:
         """Every task, consultation and vote of the committee, with the whole audit log."""
-        tz = config_of(committee).tz
+        tz = committee.tz
         report = await self._build(committee, tz, None, None, None, self.clock.now())
         return replace(report, audit=await self.audit.all(committee.id))
 

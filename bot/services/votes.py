@@ -21,7 +21,6 @@ from bot.errors import DomainError
 from bot.models import VOTING_ROLES, Role
 from bot.pass_rule import CHOICES, Decision, decide
 from bot.services.item_service import ItemService
-from bot.services.settings import config_of
 from bot.services.vote_input import MAX_QUESTION, parse_poll, split_motion
 from storage.committees import Committee
 from storage.items import Item
@@ -113,7 +112,7 @@ class VoteService(ItemService):
         return await self._create(committee, actor, title, deadline, "motion", [], False, False)
 
     def _deadline(self, committee: Committee, text: str):
-        return dates.parse_deadline(text, self.clock.now(), config_of(committee).tz)
+        return dates.parse_deadline(text, self.clock.now(), committee.tz)
 
     async def _create(self, committee, actor, title, deadline, mode, options, multi, anon) -> Vote:
         now = self.clock.now()
