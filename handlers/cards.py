@@ -97,6 +97,7 @@ class CardEditor:
         self._last: OrderedDict[Key, float] = OrderedDict()
         self._busy: set[Key] = set()
         self._dirty: set[Key] = set()
+        self._forced: set[Key] = set()  # asked to edit now while an edit was under way
         self._keyboards: dict[Key, InlineKeyboardMarkup] = {}
         self._timers: dict[Key, asyncio.Task] = {}
 
@@ -166,6 +167,8 @@ class CardEditor:
     async def _start(self, key: Key, force: bool = False) -> None:
         if key in self._busy:
             self._dirty.add(key)
+            if force:
+                self._forced.add(key)
             return
         await self._run(key, None, force)
 
@@ -178,7 +181,9 @@ class CardEditor:
                 view = None  # a later round re-reads the state
                 if key not in self._dirty:
                     return
-                wait = 0.0 if force else self._wait(key)
+                forced = force or key in self._forced
+                self._forced.discard(key)
+                wait = 0.0 if forced else self._wait(key)
                 if wait > 0:
                     self._dirty.discard(key)
                     if key not in self._timers:
@@ -186,6 +191,7 @@ class CardEditor:
                     return
         finally:
             self._busy.discard(key)
+            self._forced.discard(key)
 
     async def _edit(self, key: Key, view: Any) -> None:
         kind, item_id = key

@@ -196,3 +196,17 @@ async def test_memory_is_bounded(tmp_path, clock):
             await editor.changed(KIND, item_id)
         assert len(board.shown()) == 5
         assert len(editor._shown) == 3 and len(editor._last) == 3
+
+
+async def test_edit_now_during_an_edit_in_flight_follows_at_once(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        board = Board(conv, fake, interval=60)
+        await board.post()
+        fake.delay_next("editMessageText", 0.5)
+        board.text = "v1"
+        first = asyncio.create_task(board.editor.changed(KIND, 1))
+        await fake.wait_for(lambda: board.attempts(), what="the first edit")
+        board.text = "closed"
+        await board.editor.edit_now(KIND, 1)  # returns at once: the edit under way follows up
+        await first
+        assert board.shown() == ["v1", "closed"]
