@@ -31,6 +31,8 @@ from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application
 
+from handlers.state import state_of
+
 log = logging.getLogger(__name__)
 
 MAX_REMEMBERED = 5000  # cards whose shown state (and last edit time) are kept
@@ -104,7 +106,7 @@ class CardEditor:
     @property
     def services(self) -> Any:
         """The application's services (built in post_init)."""
-        return self.app.bot_data["services"]
+        return state_of(self.app).services
 
     async def changed(
         self,
@@ -237,7 +239,7 @@ class CardEditor:
 
 def card_editor(app: Application) -> CardEditor:
     """The application's one card editor."""
-    editor = app.bot_data.get("card_editor")
-    if editor is None:
-        editor = app.bot_data["card_editor"] = CardEditor(app)
-    return editor
+    state = state_of(app)
+    if state.card_editor is None:
+        state.card_editor = CardEditor(app)
+    return state.card_editor

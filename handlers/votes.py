@@ -11,23 +11,41 @@ import logging
 
 from telegram import Bot, InputPollOption, Update
 from telegram.error import TelegramError
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application, PollAnswerHandler, PollHandler
 
-from bot.container import Services
 from bot.errors import DomainError
+from bot.permissions import MANAGERS_ONLY, VOTERS
 from bot.services.votes import Tally
+from bot.wiring.graph import Services
 from handlers import vote_cards as cards
 from handlers.cards import Card, card_editor, card_kind
-from handlers.context import Ctx, button, command, services_of
+from handlers.context import Ctx, services_of
 from handlers.outbox import send_to_group
+from handlers.registry import (
+    auto_closer,
+    button,
+    command,
+    item_closer,
+    item_pending,
+    item_view,
+    on_update,
+)
+from handlers.state import Context, state_of
 from storage.committees import Committee
 from storage.items import Item
 from storage.votes import Vote
 
 log = logging.getLogger(__name__)
 
+MENU_RANK = 50
 
-@command("poll")
+
+@command(
+    "poll",
+    aliases=("thamdo",),
+    who=MANAGERS_ONLY,
+    example="Chọn địa điểm | Hà Nội | Quảng Trị hạn 20/12",
+)
 async def poll(ctx: Ctx) -> None:
     """`/poll <question> | <option> | <option> … [due <date>] [multi] [anon]`."""
     votes = ctx.services.votes
@@ -47,7 +65,7 @@ async def poll(ctx: Ctx) -> None:
     await ctx.reply(cards.poll_opened(vote, ctx.committee, ctx.group_lang))
 
 
-@command("vote")
+@command("vote", aliases=("bieuquyet",), who=MANAGERS_ONLY, example="Thông qua Quy chế hạn 20/12")
 async def vote(ctx: Ctx) -> None:
     """`/vote <motion> due <date>`: a formal motion with For / Against / Abstain buttons."""
     votes = ctx.services.votes
@@ -66,7 +84,7 @@ async def vote(ctx: Ctx) -> None:
     )
 
 
-@button("ballot")
+@button("v", gate="vote.ballot", who=VOTERS)
 async def on_button(ctx: Ctx, parts: list[str]) -> None:
     """`v1:v:b:<item id>:<f|a|s>`: a member's ballot on a motion."""
     if ctx.committee is None or len(parts) != 3 or parts[0] != "b" or not parts[1].isdigit():
@@ -82,7 +100,8 @@ async def on_button(ctx: Ctx, parts: list[str]) -> None:
         await card_editor(ctx.context.application).changed("vote", cast.vote.item.id)
 
 
-async def on_poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@on_update(PollAnswerHandler)
+async def on_poll_answer(update: Update, context: Context) -> None:
     """Record a named poll's answer (or retraction) as a ballot."""
     answer = update.poll_answer
     if answer is None or answer.user is None:  # answered on behalf of a chat: nobody to count
@@ -92,7 +111,8 @@ async def on_poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     )
 
 
-async def on_poll(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@on_update(PollHandler)
+async def on_poll(update: Update, context: Context) -> None:
     """Keep a poll's counts (all an anonymous poll tells)."""
     state = update.poll
     if state is None:
@@ -102,6 +122,7 @@ async def on_poll(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 # ---------------------------------------------------------------------- /show /pending /close
+@item_view("vote")
 async def show_vote(ctx: Ctx, item: Item) -> None:
     """`/show N` for a vote."""
     votes = ctx.services.votes
@@ -117,12 +138,14 @@ async def show_vote(ctx: Ctx, item: Item) -> None:
     await ctx.reply(text)
 
 
+@item_pending("vote")
 async def pending_vote(ctx: Ctx, item: Item) -> None:
     """`/pending N` for a vote: mention who has not voted."""
     votes = ctx.services.votes
     await ctx.reply(cards.pending(await votes.tally(await votes.of_item(item)), ctx.lang))
 
 
+@item_closer("vote")
 async def close_vote(ctx: Ctx, item: Item) -> None:
     """`/close N` for a vote: stop the poll, freeze and post the result."""
     tally = await ctx.services.votes.close(
@@ -131,10 +154,11 @@ async def close_vote(ctx: Ctx, item: Item) -> None:
     await post_result(ctx.context.application, ctx.committee, tally)
 
 
+@auto_closer
 async def auto_close(app: Application, now, committee_ids=None) -> None:
     """Close every vote whose deadline has passed (in the committees that may be disturbed now)
     and post exactly what /close posts."""
-    services: Services = app.bot_data["services"]
+    services: Services = state_of(app).services
     for tally in await services.votes.close_due(now, stopper(app.bot, services), committee_ids):
         committee = await services.committees.get(tally.item.committee_id)
         try:
@@ -162,7 +186,7 @@ def stopper(bot: Bot, services: Services):
 
 async def post_result(app: Application, committee: Committee, tally: Tally) -> None:
     """Post a closed vote's result to the group; a motion's card loses its buttons."""
-    services: Services = app.bot_data["services"]
+    services: Services = state_of(app).services
     if not tally.vote.is_poll:
         await card_editor(app).edit_now("vote", tally.item.id)
     text = cards.result(tally, committee, committee.language)
