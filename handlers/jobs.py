@@ -66,6 +66,7 @@ class Sweeper:
                 if cursor is None:
                     break
             self.sweeps += 1
+            await services.reminders.swept(now)  # for `status` and /status
             return sent
 
     async def _close_due(self, now: datetime) -> None:

@@ -46,7 +46,6 @@ class AppState:
 
 CONTEXT_TYPES = ContextTypes(bot_data=AppState)
 Context = CallbackContext[ExtBot[None], dict, dict, AppState]
-App = Application[ExtBot[None], Context, dict, dict, AppState, Any]
 
 
 def state_of(context: CallbackContext | Application) -> AppState:
