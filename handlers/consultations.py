@@ -18,7 +18,7 @@ from bot.i18n import t
 from bot.models import Role
 from bot.permissions import MANAGERS_ONLY, MEMBERS, VOTERS
 from bot.services.consultation_model import KIND, Document, Standing, parse_answer
-from handlers import consultation_cards as cards
+from handlers import consultation_render as cards
 from handlers import render
 from handlers.cards import Card, card_editor, card_kind
 from handlers.context import GROUP_TYPES, Ctx, reader_language, services_of

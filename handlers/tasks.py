@@ -22,7 +22,7 @@ from bot.services.task_input import read_percent
 from bot.services.task_queries import TaskView
 from bot.services.tasks import Attachment
 from handlers import render
-from handlers import task_cards as cards
+from handlers import task_render as cards
 from handlers.cards import Card, card_editor, card_kind
 from handlers.context import Ctx
 from handlers.parsing import item_number, leading_people, target

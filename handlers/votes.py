@@ -17,7 +17,7 @@ from bot.errors import DomainError
 from bot.permissions import MANAGERS_ONLY, VOTERS
 from bot.services.votes import Tally
 from bot.wiring.graph import Services
-from handlers import vote_cards as cards
+from handlers import vote_render as cards
 from handlers.cards import Card, card_editor, card_kind
 from handlers.context import Ctx, services_of
 from handlers.outbox import send_to_group
