@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 
-from telegram import ForceReply, InputFile, Update
+from telegram import ForceReply, Update
 from telegram.ext import Application
 
+from bot.delivery import purposes
 from bot.errors import DomainError
 from bot.i18n import t
 from bot.models import Role
@@ -22,7 +23,7 @@ from handlers import consultation_render as cards
 from handlers import render
 from handlers.cards import Card, card_editor, card_kind
 from handlers.context import GROUP_TYPES, Ctx, reader_language, services_of
-from handlers.outbox import send_to_group
+from handlers.outbox import outbox_of, settle
 from handlers.parsing import item_number
 from handlers.registry import (
     auto_closer,
@@ -59,22 +60,24 @@ async def consultation_card(services, item_id: int, standing: Standing | None = 
 
 
 async def publish(app: Application, standing: Standing) -> None:
-    """What /close and the deadline closer post: the card closed, the result, the .docx."""
+    """What /close and the deadline closer post: the card closed, the result, the .docx
+    (result and document are staged with the close, so they survive a crash)."""
     from bot.documents import consultation_docx
 
-    bot, services = app.bot, state_of(app).services
-    item, lang = standing.item, standing.committee.language
-    await card_editor(app).edit_now(KIND, item.id)
-    sent = await send_to_group(services, standing.committee, cards.result(standing, lang), bot=bot)
-    await services.consultations.set_result_message(item.id, sent[0].message_id)
-    committee = await services.committees.get(standing.committee.id)  # it may have migrated
-    data = consultation_docx.build(standing, lang)
-    await bot.send_document(
-        committee.chat_id,
-        InputFile(data, filename=t(lang, "consult.docx_filename", number=item.number)),
+    outbox = outbox_of(app)
+    item, lang, committee = standing.item, standing.committee.language, standing.committee
+    await outbox.text(
+        committee.chat_id, cards.result(standing, lang), thread_id=committee.thread_id,
+        committee_id=committee.id, purpose=purposes.CONSULTATION_RESULT, ref_id=item.id,
+    )  # fmt: skip
+    await outbox.document(
+        committee.chat_id, consultation_docx.build(standing, lang),
+        t(lang, "consult.docx_filename", number=item.number),
         caption=t(lang, "consult.docx_caption", number=item.number),
-        message_thread_id=committee.thread_id,
-    )
+        thread_id=committee.thread_id, committee_id=committee.id, ref_id=item.id,
+    )  # fmt: skip
+    await card_editor(app).edit_now(KIND, item.id)
+    await settle(outbox)
 
 
 # ---------------------------------------------------------------- commands
@@ -86,11 +89,11 @@ async def consult(ctx: Ctx) -> None:
     if replied is not None and replied.document is not None:
         document = Document(replied.document.file_id, replied.document.file_name)
     standing = await ctx.services.consultations.open(ctx.committee, ctx.member, ctx.args, document)
-    text, keyboard = cards.card(standing, ctx.group_lang), cards.keyboard(standing, ctx.group_lang)
-    sent = await ctx.reply(text, keyboard=keyboard)
-    await ctx.services.consultations.set_card(standing.item.id, sent.message_id)
-    card_editor(ctx.context.application).remember(
-        Card(sent.chat_id, sent.message_id, text, keyboard)
+    await ctx.post(
+        cards.card(standing, ctx.group_lang),
+        cards.keyboard(standing, ctx.group_lang),
+        purpose=purposes.CONSULTATION_CARD,
+        ref_id=standing.item.id,
     )
 
 

@@ -11,6 +11,7 @@ from bot.clock import Clock
 
 if TYPE_CHECKING:
     from bot.config import Settings
+    from bot.delivery.outbox import Outbox
     from bot.wiring.graph import Services
     from handlers.jobs import Sweeper
 
@@ -28,6 +29,7 @@ class AppState:
     allowed_updates: list[str] = field(default_factory=list)
     opened: Services | None = None  # the object graph; None until post_init, again after shutdown
     sweeper: Sweeper | None = None  # handlers/jobs.py, started in post_init
+    outbox: Outbox | None = None  # bot/delivery/outbox.py, started in post_init
     seen_users: dict[int, tuple[str | None, str]] = field(default_factory=dict)  # remember_author
     card_editor: Any = None  # handlers/cards.py's CardEditor (every card), made on first use
 

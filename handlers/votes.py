@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Bot, InputPollOption, Update
+from telegram import Bot, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, PollAnswerHandler, PollHandler
 
+from bot.delivery import purposes
 from bot.errors import DomainError
 from bot.permissions import MANAGERS_ONLY, VOTERS
 from bot.services.votes import Tally
@@ -20,7 +21,7 @@ from bot.wiring.graph import Services
 from handlers import vote_render as cards
 from handlers.cards import Card, card_editor, card_kind
 from handlers.context import Ctx, services_of
-from handlers.outbox import send_to_group
+from handlers.outbox import outbox_of, post, settle
 from handlers.registry import (
     auto_closer,
     button,
@@ -50,18 +51,14 @@ async def poll(ctx: Ctx) -> None:
     """`/poll <question> | <option> | <option> … [due <date>] [multi] [anon]`."""
     votes = ctx.services.votes
     vote = await votes.create_poll(ctx.committee, ctx.member, ctx.args)
-    try:
-        sent = await ctx.message.reply_poll(  # plain text: no parse mode, so no markup injection
-            cards.poll_question(vote),
-            [InputPollOption(option, text_parse_mode=None) for option in vote.options],
-            is_anonymous=vote.anonymous,
-            allows_multiple_answers=vote.multi,
-            question_parse_mode=None,
-        )
-    except TelegramError:
-        await votes.abandon(vote, "sendPoll failed")
-        raise
-    await votes.posted(vote, sent.message_id, sent.poll.id)
+    outbox = outbox_of(ctx.context.application)
+    await outbox.poll(  # plain text: no parse mode, so no markup injection
+        ctx.chat.id, cards.poll_question(vote), list(vote.options),
+        anonymous=vote.anonymous, multi=vote.multi, thread_id=ctx.thread_id,
+        reply_to=ctx.message.message_id, committee_id=ctx.committee.id,
+        purpose=purposes.VOTE_POLL, ref_id=vote.item.id,
+    )  # fmt: skip
+    await settle(outbox)
     await ctx.reply(cards.poll_opened(vote, ctx.committee, ctx.group_lang))
 
 
@@ -73,15 +70,7 @@ async def vote(ctx: Ctx) -> None:
     lang = ctx.group_lang
     text = cards.motion_card(await votes.tally(motion), ctx.committee, lang)
     keyboard = cards.motion_keyboard(motion, lang)
-    try:
-        sent = await ctx.reply(text, keyboard=keyboard)
-    except TelegramError:
-        await votes.abandon(motion, "card not sent")
-        raise
-    await votes.posted(motion, sent.message_id)
-    card_editor(ctx.context.application).remember(
-        Card(sent.chat_id, sent.message_id, text, keyboard)
-    )
+    await ctx.post(text, keyboard, purpose=purposes.VOTE_CARD, ref_id=motion.item.id)
 
 
 @button("v", gate="vote.ballot", who=VOTERS)
@@ -186,12 +175,10 @@ def stopper(bot: Bot, services: Services):
 
 async def post_result(app: Application, committee: Committee, tally: Tally) -> None:
     """Post a closed vote's result to the group; a motion's card loses its buttons."""
-    services: Services = state_of(app).services
     if not tally.vote.is_poll:
         await card_editor(app).edit_now("vote", tally.item.id)
     text = cards.result(tally, committee, committee.language)
-    sent = await send_to_group(services, committee, text, bot=app.bot)
-    await services.votes.result_posted(tally.vote, sent[-1].message_id)
+    await post(outbox_of(app), committee, text, purpose=purposes.VOTE_RESULT, ref_id=tally.item.id)
 
 
 # ---------------------------------------------------------------------- the live card
