@@ -1,6 +1,6 @@
 """Reads of the views that define who counts and each person's current answer or ballot.
 
-The rule itself is SQL in migration 0007 (`electorate`, `current_opinions`, `current_ballots`);
+The rule itself is SQL in migration 0008 (`electorate`, `current_opinions`, `current_ballots`);
 the repositories of consultations, votes, digests and reports answer through these helpers.
 """
 

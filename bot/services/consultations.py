@@ -1,6 +1,6 @@
 """Consultations (xin ý kiến): open, answer (changeable until close), chase, close and tally.
 
-Who counts is the view `electorate` (migration 0007): the active members with a voting role (the
+Who counts is the view `electorate` (migration 0008): the active members with a voting role (the
 secretary compiles and does not answer); a member's current answer is the view `current_opinions`.
 While open, "answered X of Y" is over the current active voting members; at close that set is
 frozen in `consultations.electorate`, and each of them without an answer gets an automatic row,

@@ -1,6 +1,6 @@
 """Votes (design §4): native Telegram polls and formal motions, ballots, tallies and closing.
 
-Who counts: the view `electorate` (migration 0007) — the active members whose role is in
+Who counts: the view `electorate` (migration 0008) — the active members whose role is in
 VOTING_ROLES while a vote is open, frozen in a snapshot at close; a person's current ballot is the
 view `current_ballots`. A ballot from anyone else (the secretary, a former
 member, someone outside the committee answering a named poll) is recorded but never counted.
