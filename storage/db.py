@@ -89,6 +89,7 @@ class Unit:
         self.task = task
         self.wrote = False  # True once the unit's transaction has begun
         self._callbacks: list[Callable[[], Any]] = []
+        self._after: list[Callable[[], Any]] = []
 
     def before_commit(self, fn: Callable[[], Any]) -> None:
         """Run `fn()` (sync or async, no arguments) at the unit's successful end, inside it.
@@ -97,6 +98,12 @@ class Unit:
         commit together with the body's. `self.wrote` tells whether the body wrote.
         """
         self._callbacks.append(fn)
+
+    def after_commit(self, fn: Callable[[], Any]) -> None:
+        """Run `fn()` (sync or async) once the unit has committed (or ended without writing);
+        never after a rollback. The same callable registered twice runs once."""
+        if fn not in self._after:
+            self._after.append(fn)
 
 
 # The unit of work of the running task (a child task inherits the value but not the unit: the
@@ -160,6 +167,10 @@ class Database:
         """The running task's unit of work, if any."""
         unit = _UNIT.get()
         return unit if unit is not None and unit.task is asyncio.current_task() else None
+
+    def current_unit(self) -> Unit | None:
+        """The running task's unit of work, if any."""
+        return self._unit()
 
     def in_unit_transaction(self) -> bool:
         """Whether the running task's unit of work has begun writing."""
@@ -281,6 +292,11 @@ class Database:
                 await self._end(commit=True)
         finally:
             _UNIT.reset(token)
+        if not joined:
+            for fn in unit._after:
+                result = fn()
+                if inspect.isawaitable(result):
+                    await result
 
     async def _writable(self) -> bool:
         """Before a write: join our transaction or begin our unit's; False means autocommit."""
