@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.config import LANGUAGES
 from bot.errors import DomainError
+from bot.events import guarded
 from bot.models import ROLE_ORDER, SECRETARY_CHAIR, Role, is_service_account
 from storage.audit import AuditRepo
 from storage.committees import Committee, CommitteeRepo
@@ -82,6 +83,7 @@ class RosterService:
         await self.audit.add(committee_id, "committee.setup", founder.user_id, now, title=title)
         return await self.committees.get(committee_id)
 
+    @guarded
     async def join(self, committee: Committee, person: Person, agency: str) -> tuple[Member, bool]:
         """Join as a member, or update one's agency; returns (seat, newly joined)."""
         agency = self._agency(agency, required=True)
@@ -105,6 +107,7 @@ class RosterService:
         )
         return await self.members.get(seat.id), not seat.active
 
+    @guarded
     async def add(
         self, committee: Committee, actor: Member, person: Person, role: Role, agency: str
     ) -> tuple[Member, bool]:
@@ -148,6 +151,7 @@ class RosterService:
         )
         return await self.members.get(seat.id), False
 
+    @guarded
     async def set_role(
         self, committee: Committee, actor: Member, person: Person, role: Role
     ) -> Member:
@@ -168,11 +172,13 @@ class RosterService:
         )
         return await self.members.get(seat.id)
 
+    @guarded
     async def remove(self, committee: Committee, actor: Member, person: Person) -> Member:
         """Deactivate a member (history stays)."""
         seat = await self.require_member(committee, person)
         return await self._deactivate(committee, seat, actor.user_id, "member.remove")
 
+    @guarded
     async def leave(self, committee: Committee, seat: Member) -> Member:
         """A member leaves the committee."""
         return await self._deactivate(committee, seat, seat.user_id, "member.leave")
