@@ -173,3 +173,25 @@ async def test_a_service_account_is_never_added_to_the_roster(tmp_path, clock):
         assert reply == vi("roster.service_account", name="@groupanonymousbot")
         assert await seat_of(conv, ANONYMOUS_ADMIN.id) is None
         assert await seat_of(conv, CHANNEL_BOT.id) is None
+
+
+# ------------------------------------------------------------------ point 5: 100 entities
+async def test_pending_with_more_than_100_mentions_notifies_everyone(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        # One-letter names: over 100 mentions fit in one message's 4096 characters.
+        crowd = [User(10_000 + i, chr(ord("A") + i % 26)) for i in range(130)]
+        for person in crowd:
+            await conv.send(GROUP, person, f"/join Xã {person.id}")
+        await conv.send(GROUP, SECRETARY, "/consult Góp ý dự thảo hạn 20/12")
+        await conv.send(GROUP, SECRETARY, "/pending 1")
+        parts = conv.new_sent(GROUP.id)
+        assert len(parts) >= 2
+        assert all(len(p.result.get("entities") or []) <= 100 for p in parts)
+        everyone = {p.id for p in crowd} | {CHAIR.id, MEMBER_A.id, MEMBER_B.id}
+        notified = set()
+        for part in parts:
+            notified |= {
+                e["user"]["id"] for e in part.result["entities"] if e["type"] == "text_mention"
+            }
+        assert everyone <= notified
