@@ -37,6 +37,7 @@ PERMISSIONS: dict[str, Rule] = {
     "add": SECRETARY_OR_CHAIR,
     "role": SECRETARY_OR_CHAIR,
     "remove": SECRETARY_OR_CHAIR,
+    "confirm_seat": SECRETARY_OR_CHAIR,  # the button confirming a pre-registered seat's person
     "leave": MEMBERS,
     "members": MEMBERS,
     "settings": MEMBERS,

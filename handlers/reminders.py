@@ -15,8 +15,8 @@ from handlers.render import mention, name
 from storage.members import Member
 
 
-def _names(members: tuple[Member, ...] | list[Member]) -> Html:
-    return Html(", ".join(mention(m) for m in members))
+def _names(members: tuple[Member, ...] | list[Member], lang: str) -> Html:
+    return Html(", ".join(mention(m, lang) for m in members))
 
 
 def reminder_text(d: Dispatch, lang: str, now: datetime, author: Member | None = None) -> Html:
@@ -33,7 +33,7 @@ def reminder_text(d: Dispatch, lang: str, now: datetime, author: Member | None =
         common = {"number": item.number, "title": item.title, "deadline": deadline}
         if row.kind == scheduler.PENDING:
             key = f"reminder.pending_{item.kind}"
-            names = _names(d.members)
+            names = _names(d.members, lang)
             lines.append(t(lang, key, left=left, count=len(d.members), names=names, **common))
         else:
             if row.kind == scheduler.OVERDUE:
@@ -50,11 +50,11 @@ def reminder_text(d: Dispatch, lang: str, now: datetime, author: Member | None =
             else:
                 lines.append(t(lang, "reminder.offset", left=left, **common))
             if d.members:
-                lines.append(t(lang, "reminder.lead", name=mention(d.members[0])))
+                lines.append(t(lang, "reminder.lead", name=mention(d.members[0], lang)))
             if len(d.members) > 1:
-                lines.append(t(lang, "reminder.cooperators", names=_names(d.members[1:])))
+                lines.append(t(lang, "reminder.cooperators", names=_names(d.members[1:], lang)))
             if d.escalate_to:
-                names = _names(d.escalate_to)
+                names = _names(d.escalate_to, lang)
                 lines.append(t(lang, "reminder.escalation", names=names, count=row.seq))
         lines.append(t(lang, "reminder.show", number=item.number))
     if d.late:

@@ -26,7 +26,7 @@ from telegram.ext import (
 
 from handlers import consultations as consultation_handlers
 from handlers import help as help_handlers
-from handlers import items, jobs, roster, settings, setup
+from handlers import items, jobs, roster, seats, settings, setup
 from handlers import reminders as reminder_handlers
 from handlers import reports as report_handlers
 from handlers import tasks as task_handlers
@@ -136,6 +136,9 @@ DEEP_LINKS["op"] = consultation_handlers.deep_link
 TEXT_CONSUMERS.append(consultation_handlers.take_text)
 AUTO_CLOSERS.append(consultation_handlers.auto_close)
 
+# one person, one seat (issue 19): pre-registered seats taken up, managers' confirmed by button
+CALLBACK_ROUTES["s"] = seats.on_button
+
 # reminders and digest (issue 6)
 ON_START.append(jobs.start)
 
@@ -155,6 +158,8 @@ async def route_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 def install(app: Application) -> None:
     """Register every handler on the application (called by the composition root)."""
     app.add_handler(TypeHandler(Update, setup.remember_author), group=-1)
+    arrivals = filters.UpdateType.MESSAGE & filters.ChatType.GROUPS
+    app.add_handler(MessageHandler(arrivals, seats.on_arrival), group=-2)  # before the command
     aliases: dict[str, str] = {}
     message_only = filters.UpdateType.MESSAGE  # an edited command must not run again
     for cmd in COMMANDS:

@@ -6,6 +6,7 @@ from telegram import ChatMember, ChatMemberUpdated, Update
 from telegram.ext import ContextTypes
 
 from bot.i18n import t
+from handlers import render
 from handlers.context import GROUP_TYPES, Ctx, command, person_of, service_sender, services_of
 from handlers.outbox import send_long
 
@@ -25,7 +26,8 @@ async def setup(ctx: Ctx) -> None:
     committee = await ctx.services.roster.setup(
         ctx.chat.id, thread, title, person_of(ctx.user), status in ADMIN_STATUSES
     )
-    await ctx.say("setup.done", title=committee.title, name=ctx.user.full_name)
+    name = render.shown_name(ctx.user.full_name, ctx.user.username, ctx.user.id, ctx.lang)
+    await ctx.say("setup.done", title=committee.title, name=name)
 
 
 async def bot_membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

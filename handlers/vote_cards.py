@@ -32,7 +32,7 @@ def _when(committee: Committee, moment, lang: str) -> str:
 def _names(members: list[Member], lang: str, *, notify: bool = False) -> Html:
     if not members:
         return t(lang, "vote.nobody")
-    return Html(", ".join(mention(m) if notify else name(m) for m in members))
+    return Html(", ".join(mention(m, lang) if notify else name(m, lang) for m in members))
 
 
 def _deadline(committee: Committee, vote: Vote, lang: str) -> Html:

@@ -16,7 +16,7 @@ from bot.models import Role
 from bot.permissions import PERMISSIONS, allowed
 from handlers.routes import COMMANDS
 from tests.chat import GROUP, MEMBER_A, OTHER_GROUP, SECRETARY, services, vi
-from tests.fakes import private_chat
+from tests.fakes import User, private_chat
 from tests.workload import (
     ACTORS,
     ARGS,
@@ -64,7 +64,7 @@ def test_the_table_covers_every_registered_command_and_the_matrix_every_one():
     assert {c.name for c in COMMANDS} <= set(PERMISSIONS)
     assert set(matrix_names()) == set(ARGS)
     button_only = set(BUTTON_PERMISSIONS.values()) - {c.name for c in COMMANDS}
-    assert set(PERMISSIONS) == set(ARGS) | button_only == set(ARGS) | {"ballot"}
+    assert set(PERMISSIONS) == set(ARGS) | button_only == set(ARGS) | {"ballot", "confirm_seat"}
 
 
 async def _ask(conv, chat, user, text, **kw) -> str | None:
@@ -241,12 +241,22 @@ def cards(fake, group_id: int) -> list:
     return out
 
 
-BUTTON_PERMISSIONS = {"t": "progress", "c": "show", "v": "ballot", "x": "approve"}
+BUTTON_PERMISSIONS = {
+    "t": "progress",
+    "c": "show",
+    "v": "ballot",
+    "x": "approve",
+    "s": "confirm_seat",
+}
 
 
 async def test_every_button_against_the_table(tmp_path, clock):
     async with province(tmp_path, clock) as (conv, fake):
         db = services(conv).db
+        # A pre-registered deputy's seat claimed by the account now showing @pho_moi: its card
+        # waits for the secretary's or chair's confirmation.
+        await conv.send(GROUP, SECRETARY, "/add @pho_moi deputy Sở Mới")
+        await conv.send(GROUP, User(330, "Người Nhận Ghế", username="pho_moi"), "/help")
         snapshot = await roster_snapshot(db)
         pressed, escapes = 0, []
         for card in cards(fake, GROUP.id):

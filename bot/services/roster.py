@@ -9,9 +9,11 @@ from bot.config import LANGUAGES
 from bot.errors import DomainError
 from bot.events import guarded
 from bot.models import ROLE_ORDER, SECRETARY_CHAIR, Role, is_service_account
+from bot.services.seat_claims import SeatClaims
 from storage.audit import AuditRepo
 from storage.committees import Committee, CommitteeRepo
 from storage.members import Member, MemberRepo
+from storage.seat_claims import SeatClaimRepo
 from storage.users import UserPrefs, UserRepo
 
 MAX_AGENCY = 200
@@ -56,6 +58,7 @@ class RosterService:
         self.default_timezone = default_timezone
         self.default_language = default_language
         self.db = members.db  # the repositories' database: every guarded write is one transaction
+        self.claims = SeatClaims(committees, members, SeatClaimRepo(self.db), audit, clock)
 
     async def setup(
         self, chat_id: int, thread_id: int | None, title: str, founder: Person, is_admin: bool
@@ -90,6 +93,7 @@ class RosterService:
         now = self.clock.now()
         seat = await self.members.by_user(committee.id, person.user_id)  # never by @username
         if seat is None:
+            await self.claims.check_not_awaiting(committee, person.user_id, person.username)
             member_id = await self._insert_seat(committee.id, person, Role.MEMBER, agency, now)
             await self.audit.add(committee.id, "member.join", person.user_id, now, agency=agency)
             return await self.members.get(member_id), True
@@ -226,16 +230,12 @@ class RosterService:
         return await self.users.get(user_id)
 
     async def seen(self, person: Person) -> None:
-        """Someone wrote: remember their name and bind any seat pre-registered by @username."""
+        """Someone wrote: remember their name and username (pre-registered seats: `claims`)."""
         if is_service_account(person.user_id):
             return
         now = self.clock.now()
         async with self.db.transaction():
             await self.users.touch(person.user_id, person.username, person.full_name, now)
-            if person.username:
-                await self.members.bind_username(
-                    person.user_id, person.username, person.full_name, now
-                )
             await self.members.refresh_identity(
                 person.user_id, person.username, person.full_name, now
             )
