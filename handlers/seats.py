@@ -5,16 +5,21 @@ secretary's or chair's button "Xác nhận / Không phải người này" (`v1:s
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import ContextTypes
+from telegram.ext import MessageHandler, filters
 
 from bot.i18n import Html, t
+from bot.permissions import SECRETARY_OR_CHAIR
 from bot.services.seat_claims import Arrival
 from handlers import render
 from handlers.callbacks import pack
-from handlers.context import Ctx, button, service_sender, services_of
-from handlers.outbox import send_to_group
+from handlers.context import Ctx, service_sender, services_of
+from handlers.outbox import outbox_of, post
+from handlers.registry import button, on_update
+from handlers.state import Context
 
 VERSION = "v1"
+# Every message in a group, before the commands run (the announcement comes first).
+ARRIVALS = filters.UpdateType.MESSAGE & filters.ChatType.GROUPS
 
 
 def _who(lang: str, username: str, full_name: str, user_id: int) -> dict:
@@ -45,15 +50,16 @@ def claim_keyboard(claim_id: int, lang: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([row])
 
 
-async def announce(context: ContextTypes.DEFAULT_TYPE, arrival: Arrival) -> None:
+async def announce(context: Context, arrival: Arrival) -> None:
     """Post the arrival in the committee's group (with the buttons when it must be confirmed)."""
     lang = arrival.committee.language
     keyboard = None if arrival.claim is None else claim_keyboard(arrival.claim.id, lang)
     text = arrival_text(arrival, lang)
-    await send_to_group(services_of(context), arrival.committee, text, keyboard, bot=context.bot)
+    await post(outbox_of(context.application), arrival.committee, text, keyboard)
 
 
-async def on_arrival(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@on_update(lambda fn: MessageHandler(ARRIVALS, fn), group=-2)
+async def on_arrival(update: Update, context: Context) -> None:
     """Someone wrote in a group: bind or claim the seat pre-registered under their @username."""
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None or service_sender(update) is not None:
@@ -64,7 +70,7 @@ async def on_arrival(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await announce(context, arrival)
 
 
-@button("confirm_seat")
+@button("s", gate="roster.confirm_seat", who=SECRETARY_OR_CHAIR)
 async def on_button(ctx: Ctx, parts: list[str]) -> None:
     """`v1:s:y:<claim>` confirms, `v1:s:n:<claim>` refuses; the message then says who decided."""
     if len(parts) != 2 or parts[0] not in ("y", "n") or not parts[1].isdigit():

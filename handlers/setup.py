@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from telegram import ChatMember, ChatMemberUpdated, Update
-from telegram.ext import ContextTypes
+from telegram.ext import ChatMemberHandler, MessageHandler, TypeHandler, filters
 
 from bot.i18n import t
+from bot.permissions import GROUP_ADMIN
 from handlers import render
-from handlers.context import GROUP_TYPES, Ctx, command, person_of, service_sender, services_of
-from handlers.outbox import send_long
+from handlers.context import GROUP_TYPES, Ctx, person_of, service_sender, services_of
+from handlers.outbox import outbox_of, settle
+from handlers.registry import command, on_update
+from handlers.state import Context, state_of
+
+MENU_RANK = 10
 
 ADMIN_STATUSES = frozenset({ChatMember.ADMINISTRATOR, ChatMember.OWNER})
 PRESENT = frozenset({ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER})
 
 
-@command("setup")
+@command("setup", aliases=("thietlap",), who=GROUP_ADMIN, before_setup=True, example="Ban mới")
 async def setup(ctx: Ctx) -> None:
     """Make this group a committee; only a Telegram admin or the creator may (one getChatMember)."""
     if ctx.committee is not None:
@@ -30,7 +35,8 @@ async def setup(ctx: Ctx) -> None:
     await ctx.say("setup.done", title=committee.title, name=name)
 
 
-async def bot_membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@on_update(lambda fn: ChatMemberHandler(fn, ChatMemberHandler.MY_CHAT_MEMBER))
+async def bot_membership(update: Update, context: Context) -> None:
     """The bot was added to or removed from a group: introduce itself, or mark it dormant."""
     change: ChatMemberUpdated = update.my_chat_member
     if change.chat.type not in GROUP_TYPES:
@@ -44,10 +50,13 @@ async def bot_membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if is_in and not was_in:
         lang = committee.language if committee else services.settings.default_language
         key = "intro.back" if committee else "intro.new"
-        await send_long(context.bot, change.chat.id, t(lang, key, bot=context.bot.username))
+        outbox = outbox_of(context.application)
+        await outbox.text(change.chat.id, t(lang, key, bot=context.bot.username))
+        await settle(outbox)
 
 
-async def chat_migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@on_update(lambda fn: MessageHandler(filters.StatusUpdate.MIGRATE, fn))
+async def chat_migrated(update: Update, context: Context) -> None:
     """A group became a supergroup: the committee follows the new chat id."""
     message = update.effective_message
     old, new = None, None
@@ -59,12 +68,13 @@ async def chat_migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await services_of(context).committees.migrate_chat(old, new)
 
 
-async def remember_author(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@on_update(lambda fn: TypeHandler(Update, fn), group=-1)  # before any command
+async def remember_author(update: Update, context: Context) -> None:
     """Keep names fresh and bind pre-registered @usernames; writes only when something changed."""
     user = update.effective_user
     if user is None or service_sender(update) is not None:
         return
-    seen: dict = context.application.bot_data.setdefault("seen_users", {})
+    seen = state_of(context).seen_users
     key = (user.username, user.full_name)
     if seen.get(user.id) == key:
         return

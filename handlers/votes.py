@@ -11,59 +11,71 @@ from __future__ import annotations
 import logging
 import weakref
 
-from telegram import Bot, InlineKeyboardMarkup, InputPollOption, Update
+from telegram import Bot, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import PollAnswerHandler, PollHandler
 
-from bot.container import Services
+from bot.delivery import purposes
+from bot.delivery.outbox import Outbox
 from bot.errors import DomainError
+from bot.permissions import MANAGERS_ONLY, VOTERS
+from bot.wiring.graph import Services
 from handlers import vote_cards as cards
-from handlers.context import Ctx, button, command, services_of
-from handlers.outbox import send_to_group
+from handlers.context import Ctx, services_of
+from handlers.outbox import outbox_of, post, settle
+from handlers.registry import (
+    auto_closer,
+    button,
+    command,
+    item_closer,
+    item_pending,
+    item_view,
+    on_update,
+)
+from handlers.state import Context
 from storage.committees import Committee
 from storage.items import Item
 from storage.votes import Vote
 
 log = logging.getLogger(__name__)
 
+MENU_RANK = 50
 
-@command("poll")
+
+@command(
+    "poll",
+    aliases=("thamdo",),
+    who=MANAGERS_ONLY,
+    example="Chọn địa điểm | Hà Nội | Quảng Trị hạn 20/12",
+)
 async def poll(ctx: Ctx) -> None:
     """`/poll <question> | <option> | <option> … [due <date>] [multi] [anon]`."""
     votes = ctx.services.votes
     vote = await votes.create_poll(ctx.committee, ctx.member, ctx.args)
-    try:
-        sent = await ctx.message.reply_poll(  # plain text: no parse mode, so no markup injection
-            cards.poll_question(vote),
-            [InputPollOption(option, text_parse_mode=None) for option in vote.options],
-            is_anonymous=vote.anonymous,
-            allows_multiple_answers=vote.multi,
-            question_parse_mode=None,
-        )
-    except TelegramError:
-        await votes.abandon(vote, "sendPoll failed")
-        raise
-    await votes.posted(vote, sent.message_id, sent.poll.id)
+    outbox = outbox_of(ctx.context.application)
+    await outbox.poll(  # plain text: no parse mode, so no markup injection
+        ctx.chat.id, cards.poll_question(vote), list(vote.options),
+        anonymous=vote.anonymous, multi=vote.multi, thread_id=ctx.thread_id,
+        reply_to=ctx.message.message_id, committee_id=ctx.committee.id,
+        purpose=purposes.VOTE_POLL, ref_id=vote.item.id,
+    )  # fmt: skip
+    await settle(outbox)
     await ctx.reply(cards.poll_opened(vote, ctx.committee, ctx.group_lang))
 
 
-@command("vote")
+@command("vote", aliases=("bieuquyet",), who=MANAGERS_ONLY, example="Thông qua Quy chế hạn 20/12")
 async def vote(ctx: Ctx) -> None:
     """`/vote <motion> due <date>`: a formal motion with For / Against / Abstain buttons."""
     votes = ctx.services.votes
     motion = await votes.create_motion(ctx.committee, ctx.member, ctx.args)
     lang = ctx.group_lang
     text = cards.motion_card(await votes.tally(motion), ctx.committee, lang)
-    try:
-        sent = await ctx.reply(text, keyboard=cards.motion_keyboard(motion, lang))
-    except TelegramError:
-        await votes.abandon(motion, "card not sent")
-        raise
-    await votes.posted(motion, sent.message_id)
     refresher(ctx.services).shown[motion.item.id] = text
+    keyboard = cards.motion_keyboard(motion, lang)
+    await ctx.post(text, keyboard, purpose=purposes.VOTE_CARD, ref_id=motion.item.id)
 
 
-@button("ballot")
+@button("v", gate="vote.ballot", who=VOTERS)
 async def on_button(ctx: Ctx, parts: list[str]) -> None:
     """`v1:v:b:<item id>:<f|a|s>`: a member's ballot on a motion."""
     if ctx.committee is None or len(parts) != 3 or parts[0] != "b" or not parts[1].isdigit():
@@ -79,7 +91,8 @@ async def on_button(ctx: Ctx, parts: list[str]) -> None:
         await refresh_card(ctx.context.bot, ctx.services, cast.vote.item.id)
 
 
-async def on_poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@on_update(PollAnswerHandler)
+async def on_poll_answer(update: Update, context: Context) -> None:
     """Record a named poll's answer (or retraction) as a ballot."""
     answer = update.poll_answer
     if answer is None or answer.user is None:  # answered on behalf of a chat: nobody to count
@@ -89,7 +102,8 @@ async def on_poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     )
 
 
-async def on_poll(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@on_update(PollHandler)
+async def on_poll(update: Update, context: Context) -> None:
     """Keep a poll's counts (all an anonymous poll tells)."""
     state = update.poll
     if state is None:
@@ -99,6 +113,7 @@ async def on_poll(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 # ---------------------------------------------------------------------- /show /pending /close
+@item_view("vote")
 async def show_vote(ctx: Ctx, item: Item) -> None:
     """`/show N` for a vote."""
     votes = ctx.services.votes
@@ -114,27 +129,31 @@ async def show_vote(ctx: Ctx, item: Item) -> None:
     await ctx.reply(text)
 
 
+@item_pending("vote")
 async def pending_vote(ctx: Ctx, item: Item) -> None:
     """`/pending N` for a vote: mention who has not voted."""
     votes = ctx.services.votes
     await ctx.reply(cards.pending(await votes.tally(await votes.of_item(item)), ctx.lang))
 
 
+@item_closer("vote")
 async def close_vote(ctx: Ctx, item: Item) -> None:
     """`/close N` for a vote: stop the poll, freeze and post the result."""
     tally = await ctx.services.votes.close(
         item, ctx.user.id, stopper(ctx.context.bot, ctx.services)
     )
-    await post_result(ctx.context.bot, ctx.services, ctx.committee, tally)
+    outbox = outbox_of(ctx.context.application)
+    await post_result(ctx.context.bot, ctx.services, outbox, ctx.committee, tally)
 
 
-async def auto_close(bot: Bot, services: Services, now, committee_ids=None) -> None:
+@auto_closer
+async def auto_close(bot: Bot, services: Services, outbox: Outbox, now, committee_ids=None):
     """Close every vote whose deadline has passed (in the committees that may be disturbed now)
     and post exactly what /close posts."""
     for tally in await services.votes.close_due(now, stopper(bot, services), committee_ids):
         committee = await services.committees.get(tally.item.committee_id)
         try:
-            await post_result(bot, services, committee, tally)
+            await post_result(bot, services, outbox, committee, tally)
         except Exception:  # one item's failure must not stop the others' results
             log.exception("could not post the result of vote %s", tally.item.id)
 
@@ -156,13 +175,14 @@ def stopper(bot: Bot, services: Services):
     return stop
 
 
-async def post_result(bot: Bot, services: Services, committee: Committee, tally) -> None:
+async def post_result(
+    bot: Bot, services: Services, outbox: Outbox, committee: Committee, tally
+) -> None:
     """Post a closed vote's result to the group; a motion's card loses its buttons."""
     if not tally.vote.is_poll:
         await refresh_card(bot, services, tally.item.id)
     text = cards.result(tally, committee, committee.language)
-    sent = await send_to_group(services, committee, text, bot=bot)
-    await services.votes.result_posted(tally.vote, sent[-1].message_id)
+    await post(outbox, committee, text, purpose=purposes.VOTE_RESULT, ref_id=tally.item.id)
 
 
 # ---------------------------------------------------------------------- the live card

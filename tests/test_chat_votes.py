@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from bot.i18n import Html
+from handlers import registry
 from handlers.votes import auto_close, refresh_card
 from tests.chat import (
     CHAIR,
@@ -252,10 +253,10 @@ async def test_deadline_auto_close_posts_what_close_posts(tmp_path, clock):
         await conv.press_button(GROUP, CHAIR, "Tán thành", card)
         await conv.press_button(GROUP, DEPUTY, "Tán thành", card)
         await conv.vote(poll.result["poll"]["id"], MEMBER_B, [1])
-        assert auto_close in conv.app.bot_data["auto_closers"]
+        assert auto_close in registry.AUTO_CLOSERS
         clock.advance(hours=2)
         mark = len(fake.calls)
-        await auto_close(conv.app.bot, services(conv), clock.now())
+        await auto_close(conv.app.bot, services(conv), conv.app.bot_data.outbox, clock.now())
         new = fake.calls[mark:]
         assert [c.method for c in new if c.method in ("stopPoll", "sendMessage")] == [
             "stopPoll",
@@ -273,7 +274,9 @@ async def test_deadline_auto_close_posts_what_close_posts(tmp_path, clock):
         assert texts[1].startswith(vi("vote.result", number=1, title="Kế hoạch"))
         assert vi("vote.rule.majority", votes_for=3, eligible=4, needed=3) in texts[1]
         assert conv.keyboard(card) == [] and conv.keyboard(later)
-        await auto_close(conv.app.bot, services(conv), clock.now())  # nothing more is due
+        await auto_close(
+            conv.app.bot, services(conv), conv.app.bot_data.outbox, clock.now()
+        )  # nothing more is due
         assert fake.calls_of("stopPoll")[1:] == []
         assert (await services(conv).votes.get(3)).is_open
 

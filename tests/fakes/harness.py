@@ -45,8 +45,9 @@ async def running_bot(
 ) -> AsyncIterator[Conversation]:
     """Run ``app`` like ``run_polling`` does (hooks included) and yield a :class:`Conversation`.
 
-    Polls with ``app.bot_data["allowed_updates"]`` when set, else ``Update.ALL_TYPES``. Every
-    shutdown step is bounded by ``step_timeout``, so leaving the block never hangs.
+    Polls with ``app.bot_data["allowed_updates"]`` (or that attribute of a typed bot_data) when
+    set, else ``Update.ALL_TYPES``. Every shutdown step is bounded by ``step_timeout``, so
+    leaving the block never hangs.
     """
     async with asyncio.timeout(step_timeout):
         await app.initialize()
@@ -55,8 +56,11 @@ async def running_bot(
         async with asyncio.timeout(step_timeout):
             if app.post_init:
                 await app.post_init(app)
-            bot_data = app.bot_data if isinstance(app.bot_data, dict) else {}
-            allowed = bot_data.get("allowed_updates") or Update.ALL_TYPES
+            bot_data = app.bot_data
+            if isinstance(bot_data, dict):
+                allowed = bot_data.get("allowed_updates") or Update.ALL_TYPES
+            else:  # a typed bot_data (ContextTypes): its attribute
+                allowed = getattr(bot_data, "allowed_updates", None) or Update.ALL_TYPES
             await app.updater.start_polling(  # type: ignore[union-attr]
                 poll_interval=0.0, timeout=dtm.timedelta(seconds=1), allowed_updates=list(allowed)
             )
