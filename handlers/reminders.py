@@ -29,7 +29,7 @@ def reminder_text(d: Dispatch, lang: str, now: datetime, author: Member | None =
     tz = ZoneInfo(d.committee.timezone)
     lines: list[str] = []
     if row.kind == scheduler.ADHOC:
-        who = name(author) if author else "—"
+        who = name(author, lang) if author else "—"
         lines.append(t(lang, "reminder.adhoc", text=row.text, author=who))
     elif item is not None:
         deadline = dates.format_datetime(item.deadline, tz, lang)
@@ -95,7 +95,7 @@ async def reminders(ctx: Ctx) -> None:
     for row, _ in adhoc:
         author = await ctx.services.roster.seat(ctx.committee, row.created_by or 0)
         when = dates.format_datetime(row.due_at, tz, ctx.lang)
-        who = name(author) if author else "—"
+        who = name(author, ctx.lang) if author else "—"
         lines.append(ctx.t("reminders.line", number=row.seq, when=when, text=row.text, author=who))
     if auto:
         lines += ["", ctx.t("reminders.auto_header")]

@@ -173,7 +173,7 @@ def view(
 
 
 def _history_line(vote: Vote, ballot: Ballot, member: Member | None, tz, lang: str) -> Html:
-    who = name(member) if member else t(lang, "vote.someone", user_id=ballot.user_id)
+    who = name(member, lang) if member else t(lang, "vote.someone", user_id=ballot.user_id)
     if vote.is_poll:
         picked = [vote.options[i] for i in ballot.choice if i < len(vote.options)]
         what = ", ".join(picked) if picked else t(lang, "poll.retracted")
