@@ -54,6 +54,7 @@ class Result:
     rate: float  # best round (the least disturbed by other load on the machine)
     median_rate: float
     cpu_ms: float  # process CPU per update (bot, fake server and driver together)
+    hops: float  # hand-offs to aiosqlite's worker thread per update (ours; 0 for the bare bot)
     p50_ms: float
     p99_ms: float
 
@@ -69,9 +70,10 @@ async def measure(fake: CountingFake, bench: Bench, chats: int, n: int, inject: 
             await fake.wait_for(done, timeout=30, what="an answer")
             latencies.append(time.perf_counter() - started)
 
-    started, cpu = time.perf_counter(), time.process_time()
+    started, cpu, hops = time.perf_counter(), time.process_time(), bench.hops()
     await asyncio.gather(*(one_chat(c) for c in range(chats)))
-    return Round(time.perf_counter() - started, time.process_time() - cpu, latencies)
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return Round(elapsed, cpu, latencies, bench.hops() - hops)
 
 
 @dataclass
@@ -81,6 +83,7 @@ class Round:
     elapsed: float
     cpu: float  # process CPU time, all threads (the fake server's share included)
     latencies: list[float]
+    hops: int = 0
 
 
 def summarize(rounds: list[Round]) -> Result:
@@ -91,6 +94,7 @@ def summarize(rounds: list[Round]) -> Result:
         rate=max(len(r.latencies) / r.elapsed for r in rounds),
         median_rate=statistics.median(len(r.latencies) / r.elapsed for r in rounds),
         cpu_ms=sum(r.cpu for r in rounds) / len(latencies) * 1000,
+        hops=sum(r.hops for r in rounds) / len(latencies),
         p50_ms=statistics.median(latencies) * 1000,
         p99_ms=latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
     )
@@ -142,8 +146,9 @@ def table(ours: dict[str, Result], bare: dict[str, Result]) -> str:
     """A Markdown table of both bots' figures and the ratio of update rates."""
     lines = [
         "| scenario | updates | ours upd/s | bare upd/s | ratio (best round) | ratio (median)"
-        " | ours p50 / p99 ms | bare p50 / p99 ms | CPU ms/update ours / bare |",
-        "|---|---|---|---|---|---|---|---|---|",
+        " | ours p50 / p99 ms | bare p50 / p99 ms | CPU ms/update ours / bare"
+        " | hand-offs/update |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for key in ours:
         o, b = ours[key], bare[key]
@@ -151,7 +156,7 @@ def table(ours: dict[str, Result], bare: dict[str, Result]) -> str:
             f"| {key} | {o.updates} | {o.rate:.0f} | {b.rate:.0f} | **{o.rate / b.rate:.2f}** |"
             f" {o.median_rate / b.median_rate:.2f} |"
             f" {o.p50_ms:.1f} / {o.p99_ms:.1f} | {b.p50_ms:.1f} / {b.p99_ms:.1f} |"
-            f" {o.cpu_ms:.2f} / {b.cpu_ms:.2f} |"
+            f" {o.cpu_ms:.2f} / {b.cpu_ms:.2f} | {o.hops:.1f} |"
         )
     return "\n".join(lines)
 
