@@ -104,8 +104,8 @@ async def set_up_province(conv: Conversation, fake: FakeBotAPI) -> None:
     """GROUP with every role and one item of each kind, OTHER_GROUP with its own task #1."""
     await set_up_committee(conv, fake)
     g = GROUP
-    await conv.send(g, SECRETARY, "/add @ptbtt_qt standing_deputy Văn phòng UBND tỉnh")
     await conv.send(g, STANDING, "/join Văn phòng UBND tỉnh")
+    await conv.send(g, SECRETARY, "/add @ptbtt_qt standing_deputy Văn phòng UBND tỉnh")
     await conv.send(g, SECRETARY, "/add @du_bi member Sở Dự bị")  # pre-registered, never speaks
     for text in (
         "/assign @so_taichinh @so_tttt Báo cáo kinh phí hạn 20/12",
@@ -142,7 +142,7 @@ async def province(tmp_path: Path, clock, **overrides) -> AsyncIterator[tuple]:
 
 async def quiesce(conv: Conversation) -> None:
     """Run the consultation cards' pending (rate-spaced) edits now instead of at shutdown."""
-    from handlers.consultations import card_editor
+    from handlers.cards import card_editor
 
     await card_editor(conv.app).flush()
 

@@ -7,7 +7,6 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import dates
 from bot.i18n import Html, t
 from bot.pass_rule import CHOICES
-from bot.services.settings import config_of
 from bot.services.votes import Tally
 from handlers.callbacks import pack
 from handlers.render import mention, name
@@ -26,13 +25,13 @@ def poll_question(vote: Vote) -> str:
 
 
 def _when(committee: Committee, moment, lang: str) -> str:
-    return dates.format_datetime(moment, config_of(committee).tz, lang)
+    return dates.format_datetime(moment, committee.tz, lang)
 
 
 def _names(members: list[Member], lang: str, *, notify: bool = False) -> Html:
     if not members:
         return t(lang, "vote.nobody")
-    return Html(", ".join(mention(m) if notify else name(m) for m in members))
+    return Html(", ".join(mention(m, lang) if notify else name(m, lang) for m in members))
 
 
 def _deadline(committee: Committee, vote: Vote, lang: str) -> Html:
@@ -166,14 +165,14 @@ def view(
     lines += _turnout(tally, lang)
     if history and not vote.anonymous:
         lines.append(t(lang, "vote.history"))
-        tz = config_of(committee).tz
+        tz = committee.tz
         for ballot in history:
             lines.append(_history_line(vote, ballot, people.get(ballot.user_id), tz, lang))
     return Html("\n".join(lines))
 
 
 def _history_line(vote: Vote, ballot: Ballot, member: Member | None, tz, lang: str) -> Html:
-    who = name(member) if member else t(lang, "vote.someone", user_id=ballot.user_id)
+    who = name(member, lang) if member else t(lang, "vote.someone", user_id=ballot.user_id)
     if vote.is_poll:
         picked = [vote.options[i] for i in ballot.choice if i < len(vote.options)]
         what = ", ".join(picked) if picked else t(lang, "poll.retracted")
