@@ -71,7 +71,13 @@ def matrix_names() -> list[str]:
 
 def test_the_table_covers_every_declared_command_and_the_matrix_every_one():
     buttons = {b.gate for b in registry.BUTTONS.values()}
-    assert buttons == {"task.card", "task.extension", "consultation.answer", "vote.ballot"}
+    assert buttons == {
+        "task.card",
+        "task.extension",
+        "consultation.answer",
+        "vote.ballot",
+        "recovery.decide",
+    }
     assert set(matrix_names()) == set(EXAMPLES)
     assert set(PERMISSIONS) == set(matrix_names()) | buttons
     assert NOT_ROLE_GATED == {"setup"}
