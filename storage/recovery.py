@@ -23,6 +23,14 @@ class HeldRepo:
                 (item_id, committee_id, to_db(now)),
             )
 
+    async def undecided(self, committee_id: int) -> list[int]:
+        """Items of the committee still waiting for a decision."""
+        rows = await self.db.fetchall(
+            "SELECT item_id FROM held_items WHERE committee_id = ? AND decided_at IS NULL",
+            (committee_id,),
+        )
+        return [r[0] for r in rows]
+
     async def is_held(self, item_id: int) -> bool:
         """Whether the item waits for a decision."""
         return bool(

@@ -3,6 +3,8 @@ refused reminder or digest, a deleted forum topic (issue 20)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.i18n import Html
 from tests.chat import (
     CHAIR,
@@ -16,7 +18,7 @@ from tests.chat import (
     set_up_committee,
     vi,
 )
-from tests.fakes import private_chat
+from tests.fakes import group, private_chat
 from tests.test_chat_reminders import link, local, sweep_at
 
 FORBIDDEN = "Forbidden: bot was kicked from the supergroup chat"
@@ -140,3 +142,84 @@ async def test_a_week_away_then_one_catch_up_and_everything_resumes(tmp_path, cl
         assert [text[:1] for text in monday[2:]] == ["📰", "🔴"]
         assert monday[3].startswith(overdue(4, "10 ngày 8 giờ"))
         assert (await svc.items.by_number(1, 2)).status == "closed"
+
+
+NO_RIGHTS = "Bad Request: not enough rights to send text messages to the chat"
+
+
+async def test_a_refused_overdue_reminder_ends_that_message_not_the_chase(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        await conv.send(GROUP, SECRETARY, "/assign @so_taichinh Báo cáo kinh phí hạn 03/12")
+        fake.fail_next("sendMessage", 400, description=NO_RIGHTS, chat_id=GROUP.id)
+        assert await sweep_at(conv, fake, clock, local(2026, 12, 4, 8)) == []  # refused
+        assert await sweep_at(conv, fake, clock, local(2026, 12, 4, 8, 1)) == []  # not re-sent
+        monday = await sweep_at(conv, fake, clock, local(2026, 12, 7, 8))
+        chases = [text for text in monday if text.startswith("🔴")]
+        assert len(chases) == 1 and "🔁 " + vi("reminder.overdue", number=1, title="x",
+            deadline="x", late="x", progress=0, count=1).split("🔁 ")[1] in chases[0]  # fmt: skip
+        [tuesday] = await sweep_at(conv, fake, clock, local(2026, 12, 8, 8))
+        assert tuesday.startswith("🔴") and "lần 2" in tuesday
+
+
+async def test_a_refused_digest_is_followed_by_next_weeks(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        await sweep_at(conv, fake, clock, clock.now())
+        fake.fail_next("sendMessage", 400, description=NO_RIGHTS, chat_id=GROUP.id)
+        assert await sweep_at(conv, fake, clock, local(2026, 12, 7, 8)) == []  # refused
+        assert await sweep_at(conv, fake, clock, local(2026, 12, 8, 8)) == []
+        [digest] = await sweep_at(conv, fake, clock, local(2026, 12, 14, 8))
+        assert digest.startswith("📰")
+
+
+async def test_a_deleted_topic_moves_posts_to_the_general_chat(tmp_path, clock):
+    forum = group(-1005550001, "Diễn đàn các Ban", is_forum=True)
+    lost = "Bad Request: message thread not found"
+    async with running(tmp_path, clock) as (conv, fake):
+        fake.register_chat(forum)
+        fake.set_chat_member(forum.id, SECRETARY, "administrator")
+        await conv.send(private_chat(SECRETARY), SECRETARY, "/start")
+        await conv.send(forum, SECRETARY, "/setup Ban Chỉ đạo CĐS", message_thread_id=7)
+        await conv.send(forum, SECRETARY, "/remind +1h Họp giao ban", message_thread_id=7)
+        await conv.send(forum, SECRETARY, "/remind +2h Gửi số liệu", message_thread_id=7)
+        note = vi("recovery.topic_lost", title="Ban Chỉ đạo CĐS")
+        notes = lambda: [c for c in fake.sent(SECRETARY.id) if c.text == note]  # noqa: E731
+
+        # The sweep's own post: the topic is gone, so it goes to the general chat.
+        fake.fail_next("sendMessage", 400, description=lost, chat_id=forum.id)
+        [first] = await sweep_at(conv, fake, clock, clock.now() + timedelta(hours=1), forum.id)
+        assert "Họp giao ban" in first
+        assert fake.sent(forum.id)[-1].params.get("message_thread_id") is None
+        assert len(notes()) == 1
+        [second] = await sweep_at(conv, fake, clock, clock.now() + timedelta(hours=1), forum.id)
+        assert "Gửi số liệu" in second and len(notes()) == 1  # told once
+
+        # `/settings topic here` in another topic moves the posts there.
+        moved = await conv.ask(forum, SECRETARY, "/settings topic here", message_thread_id=9)
+        assert moved == vi("recovery.topic_moved")
+        assert (await services(conv).committees.by_chat(forum.id)).thread_id == 9
+
+        # A staged post (the outbox) to a deleted topic goes to the general chat as well.
+        fake.fail_next("sendMessage", 400, description=lost, chat_id=forum.id)
+        await conv.send(forum, SECRETARY, "/assign @thuky_qt Kiểm tra số liệu hạn 20/12",
+                        message_thread_id=9)  # fmt: skip
+        await fake.wait_for(lambda: len(notes()) == 2, timeout=5, what="the second note")
+        card = fake.sent(forum.id)[-1]
+        assert "Kiểm tra số liệu" in card.text and card.params.get("message_thread_id") is None
+        assert (await services(conv).committees.by_chat(forum.id)).thread_id is None
+
+
+async def test_a_refusal_from_a_group_that_removed_the_bot_holds_its_results(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        await conv.send(GROUP, SECRETARY, "/consult Góp ý dự thảo Quy chế hạn 04/12")
+        # Removed, and the my_chat_member update never came: the reminder's 403 tells.
+        fake.fail_next("sendMessage", 403, description=FORBIDDEN, chat_id=GROUP.id, times=500)
+        assert await sweep_at(conv, fake, clock, local(2026, 12, 3, 8)) == []
+        assert not (await services(conv).committees.by_chat(GROUP.id)).active
+        assert await sweep_at(conv, fake, clock, local(2026, 12, 7, 8)) == []
+        assert (await services(conv).items.by_number(1, 1)).status == "open"  # no silence deemed
+        await add_bot(conv, fake)
+        [_, catch_up] = conv.new_sent(GROUP.id)
+        assert "#1" in catch_up.text and conv.keyboard(catch_up)[0][0][0] == "Đóng #1"

@@ -66,6 +66,10 @@ class RecoveryService:
             due: list[Item] = []
             for kind in HELD_KINDS:
                 due += await self.items.due_open(kind, now, {committee.id})
+            for item_id in await self.held.undecided(committee.id):  # away again, undecided
+                item = await self.items.get(item_id)
+                if item is not None and item.status == "open":
+                    due.append(item)
             due.sort(key=lambda item: item.number)
             await self.held.hold(committee.id, [item.id for item in due], now)
             await self.committees.set_active(committee.id, True)
@@ -110,3 +114,32 @@ class RecoveryService:
             )  # fmt: skip
         await self.events.item_changed(item.id)
         return await self.items.get(item.id)
+
+    # ------------------------------------------------------------------ forum topics
+    async def topic_lost(self, chat_id: int, thread_id: int | None) -> Committee | None:
+        """Telegram says the committee's topic is gone: post to the general chat from now on.
+
+        Returns the committee the first time (tell the secretary then), None when it was
+        handled already or the topic was not the committee's.
+        """
+        committee = await self.committees.by_chat(chat_id)
+        if committee is None or thread_id is None or committee.thread_id != thread_id:
+            return None
+        async with self.db.transaction():
+            await self.committees.update_settings(committee.id, thread_id=None)
+            await self.audit.add(
+                committee.id, "topic.lost", None, self.clock.now(), thread=thread_id
+            )
+        return await self.committees.get(committee.id)
+
+    async def move_topic(
+        self, committee: Committee, thread_id: int | None, actor_id: int
+    ) -> Committee:
+        """`/settings topic here`: the committee's posts go to this topic (None: general chat)."""
+        async with self.db.transaction():
+            await self.committees.update_settings(committee.id, thread_id=thread_id)
+            await self.audit.add(
+                committee.id, "settings.change", actor_id, self.clock.now(),
+                key="topic", value=thread_id,
+            )  # fmt: skip
+        return await self.committees.get(committee.id)
