@@ -10,7 +10,6 @@ from bot.i18n import Html, t
 from bot.models import Role
 from bot.permissions import SECRETARY_OR_CHAIR
 from bot.services.recovery import EXTEND_CHOICES, Return
-from bot.services.settings import config_of
 from handlers import registry
 from handlers.callbacks import pack
 from handlers.context import Ctx
@@ -24,7 +23,7 @@ CATCH_UP = "recovery.catch_up"
 
 def catch_up_text(back: Return, lang: str) -> Html:
     """What fell due while the bot was away, one line per consultation or vote."""
-    tz = config_of(back.committee).tz
+    tz = back.committee.tz
     lines = [
         t(lang, f"recovery.line_{item.kind}", number=item.number, title=item.title,
           deadline=format_datetime(item.deadline, tz, lang))
@@ -85,7 +84,7 @@ async def on_decision(ctx: Ctx, parts: list[str]) -> None:
         await ctx.answer(ctx.t("recovery.notice_closed", number=item.number))
         return
     item = await service.extend(ctx.committee, int(parts[1]), int(parts[2]), ctx.user.id)
-    tz = config_of(ctx.committee).tz
+    tz = ctx.committee.tz
     await post(
         ctx.context.application.bot_data.outbox, ctx.committee,
         t(ctx.group_lang, "recovery.extended", number=item.number, title=item.title,
