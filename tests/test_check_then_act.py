@@ -105,3 +105,14 @@ async def test_two_joins_of_one_person_at_once_give_one_seat(services, board):
     assert [r[1] for r in results] == [True, False]  # joined, then updated the agency
     seats = [s for s in await services.members.list(committee.id) if s.user_id == 9]
     assert len(seats) == 1 and seats[0].agency == "Sở Mới 2"
+
+
+async def test_a_seat_removed_meanwhile_acts_no_more(services, board):
+    committee, seats = board
+    number = await new_task(services, board)
+    results = await both(
+        services.roster.remove(committee, seats["sec"], Person(username="chutich")),
+        services.tasks.cancel(committee, seats["chair"], number, "không cần"),  # checked before
+    )
+    assert refused(results) == ["common.seat_changed"]
+    assert (await services.tasks.task(committee, number)).item.status == "open"
