@@ -40,5 +40,9 @@ async def _check_actor(service, args: tuple) -> None:
     if members is None or actor is None:
         return
     now = await members.get(actor.id)
-    if now is None or not now.active or now.role != actor.role or now.user_id != actor.user_id:
+    if now is None or (now.active, now.role, now.user_id) != (
+        actor.active,
+        actor.role,
+        actor.user_id,
+    ):  # what the gate saw is no longer so (the service's own checks refuse the rest)
         raise DomainError("common.seat_changed")
