@@ -101,6 +101,7 @@ class CardEditor:
         self._dirty: set[Key] = set()
         self._forced: set[Key] = set()  # asked to edit now while an edit was under way
         self._keyboards: dict[Key, InlineKeyboardMarkup] = {}
+        self._posted: OrderedDict[Key, tuple] = OrderedDict()  # staged, message id not known yet
         self._timers: dict[Key, asyncio.Task] = {}
 
     @property
@@ -148,6 +149,16 @@ class CardEditor:
     def remember(self, card: Card) -> None:
         """A card was just posted with this content (the next identical render edits nothing)."""
         self._remember((card.chat_id, card.message_id), card.state)
+
+    def posted(
+        self, kind: str, item_id: int, text: str, keyboard: InlineKeyboardMarkup | None = None
+    ) -> None:
+        """A card was staged for posting with this content, its message id not known yet (the
+        outbox sends it): the first render that equals it will edit nothing."""
+        self._posted[(kind, item_id)] = Card(0, 0, text, keyboard).state
+        self._posted.move_to_end((kind, item_id))
+        while len(self._posted) > self.remembered:
+            self._posted.popitem(last=False)
 
     # ------------------------------------------------------------------ internals
     def _wait(self, key: Key) -> float:
@@ -204,6 +215,9 @@ class CardEditor:
         if keyboard is not None:
             card = replace(card, keyboard=keyboard)
         where = (card.chat_id, card.message_id)
+        staged = self._posted.pop(key, None)
+        if staged is not None and where not in self._shown:
+            self._remember(where, staged)
         if self._shown.get(where) == card.state:
             return
         self._touch(key)

@@ -76,12 +76,9 @@ async def assign(ctx: Ctx) -> None:
     attachment = Attachment(doc.file_id, doc.file_name) if doc else None
     view = await ctx.services.tasks.create(ctx.committee, ctx.member, people, rest, attachment)
     lang = ctx.group_lang
-    await ctx.post(
-        cards.card(view, ctx.committee, lang),
-        cards.card_keyboard(view, lang),
-        purpose=purposes.TASK_CARD,
-        ref_id=view.task.item.id,
-    )
+    text, keyboard = cards.card(view, ctx.committee, lang), cards.card_keyboard(view, lang)
+    await ctx.post(text, keyboard, purpose=purposes.TASK_CARD, ref_id=view.task.item.id)
+    card_editor(ctx.context.application).posted("task", view.task.item.id, text, keyboard)
 
 
 @command("tasks", aliases=("nhiemvu",), who=MEMBERS)
