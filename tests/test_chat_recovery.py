@@ -150,6 +150,8 @@ async def test_a_week_away_then_one_catch_up_and_everything_resumes(tmp_path, cl
         assert [text[:1] for text in monday[2:]] == ["📰", "🔴"]
         assert monday[3].startswith(overdue(4, "10 ngày 8 giờ"))
         assert (await svc.items.by_number(1, 2)).status == "closed"
+        back_note = vi("recovery.back_note", title="Ban Chỉ đạo Chuyển đổi số", count=2)
+        assert [c.text for c in fake.sent(SECRETARY.id)].count(back_note) == 1  # once
 
 
 NO_RIGHTS = "Bad Request: not enough rights to send text messages to the chat"
