@@ -120,6 +120,8 @@ class CardEditor:
 
         `view` is a current view the caller holds (spares a read); `keyboard` replaces the card's
         own keyboard on the next edit (e.g. the task card's percent row)."""
+        if self._after_commit(lambda: self.changed(kind, item_id, None, keyboard)):
+            return
         key = (kind, item_id)
         if keyboard is not None:
             self._keyboards[key] = keyboard
@@ -136,6 +138,8 @@ class CardEditor:
 
     async def edit_now(self, kind: str, item_id: int) -> None:
         """Bring a card up to date now, whatever its interval (a result is being posted)."""
+        if self._after_commit(lambda: self.edit_now(kind, item_id)):
+            return
         self._cancel((kind, item_id))
         await self._start((kind, item_id), force=True)
 
@@ -161,6 +165,16 @@ class CardEditor:
             self._posted.popitem(last=False)
 
     # ------------------------------------------------------------------ internals
+    def _after_commit(self, again: Callable[[], Any]) -> bool:
+        """Inside an update that has written: do it once the unit commits (a card shows only
+        committed state, and no Telegram call waits inside the transaction)."""
+        db = self.services.db
+        unit = db.current_unit()
+        if unit is None or not db.in_unit_transaction():
+            return False
+        unit.after_commit(again)
+        return True
+
     def _wait(self, key: Key) -> float:
         interval = self.intervals.get(key[0], 0.0)
         if interval <= 0:

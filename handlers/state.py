@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from bot.config import Settings
     from bot.delivery.outbox import Outbox
     from bot.wiring.graph import Services
+    from handlers.cards import CardEditor
     from handlers.jobs import Sweeper
 
 
@@ -31,7 +32,7 @@ class AppState:
     sweeper: Sweeper | None = None  # handlers/jobs.py, started in post_init
     outbox: Outbox | None = None  # bot/delivery/outbox.py, started in post_init
     seen_users: dict[int, tuple[str | None, str]] = field(default_factory=dict)  # remember_author
-    card_editor: Any = None  # handlers/cards.py's CardEditor (every card), made on first use
+    card_editor: CardEditor | None = None  # handlers/cards.py (every card), made on first use
 
     @property
     def services(self) -> Services:

@@ -235,3 +235,22 @@ async def test_a_request_that_leaves_the_task_card_as_posted_edits_nothing(tmp_p
         assert fake.calls_of("editMessageText") == []  # not even a refused "not modified"
         await conv.send(GROUP, MEMBER_A, "/progress 1 30")
         assert len(fake.edits(GROUP.id)) == 1
+
+
+async def test_inside_an_updates_transaction_the_card_is_edited_only_after_the_commit(
+    tmp_path, clock
+):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        await conv.send(GROUP, SECRETARY, "/assign @so_taichinh Báo cáo kinh phí hạn 20/12")
+        svc = conv.app.bot_data.services
+        committee = await svc.committees.by_chat(GROUP.id)
+        member = await svc.members.by_user(committee.id, MEMBER_A.id)
+        item = await svc.items.by_number(committee.id, 1)
+        editor, edits = card_editor(conv.app), len(fake.edits(GROUP.id))
+        async with svc.db.unit():
+            await svc.tasks.progress(committee, member, 1, 40)
+            await editor.changed("task", item.id)
+            assert len(fake.edits(GROUP.id)) == edits  # not while the transaction is open
+        assert len(fake.edits(GROUP.id)) == edits + 1
+        assert "40%" in fake.message(GROUP.id, item.message_id)["text"]

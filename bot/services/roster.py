@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.config import LANGUAGES
 from bot.errors import DomainError
-from bot.events import guarded
 from bot.models import ROLE_ORDER, SECRETARY_CHAIR, Role, is_service_account
+from bot.services.guard import guarded
 from bot.services.seat_claims import CONFIRMED_ROLES, SeatClaims
 from storage.audit import AuditRepo
 from storage.committees import Committee, CommitteeRepo
