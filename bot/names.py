@@ -37,7 +37,11 @@ _ACTIVE = frozenset(
 def needs_isolation(text: str) -> bool:
     """Whether `text` could reorder the line it is shown in (only then are the marks added:
     left-to-right letters, European digits and neutrals cannot move their neighbours)."""
-    return any(unicodedata.bidirectional(char) in _ACTIVE for char in text)
+    if text.isascii():  # no ASCII character is right-to-left or a bidi control
+        return False
+    return any(
+        unicodedata.bidirectional(char) in _ACTIVE for char in text if not char.isascii()
+    )
 
 
 def shown(text: str) -> str:

@@ -19,6 +19,14 @@ _UNIT = re.compile(r"<[^>]*>|&#?[0-9A-Za-z]+;|" + _AUTO + r"|[^<&\n]|\n|[<&]")
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)")
 
 
+def _entities_at_most(text: str) -> int:
+    """A cheap upper bound of a text's entities: every one starts with one of these."""
+    bound = sum(map(text.count, "<@#/"))
+    if bound <= MAX_ENTITIES:
+        return bound
+    return sum(map(_weight, _UNIT.findall(text)))  # the exact count
+
+
 def _weight(unit: str) -> int:
     """How many entities a unit makes: an opening tag or a detected token is one."""
     if unit.startswith("<"):
@@ -55,7 +63,7 @@ def split_text(text: str, limit: int = LIMIT, max_entities: int = MAX_ENTITIES) 
     a tag or an entity; tags open at a cut are closed at its end and reopened in the next part,
     so every part is valid HTML on its own.
     """
-    if len(text) <= limit and sum(map(_weight, _UNIT.findall(text))) <= max_entities:
+    if len(text) <= limit and _entities_at_most(text) <= max_entities:
         return [text]
     units = _UNIT.findall(text)
     parts: list[str] = []
