@@ -11,6 +11,7 @@ shown as typed.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from storage.text import visible
@@ -34,14 +35,20 @@ _ACTIVE = frozenset(
 )
 
 
+# Where those classes live (right-to-left scripts, Arabic digits, the explicit controls and the
+# right-to-left mark): a fast first look before the exact per-character check.
+_MAYBE_ACTIVE = re.compile(
+    "[\u0590-\u08ff\u200f\u202a-\u202e\u2066-\u2069\ufb1d-\ufdff\ufe70-\ufeff"
+    "\U00010800-\U00010fff\U0001e800-\U0001efff]"
+)
+
+
 def needs_isolation(text: str) -> bool:
     """Whether `text` could reorder the line it is shown in (only then are the marks added:
     left-to-right letters, European digits and neutrals cannot move their neighbours)."""
-    if text.isascii():  # no ASCII character is right-to-left or a bidi control
+    if text.isascii() or not _MAYBE_ACTIVE.search(text):  # Vietnamese, Latin: never
         return False
-    return any(
-        unicodedata.bidirectional(char) in _ACTIVE for char in text if not char.isascii()
-    )
+    return any(unicodedata.bidirectional(char) in _ACTIVE for char in text)
 
 
 def shown(text: str) -> str:

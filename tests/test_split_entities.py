@@ -37,3 +37,28 @@ def test_lines_of_mentions_and_usernames_are_cut_at_line_breaks():
 def test_a_text_under_both_limits_stays_whole():
     text = ", ".join(mention(i) for i in range(MAX_ENTITIES))
     assert split_text(text) == [text]
+
+
+def test_the_fast_look_for_reordering_characters_misses_none():
+    """`needs_isolation`'s first look (a regex of ranges) covers every code point whose bidi
+    class can reorder a line, so the fast path never lets a lying name through."""
+    import unicodedata
+
+    from bot.names import _ACTIVE, _MAYBE_ACTIVE, needs_isolation
+
+    missed = [
+        hex(c)
+        for c in range(0x110000)
+        if unicodedata.bidirectional(chr(c)) in _ACTIVE and not _MAYBE_ACTIVE.search(chr(c))
+    ]
+    assert missed == []
+    assert not needs_isolation("Nguyễn Văn An (Sở Tài chính)")
+    assert needs_isolation("Sở \u202eTài chính") and needs_isolation("ש")
+
+
+def test_the_cheap_entity_bound_never_undercounts():
+    from bot.delivery.split import _UNIT, _entities_at_most, _weight
+
+    for text in ["@an_an và @binh_b #1 /done http://x.vn <b>x</b>", "a/b/c @@@ ## <<", ""]:
+        exact = sum(map(_weight, _UNIT.findall(text)))
+        assert _entities_at_most(text) >= exact
