@@ -9,7 +9,6 @@ import argparse
 import asyncio
 import logging
 import sys
-from urllib.parse import urlparse
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configure_logging
@@ -82,22 +81,11 @@ async def _backup(settings: Settings, target: str) -> int:
 
 
 def _run(settings: Settings) -> int:
-    from bot.app import ALLOWED_UPDATES, build_application
+    from bot.app import build_application
+    from bot.delivery.run import run
     from handlers.routes import install
 
-    app = build_application(settings, install)
-    if settings.webhook_url:
-        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-        app.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=urlparse(settings.webhook_url).path.lstrip("/"),  # as the proxy forwards it
-            webhook_url=settings.webhook_url,
-            secret_token=secret,
-            allowed_updates=ALLOWED_UPDATES,
-        )
-    else:
-        app.run_polling(allowed_updates=ALLOWED_UPDATES)
+    run(build_application(settings, install), settings)
     return 0
 
 

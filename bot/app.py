@@ -20,6 +20,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaul
 from bot.clock import Clock
 from bot.config import LANGUAGES, Settings
 from bot.container import Services
+from bot.delivery import Delivery
 from bot.i18n import has, t
 from storage.db import Database
 from storage.migrate import migrate
@@ -104,6 +105,7 @@ def build_application(
         .rate_limiter(rate_limiter(throttle))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
+        .updater(None)  # updates come through the inbox (bot/delivery), not PTB's Updater
         .build()
     )
     app.bot_data["settings"] = settings
@@ -111,6 +113,7 @@ def build_application(
     app.bot_data["default_language"] = settings.default_language
     app.bot_data["allowed_updates"] = ALLOWED_UPDATES
     install(app)
+    app.bot_data["delivery"] = Delivery(app, ALLOWED_UPDATES)
     return app
 
 

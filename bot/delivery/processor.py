@@ -1,0 +1,139 @@
+"""Process the inbox: each unprocessed update, in update_id order, inside its own unit of work.
+
+The row is marked done inside the unit's transaction (a `before_commit` callable), so the state
+change an update causes and the record that it was processed commit together: after a kill the
+update is either entirely done or entirely to do. A unit that never wrote (a read-only command)
+is marked done right after, with the others of its batch in one statement. A handler failure
+(PTB hands it to the error handlers; `note_failure` is one of them) rolls the unit back and
+marks the row done with the error: it is not tried again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable
+
+from telegram import Update
+from telegram.ext import Application, ContextTypes
+
+from bot.clock import Clock
+from bot.delivery.unit import unit_of
+from storage.db import Database
+from storage.inbox import InboxRepo
+
+log = logging.getLogger(__name__)
+
+AfterCommit = Callable[[], Awaitable[None]]
+
+
+class HandlerFailed(Exception):
+    """Raised inside the unit to roll it back when a handler failed."""
+
+
+class Processor:
+    """Runs the inbox's unprocessed updates through the application, one at a time."""
+
+    def __init__(self, app: Application, db: Database, inbox: InboxRepo, clock: Clock) -> None:
+        self.app, self.db, self.inbox, self.clock = app, db, inbox, clock
+        self.after_commit: list[AfterCommit] = []
+        self.parsed: dict[int, Update] = {}  # updates just fetched: no need to parse them again
+        self._current: Update | None = None
+        self._failure: BaseException | None = None
+        self._wake = asyncio.Event()
+        self._wake.set()  # the first pass processes what a previous life left
+        self._idle = asyncio.Event()
+        self._task: asyncio.Task | None = None
+        self.processed = 0
+
+    # -------------------------------------------------------------- running
+    def start(self) -> None:
+        """Start the processing task."""
+        self._task = asyncio.create_task(self._run(), name="delivery:processor")
+
+    async def stop(self) -> None:
+        """Stop after the update in hand (a unit cut short rolls back and is redone later)."""
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+            self._task = None
+
+    def kick(self) -> None:
+        """New rows are in the inbox: process them."""
+        self._idle.clear()
+        self._wake.set()
+
+    async def wait_idle(self) -> None:
+        """Return once every stored update has been processed and nothing is in hand."""
+        await self._idle.wait()
+
+    async def _run(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            try:
+                await self.drain()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the database failed: keep the rows, try again on the next kick
+                log.exception("processing the inbox failed")
+            if not self._wake.is_set():
+                self._idle.set()
+
+    async def drain(self) -> None:
+        """Process unprocessed rows until there are none."""
+        while rows := await self.inbox.pending():
+            read_only: list[int] = []
+            for row in rows:
+                update = self.parsed.pop(row.update_id, None)
+                if update is None:
+                    update = Update.de_json(json.loads(row.payload), self.app.bot)
+                if not await self.process(row.update_id, update):
+                    read_only.append(row.update_id)
+            await self.inbox.mark_done(read_only, self.clock.now())
+            await self._after_commit()  # the read-only marks are committed now too
+
+    # -------------------------------------------------------------- one update
+    async def process(self, update_id: int, update: Update) -> bool:
+        """Process one update in its own unit; False when it wrote nothing (mark it later)."""
+        marked = False
+
+        async def mark_done() -> None:
+            nonlocal marked
+            await self.inbox.mark_done([update_id], self.clock.now())
+            marked = True
+
+        self._current, self._failure = update, None
+        try:
+            async with unit_of(self.db) as unit:
+                unit.before_commit(mark_done)
+                await self.app.process_update(update)
+                if self._failure is not None:
+                    raise HandlerFailed from self._failure
+        except HandlerFailed:
+            error = f"{type(self._failure).__name__}: {self._failure}"
+            error = error.replace(self.app.bot.token, "***")
+            await self.inbox.mark_failed(update_id, self.clock.now(), error)
+            marked = True
+        finally:
+            self._current, self._failure = None, None
+        self.processed += 1
+        if marked:
+            await self._after_commit()
+        return marked
+
+    async def note_failure(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Error handler: a handler of the update in hand raised (PTB caught it)."""
+        if update is not None and update is self._current and context.error is not None:
+            self._failure = context.error
+
+    async def _after_commit(self) -> None:
+        for hook in self.after_commit:
+            try:
+                await hook()
+            except Exception:
+                log.exception("after-commit hook %r failed", hook)
