@@ -24,6 +24,7 @@ from storage.items import ItemRepo
 from storage.members import MemberRepo
 from storage.reminders import ReminderRepo
 from storage.reports import ReportRepo
+from storage.scheduler_state import SchedulerStateRepo
 from storage.tasks import TaskRepo
 from storage.users import UserRepo
 from storage.votes import VoteRepo
@@ -60,6 +61,8 @@ class Services:
         users = UserRepo(db)
         items = ItemRepo(db)
         audit = AuditRepo(db)
+        tasks_repo = TaskRepo(db)
+        digest_repo = DigestRepo(db)
         roster = RosterService(
             committees,
             members,
@@ -77,33 +80,35 @@ class Services:
             members=members,
             users=users,
             items=items,
-            tasks_repo=TaskRepo(db),
+            tasks_repo=tasks_repo,
             audit=audit,
             roster=roster,
             committee_settings=SettingsService(committees, audit, clock),
             events=(events := Events()),
             tasks=TaskService(
-                db, clock, committees, members, items, TaskRepo(db), audit, roster, events
+                db, clock, committees, members, items, tasks_repo, audit, roster, events
             ),
             consultations=ConsultationService(
                 db, ConsultationRepo(db), items, committees, members, audit, events, clock
             ),
             votes=VoteService(db, VoteRepo(db), items, committees, members, audit, events, clock),
-            reports=ReportService(ReportRepo(db), TaskRepo(db), members, items, audit, clock),
+            reports=ReportService(ReportRepo(db), tasks_repo, members, items, audit, clock),
             reminders=(
                 reminders := ReminderService(
                     ReminderRepo(db),
-                    DigestRepo(db),
+                    digest_repo,
                     committees,
                     items,
-                    TaskRepo(db),
+                    tasks_repo,
                     members,
+                    users,
+                    SchedulerStateRepo(db),
                     audit,
                     clock,
                     events,
                 )
             ),
-            digest=DigestService(DigestRepo(db), TaskRepo(db), reminders.pending_members, clock),
+            digest=DigestService(digest_repo, tasks_repo, reminders.pending_members, clock),
         )
 
     def __post_init__(self) -> None:

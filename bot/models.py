@@ -49,3 +49,19 @@ ROLE_WORDS = {
 def parse_role(word: str) -> Role | None:
     """The role a typed word names, or None."""
     return ROLE_WORDS.get(word.strip().lower().replace(" ", ""))
+
+
+# Telegram's service senders (the values of `telegram.constants.ChatID`; services know no
+# Telegram): an anonymous group admin (GroupAnonymousBot), a message on behalf of a channel
+# (Channel_Bot) and Telegram itself (auto-forwards from a linked channel). Never a seat.
+ANONYMOUS_ADMIN_ID = 1087968824
+CHANNEL_BOT_ID = 136817688
+TELEGRAM_SERVICE_ID = 777000
+SERVICE_USER_IDS = frozenset({ANONYMOUS_ADMIN_ID, CHANNEL_BOT_ID, TELEGRAM_SERVICE_ID})
+
+
+def is_service_account(user_id: int | None, username: str | None = None) -> bool:
+    """Whether an account can never hold a seat: a Telegram service id, or a bot's username."""
+    if user_id is not None and user_id in SERVICE_USER_IDS:
+        return True
+    return bool(username) and username.lower().endswith("bot")  # Telegram reserves *bot for bots

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from telegram import Chat, InlineKeyboardMarkup, Message, Update, User
+from telegram.constants import ChatID
 from telegram.ext import ContextTypes
 
 from bot.config import LANGUAGES
@@ -36,6 +37,38 @@ def services_of(context: ContextTypes.DEFAULT_TYPE) -> Services:
 def person_of(user: User) -> Person:
     """Our view of a Telegram user."""
     return Person(user.id, user.username, user.full_name)
+
+
+def service_sender(update: Update) -> str | None:
+    """Which Telegram service account sent this update, if not a person (never holds a seat).
+
+    `anonymous`: an anonymous group admin (GroupAnonymousBot, `sender_chat` = the group);
+    `channel`: on behalf of a channel (Channel_Bot); `linked_channel`: Telegram's 777000
+    auto-forwarding a linked channel's post; `bot`: any other bot.
+    """
+    user, message = update.effective_user, update.effective_message
+    sender_chat = message.sender_chat if message is not None else None
+    chat = update.effective_chat
+    if user is None:
+        return None
+    if user.id == ChatID.ANONYMOUS_ADMIN or (sender_chat and chat and sender_chat.id == chat.id):
+        return "anonymous"
+    if user.id == ChatID.SERVICE_CHAT or (message is not None and message.is_automatic_forward):
+        return "linked_channel"
+    if user.id == ChatID.FAKE_CHANNEL or sender_chat is not None:
+        return "channel"
+    return "bot" if user.is_bot else None
+
+
+def service_refusal(update: Update, lang: str) -> Html | None:
+    """The one line a service account's command gets: who the bot sees and what to do."""
+    kind = service_sender(update)
+    if kind is None:
+        return None
+    message = update.effective_message
+    source = (message.sender_chat if message is not None else None) or update.effective_chat
+    user = update.effective_user
+    return t(lang, f"sender.{kind}", chat=(source.title if source else "") or "", name=user.name)
 
 
 @dataclass
@@ -116,7 +149,7 @@ async def _build_ctx(update: Update, context: ContextTypes.DEFAULT_TYPE, args: s
     committee = member = None
     if chat.type in GROUP_TYPES:
         committee = await services.committees.by_chat(chat.id)
-        if committee is not None:
+        if committee is not None and service_sender(update) is None:
             member = await services.roster.seat(committee, user.id)
     lang = await reader_language(services, user.id, committee)
     return Ctx(update, context, services, user, chat, committee, member, lang, args)
@@ -193,6 +226,9 @@ def _refusal(
     name, rule, ctx: Ctx, *, private: bool, group: bool, button: bool = False
 ) -> Html | None:
     """Why this command cannot run here and now, or None."""
+    service = service_refusal(ctx.update, ctx.lang)
+    if service is not None:
+        return service
     if ctx.is_private:
         return None if private else ctx.t("common.group_only", command=name)
     if ctx.chat.type not in GROUP_TYPES or not group:

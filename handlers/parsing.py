@@ -7,6 +7,7 @@ import re
 from telegram import Message, MessageEntity
 
 from bot.errors import DomainError
+from bot.models import is_service_account
 from bot.services.roster import Person
 
 USERNAME = re.compile(r"@([A-Za-z][A-Za-z0-9_]{3,31})\b")
@@ -58,8 +59,12 @@ def target(message: Message, args: str, usage_key: str) -> tuple[Person, str]:
     if people:
         return people[0], rest
     replied = message.reply_to_message
-    if replied is not None and replied.from_user and not replied.from_user.is_bot:
+    if replied is not None and replied.from_user:
         u = replied.from_user
+        if replied.sender_chat is not None:  # an anonymous admin's or a channel's message
+            raise DomainError("roster.service_account", name=replied.sender_chat.title or "")
+        if u.is_bot or is_service_account(u.id):
+            raise DomainError("roster.service_account", name=u.full_name)
         return Person(u.id, u.username, u.full_name), args
     raise DomainError(usage_key)
 

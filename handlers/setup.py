@@ -6,7 +6,7 @@ from telegram import ChatMember, ChatMemberUpdated, Update
 from telegram.ext import ContextTypes
 
 from bot.i18n import t
-from handlers.context import GROUP_TYPES, Ctx, command, person_of, services_of
+from handlers.context import GROUP_TYPES, Ctx, command, person_of, service_sender, services_of
 from handlers.outbox import send_long
 
 ADMIN_STATUSES = frozenset({ChatMember.ADMINISTRATOR, ChatMember.OWNER})
@@ -60,7 +60,7 @@ async def chat_migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 async def remember_author(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Keep names fresh and bind pre-registered @usernames; writes only when something changed."""
     user = update.effective_user
-    if user is None or user.is_bot:
+    if user is None or service_sender(update) is not None:
         return
     seen: dict = context.application.bot_data.setdefault("seen_users", {})
     key = (user.username, user.full_name)

@@ -48,10 +48,9 @@ class AuditRepo:
         actor_user_id: int | None,
         now: datetime,
         item_id: int | None = None,
-        conn=None,
         **details: Any,
     ) -> None:
-        """Record a change; pass `conn` to write inside the caller's transaction."""
+        """Record a change (inside the caller's transaction, if one is open)."""
         params = (
             committee_id,
             item_id,
@@ -64,10 +63,7 @@ class AuditRepo:
             "INSERT INTO audit_log (committee_id, item_id, actor_user_id, action, details, at)"
             " VALUES (?, ?, ?, ?, ?, ?)"
         )
-        if conn is not None:
-            await conn.execute(sql, params)
-        else:
-            await self.db.execute(sql, params)
+        await self.db.execute(sql, params)
 
     async def for_item(self, item_id: int) -> list[AuditEntry]:
         """An item's history, oldest first."""

@@ -129,20 +129,19 @@ class CommitteeRepo:
 
     async def migrate_chat(self, old_chat_id: int, new_chat_id: int) -> bool:
         """Move a committee to the supergroup's new chat id; True if one moved."""
-        async with self.db.transaction() as conn:
-            cur = await conn.execute(
-                "UPDATE committees SET chat_id = ? WHERE chat_id = ?"
-                " AND NOT EXISTS (SELECT 1 FROM committees WHERE chat_id = ?)",
-                (new_chat_id, old_chat_id, new_chat_id),
-            )
-            return cur.rowcount > 0
+        changed = await self.db.execute_rowcount(
+            "UPDATE committees SET chat_id = ? WHERE chat_id = ?"
+            " AND NOT EXISTS (SELECT 1 FROM committees WHERE chat_id = ?)",
+            (new_chat_id, old_chat_id, new_chat_id),
+        )
+        return changed > 0
 
-    async def take_number(self, conn, committee_id: int) -> int:
+    async def take_number(self, committee_id: int) -> int:
         """Reserve the next #N inside the caller's transaction."""
-        async with conn.execute(
-            "UPDATE committees SET next_number = next_number + 1 WHERE id = ?"
-            " RETURNING next_number - 1",
-            (committee_id,),
-        ) as cur:
-            row = await cur.fetchone()
+        async with self.db.transaction():
+            row = await self.db.fetchone(
+                "UPDATE committees SET next_number = next_number + 1 WHERE id = ?"
+                " RETURNING next_number - 1",
+                (committee_id,),
+            )
         return int(row[0])

@@ -90,9 +90,9 @@ class ConsultationRepo:
         self.db = db
 
     # ------------------------------------------------------------ consultations
-    async def insert(self, conn, item_id: int, silence_agree: bool) -> None:
+    async def insert(self, item_id: int, silence_agree: bool) -> None:
         """Add the consultation part of a new item, inside the creating transaction."""
-        await conn.execute(
+        await self.db.execute(
             "INSERT INTO consultations (item_id, silence_agree) VALUES (?, ?)",
             (item_id, int(silence_agree)),
         )
@@ -102,15 +102,13 @@ class ConsultationRepo:
         row = await self.db.fetchone("SELECT * FROM consultations WHERE item_id = ?", (item_id,))
         return _consultation(row)
 
-    async def status(self, conn, item_id: int) -> str | None:
-        """The item's status as seen inside the caller's transaction."""
-        async with conn.execute("SELECT status FROM items WHERE id = ?", (item_id,)) as cur:
-            row = await cur.fetchone()
-        return None if row is None else row[0]
+    async def status(self, item_id: int) -> str | None:
+        """The item's status (as seen inside the caller's transaction, if one is open)."""
+        return await self.db.fetchval("SELECT status FROM items WHERE id = ?", (item_id,))
 
-    async def mark_closed(self, conn, item_id: int, electorate: list[int]) -> None:
+    async def mark_closed(self, item_id: int, electorate: list[int]) -> None:
         """Record who was counted at close (and how many)."""
-        await conn.execute(
+        await self.db.execute(
             "UPDATE consultations SET eligible_count = ?, electorate = ? WHERE item_id = ?",
             (len(electorate), json.dumps(electorate), item_id),
         )
@@ -125,7 +123,6 @@ class ConsultationRepo:
     # ------------------------------------------------------------ opinions
     async def add_opinion(
         self,
-        conn,
         *,
         item_id: int,
         member_id: int,
@@ -135,12 +132,11 @@ class ConsultationRepo:
         auto: bool = False,
     ) -> int:
         """Append an answer (the latest one counts); return its id."""
-        cur = await conn.execute(
+        return await self.db.execute(
             "INSERT INTO opinions (item_id, member_id, answer, text, auto, at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             (item_id, member_id, answer, text, int(auto), to_db(now)),
         )
-        return int(cur.lastrowid)
 
     async def history(self, item_id: int) -> list[Opinion]:
         """Every answer on an item, oldest first."""
@@ -149,17 +145,13 @@ class ConsultationRepo:
         )
         return [_opinion(r) for r in rows]
 
-    async def current(self, item_id: int, conn=None) -> dict[int, Opinion]:
+    async def current(self, item_id: int) -> dict[int, Opinion]:
         """Each member's latest answer on an item, by member id."""
-        sql = (
+        rows = await self.db.fetchall(
             "SELECT * FROM opinions o WHERE item_id = ? AND id = (SELECT MAX(p.id) FROM opinions p"
-            " WHERE p.item_id = o.item_id AND p.member_id = o.member_id)"
+            " WHERE p.item_id = o.item_id AND p.member_id = o.member_id)",
+            (item_id,),
         )
-        if conn is not None:
-            async with conn.execute(sql, (item_id,)) as cur:
-                rows = await cur.fetchall()
-        else:
-            rows = await self.db.fetchall(sql, (item_id,))
         return {r["member_id"]: _opinion(r) for r in rows}
 
     # ------------------------------------------------------------ prompts
@@ -196,14 +188,12 @@ class ConsultationRepo:
         )
         return _prompt(row)
 
-    async def drop_prompts(self, item_id: int, user_id: int | None = None, conn=None) -> None:
+    async def drop_prompts(self, item_id: int, user_id: int | None = None) -> None:
         """Forget the prompts of an item (of one person, or everyone's)."""
-        sql = "DELETE FROM opinion_prompts WHERE item_id = ? AND (? IS NULL OR user_id = ?)"
-        params = (item_id, user_id, user_id)
-        if conn is not None:
-            await conn.execute(sql, params)
-        else:
-            await self.db.execute(sql, params)
+        await self.db.execute(
+            "DELETE FROM opinion_prompts WHERE item_id = ? AND (? IS NULL OR user_id = ?)",
+            (item_id, user_id, user_id),
+        )
 
     async def drop_prompt(self, user_id: int, chat_id: int) -> None:
         """Forget one prompt."""

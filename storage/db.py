@@ -1,21 +1,29 @@
 """The database: one aiosqlite connection for writes, a read connection, transactions, times.
 
-Writes (and reads inside one's own transaction) go through the single long-lived aiosqlite
-connection, serialised by a lock. Plain reads outside a transaction go to a second, read-only
-sqlite3 connection used on the event loop's own thread: in WAL mode a reader sees the latest
-committed state without waiting for a writer, and a read costs a few microseconds instead of a
-round trip to aiosqlite's worker thread (≈ 45 µs plus a loop wake-up; bench/ANALYSIS.md). Reads
-are small indexed queries (single-digit milliseconds even at province scale), so running them
-on the loop is cheaper than handing them off.
+Writes go through the single long-lived aiosqlite connection, serialised by a lock. A write
+transaction costs two hand-offs to aiosqlite's worker thread: `BEGIN IMMEDIATE`, then `COMMIT`
+(or `ROLLBACK`). The statements in between run synchronously on the event loop's thread through
+the same sqlite3 connection (see `sqlite3_behind`): they are microseconds of CPU and no I/O
+(nothing is fsynced before COMMIT), while a hand-off costs ≈ 45 µs plus a loop wake-up
+(bench/ANALYSIS.md). COMMIT stays on the worker: it may checkpoint the WAL and fsync.
+
+Plain reads outside a transaction go to a second, read-only sqlite3 connection used on the loop's
+thread: in WAL mode a reader sees the latest committed state without waiting for a writer. Reads
+inside one's own transaction see its uncommitted rows.
+
+Nobody passes a connection around: a repository's statement joins the transaction its task has
+open (ownership is by task, so a child task does not slip into its parent's transaction); outside
+one, a write is one autocommit statement. `Database.unit()` is the unit of work of one update.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextvars
+import inspect
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,11 +31,6 @@ from typing import Any
 import aiosqlite
 
 ISO = "%Y-%m-%dT%H:%M:%SZ"
-
-# True inside the task that holds the open transaction: its own statements must not wait for
-# the lock it holds (and its reads must see its own uncommitted rows); every other coroutine's
-# writes wait, so nothing runs inside someone else's transaction.
-_IN_TRANSACTION = contextvars.ContextVar("in_transaction", default=False)
 
 
 def to_db(moment: datetime | None) -> str | None:
@@ -48,13 +51,26 @@ def from_db(text: str | None) -> datetime | None:
     return datetime.strptime(text, ISO).replace(tzinfo=UTC)
 
 
-def _first_row(conn: aiosqlite.Connection, sql: str, params: tuple) -> sqlite3.Row | None:
-    """Runs on aiosqlite's worker thread: execute, take the first row, close the cursor."""
-    cursor = conn._conn.execute(sql, params)
+def sqlite3_behind(conn: aiosqlite.Connection) -> sqlite3.Connection:
+    """The sqlite3 connection an aiosqlite connection drives: the ONE use of its internals.
+
+    aiosqlite exposes no public way to run statements synchronously; inside our own write
+    transaction its worker thread is idle (we hold the write lock, BEGIN has returned), so the
+    loop thread may use the connection directly, which needs it opened with
+    `check_same_thread=False`. Relies on the private `Connection._conn` property (aiosqlite
+    0.21–0.22): pinned by tests/test_db.py::test_the_aiosqlite_internals_we_rely_on and by the
+    version range in pyproject.toml.
+    """
+    return conn._conn
+
+
+def _first(conn: sqlite3.Connection, sql: str, params: tuple) -> sqlite3.Row | None:
+    """Execute on a sqlite3 connection, take the first row, close the cursor."""
+    cursor = conn.execute(sql, params)
     try:
         return cursor.fetchone()
     finally:
-        cursor.close()
+        cursor.close()  # an open cursor would pin an old snapshot
 
 
 def _open_reader(path: str) -> sqlite3.Connection:
@@ -66,8 +82,30 @@ def _open_reader(path: str) -> sqlite3.Connection:
     return reader
 
 
+class Unit:
+    """The unit of work of one update (see `Database.unit`)."""
+
+    def __init__(self, task: asyncio.Task | None) -> None:
+        self.task = task
+        self.wrote = False  # True once the unit's transaction has begun
+        self._callbacks: list[Callable[[], Any]] = []
+
+    def before_commit(self, fn: Callable[[], Any]) -> None:
+        """Run `fn()` (sync or async, no arguments) at the unit's successful end, inside it.
+
+        Its writes join the unit's transaction (beginning it if the body wrote nothing), so they
+        commit together with the body's. `self.wrote` tells whether the body wrote.
+        """
+        self._callbacks.append(fn)
+
+
+# The unit of work of the running task (a child task inherits the value but not the unit: the
+# owner is checked).
+_UNIT: contextvars.ContextVar[Unit | None] = contextvars.ContextVar("db_unit", default=None)
+
+
 class Database:
-    """Owns the connection; serializes multi-statement transactions with a lock."""
+    """Owns the connections; one write transaction at a time, owned by one task."""
 
     def __init__(
         self, conn: aiosqlite.Connection, path: str, reader: sqlite3.Connection | None = None
@@ -75,7 +113,10 @@ class Database:
         self.conn = conn
         self.path = path
         self.reader = reader  # None for ":memory:" (private to its connection): reads use conn
+        self._raw = sqlite3_behind(conn)
         self._lock = asyncio.Lock()
+        self._owner: asyncio.Task | None = None  # the task whose transaction is open
+        self.hops = 0  # hand-offs to aiosqlite's worker thread (bench and tests count them)
 
     @classmethod
     async def open(cls, path: str | Path) -> Database:
@@ -83,7 +124,7 @@ class Database:
         target = str(path)
         if target != ":memory:":
             Path(target).parent.mkdir(parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(target, isolation_level=None)
+        conn = await aiosqlite.connect(target, isolation_level=None, check_same_thread=False)
         conn.row_factory = sqlite3.Row
         for pragma in (
             "PRAGMA foreign_keys=ON",
@@ -101,65 +142,204 @@ class Database:
             self.reader = None
         await self.conn.close()
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """`BEGIN IMMEDIATE` … `COMMIT`, rolled back on error; one at a time."""
-        async with self._lock:
-            token = _IN_TRANSACTION.set(True)
-            await self.conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.conn
-            except BaseException:
-                await self.conn.execute("ROLLBACK")
-                raise
-            else:
-                await self.conn.execute("COMMIT")
-            finally:
-                _IN_TRANSACTION.reset(token)
+    @property
+    def total_changes(self) -> int:
+        """Rows changed through the write connection since it opened (rolled back ones too)."""
+        return self.conn.total_changes
+
+    # ------------------------------------------------------------------ transactions
+    def _mine(self) -> bool:
+        """Whether the running task owns the open transaction."""
+        return self._owner is not None and self._owner is asyncio.current_task()
+
+    def _unit(self) -> Unit | None:
+        """The running task's unit of work, if any."""
+        unit = _UNIT.get()
+        return unit if unit is not None and unit.task is asyncio.current_task() else None
+
+    def in_unit_transaction(self) -> bool:
+        """Whether the running task's unit of work has begun writing."""
+        unit = self._unit()
+        return unit is not None and unit.wrote
+
+    async def _hop(self, sql: str) -> aiosqlite.Cursor:
+        """Run one statement on aiosqlite's worker thread (a hand-off)."""
+        self.hops += 1
+        return await self.conn.execute(sql)
+
+    async def _begin(self) -> None:
+        """Take the write lock and `BEGIN IMMEDIATE` for the running task."""
+        await self._lock.acquire()
+        try:
+            await self._hop("BEGIN IMMEDIATE")
+        except asyncio.CancelledError:
+            # The worker still runs the BEGIN we stopped waiting for: undo it before anyone else
+            # gets the lock (the worker runs calls in order).
+            with suppress(sqlite3.Error):
+                await self._hop("ROLLBACK")
+            self._lock.release()
+            raise
+        except BaseException:
+            self._lock.release()
+            raise
+        self._owner = asyncio.current_task()
+
+    async def _end(self, commit: bool) -> None:
+        """COMMIT (or ROLLBACK) the open transaction and let the next writer in."""
+        try:
+            if commit:
+                try:
+                    await self._hop("COMMIT")
+                except sqlite3.Error:
+                    if self._raw.in_transaction:
+                        await self._hop("ROLLBACK")
+                    raise
+            elif self._raw.in_transaction:  # some errors roll back by themselves
+                await self._hop("ROLLBACK")
+        finally:
+            self._owner = None
+            self._lock.release()
 
     @asynccontextmanager
-    async def _turn(self) -> AsyncIterator[None]:
-        """Wait for any other coroutine's transaction to finish (not our own)."""
-        if _IN_TRANSACTION.get():
+    async def _savepoint(self) -> AsyncIterator[None]:
+        """A nested block of the open transaction: on error only its own writes are undone."""
+        self._raw.execute("SAVEPOINT nested")  # same-named savepoints nest
+        try:
             yield
-        else:
-            async with self._lock:
-                yield
+        except BaseException:
+            if self._raw.in_transaction:
+                self._raw.execute("ROLLBACK TO nested")
+                self._raw.execute("RELEASE nested")
+            raise
+        self._raw.execute("RELEASE nested")
 
-    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
-        """One row or None: from the read connection, or our own transaction's view."""
-        if self.reader is not None and not _IN_TRANSACTION.get():
-            cursor = self.reader.execute(sql, tuple(params))
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        """`BEGIN IMMEDIATE` … `COMMIT`, rolled back on error; one at a time.
+
+        Inside this task's open transaction (or its unit of work) the block joins it as a
+        savepoint: an error undoes the block's writes, and its end commits nothing.
+        """
+        if not self._mine():
+            unit = self._unit()
+            if unit is None:
+                await self._begin()
+                try:
+                    yield
+                except BaseException:
+                    await self._end(commit=False)
+                    raise
+                await self._end(commit=True)
+                return
+            await self._begin_unit(unit)
+        async with self._savepoint():
+            yield
+
+    async def _begin_unit(self, unit: Unit) -> None:
+        """The unit's first write: its transaction begins and stays open until the unit ends."""
+        await self._begin()
+        unit.wrote = True
+
+    @asynccontextmanager
+    async def unit(self) -> AsyncIterator[Unit]:
+        """The unit of work of one update: all its writes commit together, or none.
+
+        Nothing happens until the first write (a statement or a `transaction()` block), which
+        begins a transaction that stays open until the unit ends; reads before that use the read
+        connection. At a successful end the `before_commit` callbacks run inside it, then
+        COMMIT; an exception rolls everything back. A unit that wrote nothing costs no hand-off.
+        A unit inside this task's unit or transaction joins it.
+        """
+        outer = self._unit()
+        if outer is not None:
+            yield outer
+            return
+        unit = Unit(asyncio.current_task())
+        unit.wrote = self._mine()  # inside a plain transaction: it is the unit's
+        joined = unit.wrote
+        token = _UNIT.set(unit)
+        try:
             try:
-                return cursor.fetchone()
-            finally:
-                cursor.close()  # an open cursor would pin an old snapshot
-        async with self._turn():
-            return await self.conn._execute(_first_row, self.conn, sql, tuple(params))
+                yield unit
+                for fn in unit._callbacks:  # a callback may register another: it runs too
+                    result = fn()
+                    if inspect.isawaitable(result):
+                        await result
+            except BaseException:
+                if unit.wrote and not joined:
+                    await self._end(commit=False)
+                raise
+            if unit.wrote and not joined:
+                await self._end(commit=True)
+        finally:
+            _UNIT.reset(token)
+
+    async def _writable(self) -> bool:
+        """Before a write: join our transaction or begin our unit's; False means autocommit."""
+        if self._mine():
+            return True
+        unit = self._unit()
+        if unit is None:
+            return False
+        await self._begin_unit(unit)
+        return True
+
+    # ------------------------------------------------------------------ statements
+    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
+        """One row or None: our own transaction's view, else the read connection's."""
+        if self._mine():
+            return _first(self._raw, sql, tuple(params))
+        if self.reader is not None:
+            return _first(self.reader, sql, tuple(params))
+        async with self._lock:  # ":memory:": the write connection, between transactions
+            return _first(self._raw, sql, tuple(params))
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        """All rows: from the read connection, or our own transaction's view."""
-        if self.reader is not None and not _IN_TRANSACTION.get():
+        """All rows: our own transaction's view, else the read connection's."""
+        if self._mine():
+            return self._raw.execute(sql, tuple(params)).fetchall()
+        if self.reader is not None:
             return self.reader.execute(sql, tuple(params)).fetchall()
-        async with self._turn():
-            return list(await self.conn.execute_fetchall(sql, tuple(params)))
+        async with self._lock:
+            return self._raw.execute(sql, tuple(params)).fetchall()
 
     async def fetchval(self, sql: str, params: Iterable[Any] = ()) -> Any:
         """The first column of the first row, or None."""
         row = await self.fetchone(sql, params)
         return None if row is None else row[0]
 
+    async def _write(self, sql: str, params: Any, many: bool) -> sqlite3.Cursor:
+        """Run a write in our transaction (synchronously) or as one autocommit hand-off."""
+        if await self._writable():
+            return (self._raw.executemany if many else self._raw.execute)(sql, params)
+        async with self._lock:
+            self.hops += 1
+            if many:
+                return await self.conn.executemany(sql, params)
+            return await self.conn.execute(sql, params)
+
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
-        """Run one statement (autocommit, or inside our own transaction); return lastrowid."""
-        async with self._turn():
-            cur = await self.conn.execute(sql, tuple(params))
-            return cur.lastrowid or 0
+        """Run one write statement; return lastrowid (0 when none)."""
+        cursor = await self._write(sql, tuple(params), many=False)
+        return cursor.lastrowid or 0
+
+    async def execute_rowcount(self, sql: str, params: Iterable[Any] = ()) -> int:
+        """Run one write statement; return how many rows it changed."""
+        cursor = await self._write(sql, tuple(params), many=False)
+        return cursor.rowcount
+
+    async def executemany(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:
+        """Run one write statement for each parameter row."""
+        await self._write(sql, [tuple(r) for r in rows], many=True)
 
     async def backup(self, target: str | Path) -> None:
         """Copy the live database to `target` with SQLite's online backup API."""
+        if self._mine():
+            raise RuntimeError("backup inside a transaction would wait for itself")
         Path(target).parent.mkdir(parents=True, exist_ok=True)
         dest = await aiosqlite.connect(str(target))
         try:
-            await self.conn.backup(dest)
+            async with self._lock:  # the connection is not used from the loop meanwhile
+                await self.conn.backup(dest)
         finally:
             await dest.close()

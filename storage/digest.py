@@ -120,14 +120,14 @@ class DigestRepo:
         self, reminder_id: int, committee_id: int, week: str, now: datetime, late: bool, msg: int
     ) -> None:
         """The digest of `week` went out: one transaction marks the row and the week."""
-        async with self.db.transaction() as conn:
-            await conn.execute(
+        async with self.db.transaction():
+            await self.db.execute(
                 "INSERT OR IGNORE INTO digest_posts (committee_id, week, posted_at, late)"
                 " VALUES (?, ?, ?, ?)",
                 (committee_id, week, to_db(now), int(late)),
             )
             await ReminderRepo(self.db).mark_sent(
-                reminder_id, now, late=late, recipients=[], message_id=msg, conn=conn
+                reminder_id, now, late=late, recipients=[], message_id=msg
             )
 
     async def committees_without_digest(self) -> list[int]:

@@ -64,7 +64,6 @@ class ItemRepo:
 
     async def insert(
         self,
-        conn,
         *,
         committee_id: int,
         number: int,
@@ -79,7 +78,7 @@ class ItemRepo:
         document_url: str | None = None,
     ) -> int:
         """Insert inside the caller's transaction; return the new id."""
-        cur = await conn.execute(
+        return await self.db.execute(
             "INSERT INTO items (committee_id, number, kind, title, status, deadline,"
             " document_file_id, document_name, document_url, created_by, created_at, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -98,9 +97,8 @@ class ItemRepo:
                 to_db(now),
             ),
         )
-        return int(cur.lastrowid)
 
-    async def update(self, item_id: int, now: datetime, conn=None, **values: object) -> None:
+    async def update(self, item_id: int, now: datetime, **values: object) -> None:
         """Change title, status, deadline, message_id, closed_at or document fields."""
         allowed = {
             "title",
@@ -117,11 +115,7 @@ class ItemRepo:
         encoded = {k: to_db(v) if isinstance(v, datetime) else v for k, v in values.items()}
         assignments = "".join(f"{name} = ?, " for name in encoded)
         sql = f"UPDATE items SET {assignments}updated_at = ? WHERE id = ?"  # noqa: S608 - names checked
-        params = (*encoded.values(), to_db(now), item_id)
-        if conn is not None:
-            await conn.execute(sql, params)
-        else:
-            await self.db.execute(sql, params)
+        await self.db.execute(sql, (*encoded.values(), to_db(now), item_id))
 
     async def open_of_kind(self, committee_id: int, kind: str) -> list[Item]:
         """Items of a kind that are not finished, by deadline."""

@@ -139,25 +139,48 @@ class MemberRepo:
         self, user_id: int, username: str, full_name: str, now: datetime
     ) -> int:
         """Bind every seat pre-registered as @username to this user id; return how many."""
-        async with self.db.transaction() as conn:
-            cur = await conn.execute(
-                "UPDATE members SET user_id = ?, full_name = CASE WHEN full_name = '' THEN ?"
-                " ELSE full_name END, updated_at = ? WHERE username = ? AND user_id IS NULL"
-                " AND committee_id NOT IN (SELECT committee_id FROM members WHERE user_id = ?)",
-                (user_id, full_name, to_db(now), username.lower(), user_id),
-            )
-            return cur.rowcount
+        return await self.db.execute_rowcount(
+            "UPDATE members SET user_id = ?, full_name = CASE WHEN full_name = '' THEN ?"
+            " ELSE full_name END, updated_at = ? WHERE username = ? AND user_id IS NULL"
+            " AND committee_id NOT IN (SELECT committee_id FROM members WHERE user_id = ?)",
+            (user_id, full_name, to_db(now), username.lower(), user_id),
+        )
 
-    async def refresh_identity(self, user_id: int, username: str | None, full_name: str) -> None:
-        """Keep seats' display name and username in step with Telegram."""
+    async def refresh_identity(
+        self, user_id: int, username: str | None, full_name: str, now: datetime
+    ) -> None:
+        """Keep this user's seats' name and username in step with Telegram (one transaction).
+
+        A username is a display hint: it is cleared when its owner drops it and moves when a new
+        owner shows it (another account's seat loses it; a seat pre-registered under it where
+        this user already sits is retired, one person having one seat). The seat itself follows
+        its user id only.
+        """
+        handle = username.lower() if username else None
+        stamp = to_db(now)
+        async with self.db.transaction():
+            if handle is not None:
+                await self.db.execute(
+                    "UPDATE members SET username = NULL, updated_at = ? WHERE username = ?"
+                    " AND user_id IS NOT NULL AND user_id != ?",
+                    (stamp, handle, user_id),
+                )
+                await self.db.execute(
+                    "UPDATE members SET username = NULL, active = 0, updated_at = ?"
+                    " WHERE username = ? AND user_id IS NULL AND committee_id IN"
+                    " (SELECT committee_id FROM members WHERE user_id = ?)",
+                    (stamp, handle, user_id),
+                )
+            await self.db.execute(
+                "UPDATE members SET full_name = ?, username = ?, updated_at = ?"
+                " WHERE user_id = ? AND (full_name != ? OR username IS NOT ?)",
+                (full_name, handle, stamp, user_id, full_name, handle),
+            )
+
+    async def release_username(self, committee_id: int, username: str, user_id: int | None) -> None:
+        """Before a seat takes @username: a seat bound to another account drops the stale hint."""
         await self.db.execute(
-            "UPDATE members SET full_name = ?, username = COALESCE(?, username)"
-            " WHERE user_id = ? AND (full_name != ? OR username IS NOT ?)",
-            (
-                full_name,
-                username.lower() if username else None,
-                user_id,
-                full_name,
-                username.lower() if username else None,
-            ),
+            "UPDATE members SET username = NULL WHERE committee_id = ? AND username = ?"
+            " AND user_id IS NOT NULL AND user_id IS NOT ?",
+            (committee_id, username.lower(), user_id),
         )

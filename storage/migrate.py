@@ -70,8 +70,8 @@ async def migrate(db: Database) -> tuple[int, int]:
             "upgrade the bot or restore a matching backup"
         )
     for migration in migrations[start:]:
-        async with db.transaction() as conn:
+        async with db.transaction():
             for statement in split_statements(migration.sql):
-                await conn.execute(statement)
-            await conn.execute(f"PRAGMA user_version = {migration.version:d}")
+                await db.execute(statement)
+            await db.execute(f"PRAGMA user_version = {migration.version:d}")
     return start, latest

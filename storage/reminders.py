@@ -104,16 +104,16 @@ class ReminderRepo:
         rows = await self.db.fetchall(_ITEM_ROWS, (item_id,))
         if not any(_sync_changes(rows, plans, wanted_deadline, now, keep_due)):
             return
-        async with self.db.transaction() as conn:
-            rows = list(await conn.execute_fetchall(_ITEM_ROWS, (item_id,)))
+        async with self.db.transaction():
+            rows = await self.db.fetchall(_ITEM_ROWS, (item_id,))
             moves, inserts, dropped = _sync_changes(rows, plans, wanted_deadline, now, keep_due)
             for row_id, at in moves:
-                await conn.execute(
+                await self.db.execute(
                     "UPDATE reminders SET planned_at = ?, due_at = ? WHERE id = ?",
                     (at, at, row_id),
                 )
             for plan, at in inserts:
-                await conn.execute(
+                await self.db.execute(
                     INSERT_REMINDER,
                     (
                         committee_id,
@@ -129,7 +129,7 @@ class ReminderRepo:
                     ),
                 )
             if dropped:
-                await conn.execute(
+                await self.db.execute(
                     "UPDATE reminders SET cancelled_at = ?, cancel_reason = 'replanned'"
                     " WHERE id IN (SELECT value FROM json_each(?))",
                     (to_db(now), json.dumps(dropped)),
@@ -174,18 +174,13 @@ class ReminderRepo:
         late: bool,
         recipients: list[int],
         message_id: int | None,
-        conn=None,
     ) -> None:
         """Record that the group message went out."""
-        sql = (
+        await self.db.execute(
             "UPDATE reminders SET sent_at = ?, late = ?, recipients = ?, message_id = ?"
-            " WHERE id = ? AND sent_at IS NULL"
+            " WHERE id = ? AND sent_at IS NULL",
+            (to_db(now), int(late), json.dumps(recipients), message_id, reminder_id),
         )
-        params = (to_db(now), int(late), json.dumps(recipients), message_id, reminder_id)
-        if conn is not None:
-            await conn.execute(sql, params)
-        else:
-            await self.db.execute(sql, params)
 
     async def cancel(self, reminder_id: int, now: datetime, reason: str) -> None:
         """Never send this row."""
@@ -223,14 +218,13 @@ class ReminderRepo:
         self, committee_id: int, at: datetime, text: str, user_id: int, now: datetime
     ) -> Reminder:
         """Insert an ad-hoc reminder with the committee's next number."""
-        async with self.db.transaction() as conn:
-            async with conn.execute(
+        async with self.db.transaction():
+            number = await self.db.fetchval(
                 "SELECT COALESCE(MAX(seq), 0) + 1 FROM reminders"
                 " WHERE committee_id = ? AND kind = 'adhoc'",
                 (committee_id,),
-            ) as cur:
-                number = (await cur.fetchone())[0]
-            cur = await conn.execute(
+            )
+            reminder_id = await self.db.execute(
                 INSERT_REMINDER,
                 (
                     committee_id,
@@ -245,7 +239,6 @@ class ReminderRepo:
                     to_db(now),
                 ),
             )
-            reminder_id = cur.lastrowid
         return await self.get(reminder_id)
 
     async def adhoc(self, committee_id: int, number: int) -> Reminder | None:

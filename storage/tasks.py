@@ -80,45 +80,43 @@ class TaskRepo:
 
     # ------------------------------------------------------------------ writing (in transactions)
     async def insert(
-        self, conn, item_id: int, lead_id: int, cooperator_ids: list[int], description: str
+        self, item_id: int, lead_id: int, cooperator_ids: list[int], description: str
     ) -> None:
         """The task row and its assignees, inside the caller's transaction."""
-        await conn.execute(
+        await self.db.execute(
             "INSERT INTO tasks (item_id, description) VALUES (?, ?)", (item_id, description)
         )
-        await self.set_assignees(conn, item_id, lead_id, cooperator_ids)
+        await self.set_assignees(item_id, lead_id, cooperator_ids)
 
-    async def set_assignees(
-        self, conn, item_id: int, lead_id: int, cooperator_ids: list[int]
-    ) -> None:
-        """Replace the lead and cooperators of a task."""
-        await conn.execute("DELETE FROM task_assignees WHERE item_id = ?", (item_id,))
+    async def set_assignees(self, item_id: int, lead_id: int, cooperator_ids: list[int]) -> None:
+        """Replace the lead and cooperators of a task (inside the caller's transaction)."""
+        await self.db.execute("DELETE FROM task_assignees WHERE item_id = ?", (item_id,))
         rows = [(item_id, lead_id, 1)] + [(item_id, m, 0) for m in cooperator_ids if m != lead_id]
-        await conn.executemany(
+        await self.db.executemany(
             "INSERT INTO task_assignees (item_id, member_id, is_lead) VALUES (?, ?, ?)", rows
         )
 
-    async def touch(self, conn, item_id: int, now: datetime) -> None:
+    async def touch(self, item_id: int, now: datetime) -> None:
         """Mark the task's item as changed (when only task columns or assignees changed)."""
-        await conn.execute("UPDATE items SET updated_at = ? WHERE id = ?", (to_db(now), item_id))
+        await self.db.execute("UPDATE items SET updated_at = ? WHERE id = ?", (to_db(now), item_id))
 
-    async def update(self, conn, item_id: int, **values: object) -> None:
+    async def update(self, item_id: int, **values: object) -> None:
         """Change progress, started_at, done_at or description."""
         allowed = {"progress", "started_at", "done_at", "description"}
         if set(values) - allowed:
             raise ValueError(f"not a task column: {sorted(set(values) - allowed)}")
         encoded = {k: to_db(v) if isinstance(v, datetime) else v for k, v in values.items()}
         assignments = ", ".join(f"{name} = ?" for name in encoded)
-        await conn.execute(
+        await self.db.execute(
             f"UPDATE tasks SET {assignments} WHERE item_id = ?",  # noqa: S608 - names checked
             (*encoded.values(), item_id),
         )
 
     async def add_note(
-        self, conn, item_id: int, user_id: int | None, percent: int | None, note: str, now
+        self, item_id: int, user_id: int | None, percent: int | None, note: str, now
     ) -> None:
         """A dated progress note."""
-        await conn.execute(
+        await self.db.execute(
             "INSERT INTO task_notes (item_id, user_id, percent, note, at) VALUES (?, ?, ?, ?, ?)",
             (item_id, user_id, percent, note, to_db(now)),
         )
@@ -169,7 +167,6 @@ class TaskRepo:
     # ------------------------------------------------------------------ extension requests
     async def add_extension(
         self,
-        conn,
         item_id: int,
         requested_by: int,
         old: datetime | None,
@@ -178,12 +175,11 @@ class TaskRepo:
         now: datetime,
     ) -> int:
         """A pending extension request; returns its id."""
-        cur = await conn.execute(
+        return await self.db.execute(
             "INSERT INTO extension_requests (item_id, requested_by, old_deadline, new_deadline,"
             " reason, created_at) VALUES (?, ?, ?, ?, ?, ?)",
             (item_id, requested_by, to_db(old), to_db(new), reason, to_db(now)),
         )
-        return int(cur.lastrowid)
 
     async def pending_extension(self, item_id: int) -> ExtensionRequest | None:
         """The open extension request of a task, if any."""
@@ -200,10 +196,10 @@ class TaskRepo:
         return None if row is None else _extension(row)
 
     async def decide_extension(
-        self, conn, request_id: int, status: str, decided_by: int | None, reason: str, now
+        self, request_id: int, status: str, decided_by: int | None, reason: str, now
     ) -> None:
         """Approve or reject a pending request."""
-        await conn.execute(
+        await self.db.execute(
             "UPDATE extension_requests SET status = ?, decided_by = ?, decided_at = ?,"
             " decision_reason = ? WHERE id = ? AND status = 'pending'",
             (status, decided_by, to_db(now), reason, request_id),

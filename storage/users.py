@@ -76,12 +76,22 @@ class UserRepo:
     async def touch(
         self, user_id: int, username: str | None, full_name: str, now: datetime
     ) -> None:
-        """Insert or refresh a user's name and username."""
+        """Insert or refresh a user's name and username (a username has one holder: the latest)."""
+        handle = username.lower() if username else None
+        async with self.db.transaction():
+            if handle is not None:
+                await self.db.execute(
+                    "UPDATE users SET username = NULL WHERE username = ? AND user_id != ?",
+                    (handle, user_id),
+                )
+            await self._upsert(user_id, handle, full_name, now)
+
+    async def _upsert(self, user_id: int, handle: str | None, full_name: str, now) -> None:
         await self.db.execute(
             "INSERT INTO users (user_id, username, full_name, updated_at) VALUES (?, ?, ?, ?)"
             " ON CONFLICT(user_id) DO UPDATE SET username = excluded.username,"
             " full_name = excluded.full_name, updated_at = excluded.updated_at",
-            (user_id, username.lower() if username else None, full_name, to_db(now)),
+            (user_id, handle, full_name, to_db(now)),
         )
 
     async def set(self, user_id: int, now: datetime, **values: object) -> None:

@@ -108,26 +108,25 @@ class VoteRepo:
         return _vote(await self.db.fetchone(_SELECT + " WHERE votes.poll_id = ?", (poll_id,)))
 
     async def insert(
-        self, conn, item_id: int, mode: str, options: list[str], multi: bool, anonymous: bool
+        self, item_id: int, mode: str, options: list[str], multi: bool, anonymous: bool
     ) -> None:
         """Add the vote row of a new item, inside the caller's transaction."""
-        await conn.execute(
+        await self.db.execute(
             "INSERT INTO votes (item_id, mode, options, multi, anonymous) VALUES (?, ?, ?, ?, ?)",
             (item_id, mode, json.dumps(options, ensure_ascii=False), int(multi), int(anonymous)),
         )
 
-    async def update(self, item_id: int, conn=None, **values: Any) -> None:
+    async def update(self, item_id: int, **values: Any) -> None:
         """Set poll_id, poll_counts (a dict) or result_message_id."""
         if set(values) - _VOTE_COLUMNS:
             raise ValueError(f"not a vote column: {sorted(set(values) - _VOTE_COLUMNS)}")
         encoded = {k: json.dumps(v) if isinstance(v, dict | list) else v for k, v in values.items()}
         assignments = ", ".join(f"{name} = ?" for name in encoded)
         sql = f"UPDATE votes SET {assignments} WHERE item_id = ?"  # noqa: S608 - names checked
-        await (conn or self.db).execute(sql, (*encoded.values(), item_id))
+        await self.db.execute(sql, (*encoded.values(), item_id))
 
     async def close(
         self,
-        conn,
         item_id: int,
         now: datetime,
         *,
@@ -136,15 +135,16 @@ class VoteRepo:
         result: dict[str, Any],
         poll_counts: dict[str, Any] | None,
     ) -> bool:
-        """Close an open vote with its stored result; False if it was no longer open."""
-        cur = await conn.execute(
+        """Close an open vote with its stored result (inside the caller's transaction); False
+        if it was no longer open."""
+        changed = await self.db.execute_rowcount(
             "UPDATE items SET status = 'closed', closed_at = ?, updated_at = ?"
             " WHERE id = ? AND kind = 'vote' AND status = 'open'",
             (to_db(now), to_db(now), item_id),
         )
-        if cur.rowcount == 0:
+        if changed == 0:
             return False
-        await conn.execute(
+        await self.db.execute(
             "UPDATE votes SET outcome = ?, eligible_count = ?, result = ?,"
             " poll_counts = COALESCE(?, poll_counts) WHERE item_id = ?",
             (
@@ -159,7 +159,6 @@ class VoteRepo:
 
     async def add_ballot(
         self,
-        conn,
         item_id: int,
         member_id: int | None,
         user_id: int,
@@ -169,23 +168,19 @@ class VoteRepo:
         late: bool = False,
     ) -> None:
         """Record a ballot inside the caller's transaction."""
-        await conn.execute(
+        await self.db.execute(
             "INSERT INTO ballots (item_id, member_id, user_id, choice, late, at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             (item_id, member_id, user_id, json.dumps(choice), int(late), to_db(now)),
         )
 
-    async def current(self, item_id: int, conn=None) -> dict[int, Ballot]:
+    async def current(self, item_id: int) -> dict[int, Ballot]:
         """Each user's latest on-time ballot, by user id (retractions included)."""
-        sql = (
+        rows = await self.db.fetchall(
             "SELECT * FROM ballots WHERE id IN (SELECT MAX(id) FROM ballots"
-            " WHERE item_id = ? AND late = 0 GROUP BY user_id)"
+            " WHERE item_id = ? AND late = 0 GROUP BY user_id)",
+            (item_id,),
         )
-        if conn is not None:
-            async with conn.execute(sql, (item_id,)) as cur:
-                rows = await cur.fetchall()
-        else:
-            rows = await self.db.fetchall(sql, (item_id,))
         return {r["user_id"]: _ballot(r) for r in rows}
 
     async def history(self, item_id: int) -> list[Ballot]:

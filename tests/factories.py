@@ -80,7 +80,6 @@ class Factory:
 
     async def _item(
         self,
-        conn,
         committee: Committee,
         kind: str,
         title: str,
@@ -88,9 +87,8 @@ class Factory:
         deadline: datetime | None,
         created: datetime | None,
     ) -> int:
-        number = await self.s.committees.take_number(conn, committee.id)
+        number = await self.s.committees.take_number(committee.id)
         return await self.s.items.insert(
-            conn,
             committee_id=committee.id,
             number=number,
             kind=kind,
@@ -119,25 +117,24 @@ class Factory:
         if status == "open" and progress:
             status = "in_progress"
         created = created or min(self.now, deadline - timedelta(days=10))
-        async with self.s.db.transaction() as conn:
-            item_id = await self._item(conn, committee, "task", title, status, deadline, created)
-            await self.s.tasks_repo.insert(conn, item_id, lead.id, [c.id for c in cooperators], "")
+        async with self.s.db.transaction():
+            item_id = await self._item(committee, "task", title, status, deadline, created)
+            await self.s.tasks_repo.insert(item_id, lead.id, [c.id for c in cooperators], "")
             columns: dict[str, object] = {"progress": 100 if done_at else progress}
             if done_at or progress:
                 columns["started_at"] = created + timedelta(days=1)
             if done_at:
                 columns["done_at"] = done_at
-                await conn.execute(
+                await self.s.db.execute(
                     "UPDATE items SET closed_at = ? WHERE id = ?", (to_db(done_at), item_id)
                 )
-            await self.s.tasks_repo.update(conn, item_id, **columns)
+            await self.s.tasks_repo.update(item_id, **columns)
             await self.s.audit.add(
                 committee.id,
                 "task.create",
                 None,
                 created,
                 item_id,
-                conn,
                 number=0,
                 title=title,
                 lead=lead.id,
@@ -157,9 +154,8 @@ class Factory:
     ) -> Item:
         """A consultation (closed at its deadline when `closed`)."""
         status = "closed" if closed else "open"
-        async with self.s.db.transaction() as conn:
+        async with self.s.db.transaction():
             item_id = await self._item(
-                conn,
                 committee,
                 "consultation",
                 title,
@@ -167,13 +163,13 @@ class Factory:
                 deadline,
                 deadline - timedelta(days=7),
             )
-            await conn.execute(
+            await self.s.db.execute(
                 "INSERT INTO consultations (item_id, silence_agree, eligible_count)"
                 " VALUES (?, ?, ?)",
                 (item_id, int(silence_agree), eligible),
             )
             if closed:
-                await conn.execute(
+                await self.s.db.execute(
                     "UPDATE items SET closed_at = ? WHERE id = ?", (to_db(deadline), item_id)
                 )
         return await self.s.items.get(item_id)
@@ -209,11 +205,11 @@ class Factory:
     ) -> Item:
         """A motion or poll; closed (at its deadline) when an outcome is given."""
         status = "closed" if outcome else "open"
-        async with self.s.db.transaction() as conn:
+        async with self.s.db.transaction():
             item_id = await self._item(
-                conn, committee, "vote", title, status, deadline, deadline - timedelta(days=3)
+                committee, "vote", title, status, deadline, deadline - timedelta(days=3)
             )
-            await conn.execute(
+            await self.s.db.execute(
                 "INSERT INTO votes (item_id, mode, options, anonymous, outcome, result,"
                 " poll_counts, eligible_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
@@ -228,7 +224,7 @@ class Factory:
                 ),
             )
             if outcome:
-                await conn.execute(
+                await self.s.db.execute(
                     "UPDATE items SET closed_at = ? WHERE id = ?", (to_db(deadline), item_id)
                 )
         return await self.s.items.get(item_id)

@@ -241,10 +241,10 @@ async def test_opinion_on_a_task_is_refused(tmp_path, clock):
         await set_up_committee(conv, fake)
         svc = services(conv)
         committee = await svc.committees.by_chat(GROUP.id)
-        async with svc.db.transaction() as conn:
-            number = await svc.committees.take_number(conn, committee.id)
+        async with svc.db.transaction():
+            number = await svc.committees.take_number(committee.id)
             await svc.items.insert(
-                conn, committee_id=committee.id, number=number, kind="task", title="Việc",
+                committee_id=committee.id, number=number, kind="task", title="Việc",
                 status="open", deadline=None, created_by=None, now=clock.now(),
             )  # fmt: skip
         assert await conv.ask(GROUP, MEMBER_A, "/opinion 1 agree") == vi(

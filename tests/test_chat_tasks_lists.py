@@ -224,10 +224,9 @@ async def test_bad_input_is_refused_and_changes_nothing(tmp_path, clock, user, t
     async with running(tmp_path, clock) as (conv, fake):
         await set_up_committee(conv, fake)
         await conv.send(GROUP, SECRETARY, "/assign @so_taichinh Báo cáo due 31/12")
-        async with services(conv).db.transaction() as conn:  # item #2 is not a task
-            number = await services(conv).committees.take_number(conn, 1)
+        async with services(conv).db.transaction():  # item #2 is not a task
+            number = await services(conv).committees.take_number(1)
             await services(conv).items.insert(
-                conn,
                 committee_id=1,
                 number=number,
                 kind="vote",

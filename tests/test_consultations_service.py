@@ -237,10 +237,10 @@ async def test_wrong_kind_and_unknown_number(setup):
     services, committee, _, _ = setup
     with pytest.raises(DomainError, match=r"^item\.not_found$"):
         await services.consultations.get(committee, 9)
-    async with services.db.transaction() as conn:
-        number = await services.committees.take_number(conn, committee.id)
+    async with services.db.transaction():
+        number = await services.committees.take_number(committee.id)
         await services.items.insert(
-            conn, committee_id=committee.id, number=number, kind="task", title="Việc",
+            committee_id=committee.id, number=number, kind="task", title="Việc",
             status="open", deadline=None, created_by=None, now=services.clock.now(),
         )  # fmt: skip
     with pytest.raises(DomainError, match=r"^consult\.wrong_kind$"):

@@ -175,9 +175,9 @@ class Fuzzer:
 
     async def state(self) -> dict:
         """The database's fingerprint, recomputed only when SQLite reports row changes."""
-        if self.db.conn.total_changes != self._fingerprint_at:
+        if self.db.total_changes != self._fingerprint_at:
             self._fingerprint = await fingerprint(self.db)
-            self._fingerprint_at = self.db.conn.total_changes
+            self._fingerprint_at = self.db.total_changes
         return self._fingerprint
 
     async def run(self, actor: int, private: bool, text: str, silent: bool) -> None:
@@ -185,13 +185,13 @@ class Fuzzer:
         chat = private_chat(user) if private else GROUP
         conv, fake = self.conv, self.fake
         before_state = await self.state()
-        before = self.db.conn.total_changes
+        before = self.db.total_changes
         mark = len(fake.calls)
         self.errors.records.clear()
         await conv.send(chat, user, text)
         new_calls = [c for c in fake.calls[mark:] if c.method != "getUpdates"]
         replies = conv.new_texts(chat.id)
-        changed = self.db.conn.total_changes != before  # counts rolled-back changes too
+        changed = self.db.total_changes != before  # counts rolled-back changes too
         if changed:
             changed = diff(before_state, await fingerprint(self.db))
         self.examples += 1
@@ -215,7 +215,7 @@ class Fuzzer:
         conv, fake = self.conv, self.fake
         message = self.cards[card % len(self.cards)]
         before_state = await self.state()
-        before = self.db.conn.total_changes
+        before = self.db.total_changes
         mark = len(fake.calls)
         self.errors.records.clear()
         update = await conv.press(GROUP, user, message, data)
@@ -232,7 +232,7 @@ class Fuzzer:
         assert len(answers) == 1, (context, new_calls)  # always answered, once
         notice = answers[0].params.get("text")
         assert notice not in {plain(a) for a in apologies()}, context
-        if notice_refusal_key(notice) is not None and self.db.conn.total_changes != before:
+        if notice_refusal_key(notice) is not None and self.db.total_changes != before:
             changed = diff(before_state, await fingerprint(self.db))
             assert not changed, f"refused but wrote: {context} → {notice!r}: {changed}"
         await restore_roster(self.db, self.snapshot)

@@ -20,9 +20,8 @@ async def test_empty_database_reaches_latest(tmp_path):
         }
         assert {"committees", "members", "users", "items", "audit_log"} <= tables
         assert await db.fetchval("PRAGMA journal_mode") == "wal"
-        async with db.transaction() as conn:  # the writing connection enforces foreign keys
-            async with conn.execute("PRAGMA foreign_keys") as cur:
-                assert (await cur.fetchone())[0] == 1
+        async with db.transaction():  # the writing connection enforces foreign keys
+            assert await db.fetchval("PRAGMA foreign_keys") == 1
         assert await migrate(db) == (after, after)  # a second run changes nothing
     finally:
         await db.close()

@@ -26,6 +26,9 @@ from tests.workload import (
     OTHER_MEMBER,
     OTHER_SECRETARY,
     OTHER_TASK_TITLE,
+    SECRETARY_RENAMED,
+    SERVICE_ACTORS,
+    USERNAME_HEIR,
     apologies,
     diff,
     fingerprint,
@@ -64,16 +67,16 @@ def test_the_table_covers_every_registered_command_and_the_matrix_every_one():
     assert set(PERMISSIONS) == set(ARGS) | button_only == set(ARGS) | {"ballot"}
 
 
-async def _ask(conv, chat, user, text) -> str | None:
-    await conv.send(chat, user, text)
+async def _ask(conv, chat, user, text, **kw) -> str | None:
+    await conv.send(chat, user, text, **kw)
     texts = conv.new_texts(chat.id)
     return texts[0] if texts else None
 
 
-async def check_command(conv, db, snapshot, name: str) -> list:
+async def check_command(conv, db, snapshot, name: str, actors=ACTORS) -> list:
     """Run `name` (and its aliases) for every actor; return the escapes found."""
-    refused = [(label, user, role) for label, user, role in ACTORS if not allowed(name, role)]
-    permitted = [(label, user, role) for label, user, role in ACTORS if allowed(name, role)]
+    refused = [(label, user, role) for label, user, role in actors if not allowed(name, role)]
+    permitted = [(label, user, role) for label, user, role in actors if allowed(name, role)]
     escapes = []
     # Refused callers first, against untouched state; every alias too.
     for word in words_of(name):
@@ -108,6 +111,40 @@ async def test_every_command_and_role_against_the_table(tmp_path, clock):
             if found:
                 escapes[name] = found
         assert escapes == {}
+
+
+async def test_telegram_service_accounts_are_refused_every_command_with_one_line(tmp_path, clock):
+    async with province(tmp_path, clock) as (conv, _):
+        db = services(conv).db
+        escapes = []
+        for name in matrix_names():
+            for word in words_of(name):
+                for label, user, fields, key in SERVICE_ACTORS:
+                    before = await fingerprint(db)
+                    text = f"/{word} {ARGS[name]}".strip()
+                    reply = await _ask(conv, GROUP, user, text, **fields)
+                    changed = diff(before, await fingerprint(db))
+                    if refusal_key(reply, (key,)) is None or changed:
+                        escapes.append((word, label, reply, changed))
+        assert escapes == []
+
+
+async def test_a_username_handed_to_another_account_carries_no_seat(tmp_path, clock):
+    async with province(tmp_path, clock) as (conv, _):
+        db = services(conv).db
+        await conv.send(GROUP, SECRETARY_RENAMED, "/help")  # dropped @thuky_qt …
+        await conv.send(GROUP, USERNAME_HEIR, "/help")  # … which someone else took
+        snapshot = await roster_snapshot(db)
+        heir = [("username_heir", USERNAME_HEIR, None)]
+        escapes = {}
+        for name in matrix_names():
+            found = await check_command(conv, db, snapshot, name, heir)
+            if found:
+                escapes[name] = found
+        assert escapes == {}
+        assert await _ask(conv, GROUP, SECRETARY_RENAMED, "/history") not in apologies()
+        seat = await services(conv).members.by_user(1, SECRETARY.id)
+        assert seat.role == Role.SECRETARY and seat.active
 
 
 async def test_setup_is_decided_by_telegram_admin_status_not_by_our_roster(tmp_path, clock):

@@ -14,9 +14,9 @@ import ast
 import textwrap
 from pathlib import Path
 
-import aiosqlite
 import pytest
 
+from storage.db import Database
 from tests.chat import GROUP, MEMBER_A, SECRETARY, running, services, set_up_committee
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,8 +47,20 @@ DYNAMIC_SQL = {
 # Database methods pass their caller's text through (the callers are what this test checks).
 TRUSTED = {
     ("storage/migrate.py", "migrate"),
-    *(("storage/db.py", name) for name in ("_first_row", "fetchone", "fetchall", "fetchval")),
-    ("storage/db.py", "execute"),
+    *(
+        ("storage/db.py", name)
+        for name in (
+            "_first",
+            "fetchone",
+            "fetchall",
+            "fetchval",
+            "_write",
+            "execute",
+            "execute_rowcount",
+            "executemany",
+            "_hop",
+        )
+    ),
 }
 
 
@@ -278,15 +290,19 @@ HOSTILE = "x'); DROP TABLE items; -- \" OR 1=1 /* zq9"
 
 @pytest.fixture
 def statements(monkeypatch) -> list[str]:
-    """Every SQL text the bot hands to SQLite (recorded at aiosqlite's worker boundary)."""
+    """Every SQL text the bot hands to SQLite: recorded where every statement passes, the
+    Database methods (read connection, write transaction and autocommit writes alike)."""
     seen: list[str] = []
-    original = aiosqlite.Connection._execute
 
-    async def recording(self, fn, *args, **kwargs):
-        seen.extend(a for a in args if isinstance(a, str))
-        return await original(self, fn, *args, **kwargs)
+    def recording(original):
+        async def record(self, sql, *args, **kwargs):
+            seen.append(sql)
+            return await original(self, sql, *args, **kwargs)
 
-    monkeypatch.setattr(aiosqlite.Connection, "_execute", recording)
+        return record
+
+    for name in ("fetchone", "fetchall", "execute", "execute_rowcount", "executemany", "_hop"):
+        monkeypatch.setattr(Database, name, recording(getattr(Database, name)))
     return seen
 
 

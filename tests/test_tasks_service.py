@@ -237,10 +237,9 @@ async def test_reassign_cancel_reopen(services, board, clock):
 
 async def test_unknown_and_wrong_kind(services, board):
     committee, s = board
-    async with services.db.transaction() as conn:
-        number = await services.committees.take_number(conn, committee.id)
+    async with services.db.transaction():
+        number = await services.committees.take_number(committee.id)
         await services.items.insert(
-            conn,
             committee_id=committee.id,
             number=number,
             kind="vote",

@@ -32,7 +32,7 @@ from tests.chat import (
     running,
     set_up_committee,
 )
-from tests.fakes import Conversation, FakeBotAPI, User
+from tests.fakes import ANONYMOUS_ADMIN, CHANNEL_BOT, TELEGRAM, Chat, Conversation, FakeBotAPI, User
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,6 +53,25 @@ ACTORS: list[tuple[str, User, Role | None]] = [
     ("outsider", OUTSIDER, None),
     ("other_committee", OTHER_SECRETARY, None),
 ]
+# Telegram's service senders (issue 19), as the Bot API shows their messages: (label, `from`,
+# extra Message fields, the one-line refusal every command of theirs gets). Never a seat.
+LINKED_CHANNEL = Chat(-1002223334447, "channel", title="Kênh Ban Chỉ đạo")
+OTHER_BOT = User(5550002, "Bot Khác", username="botkhac_bot", is_bot=True)
+SERVICE_ACTORS: list[tuple[str, User, dict, str]] = [
+    ("anonymous_admin", ANONYMOUS_ADMIN, {"sender_chat": GROUP.to_dict()}, "sender.anonymous"),
+    ("channel", CHANNEL_BOT, {"sender_chat": LINKED_CHANNEL.to_dict()}, "sender.channel"),
+    (
+        "telegram_777000",
+        TELEGRAM,
+        {"sender_chat": LINKED_CHANNEL.to_dict(), "is_automatic_forward": True},
+        "sender.linked_channel",
+    ),
+    ("other_bot", OTHER_BOT, {}, "sender.bot"),
+]
+# The secretary dropped @thuky_qt and someone else took it: the heir is an outsider, nothing more.
+SECRETARY_RENAMED = User(SECRETARY.id, SECRETARY.first_name, last_name=SECRETARY.last_name)
+USERNAME_HEIR = User(301, "Người Nhận Lại", username="thuky_qt")
+
 EVERYONE = [CHAIR, STANDING, DEPUTY, MEMBER_A, MEMBER_B, SECRETARY, OUTSIDER, OTHER_SECRETARY]
 
 # What GROUP holds after `set_up_province` (numbers are the committee's #N).
@@ -239,6 +258,10 @@ EXTRA_REFUSALS = (
     "settings.forbidden",
     "consult.secretary",
     "consult.prompt_not_yours",
+    "sender.anonymous",
+    "sender.channel",
+    "sender.linked_channel",
+    "sender.bot",
 )
 GATE_REFUSALS = ("common.forbidden", "common.not_member")
 

@@ -61,10 +61,9 @@ class ConsultationService(ItemService):
         else:
             deadline = periods.add_working_days(now, DEFAULT_WORKING_DAYS, cfg.workdays, cfg.tz)
         silence = cfg.silence_agree if silence is None else silence
-        async with self.db.transaction() as conn:
-            number = await self.committees.take_number(conn, committee.id)
+        async with self.db.transaction():
+            number = await self.committees.take_number(committee.id)
             item_id = await self.items.insert(
-                conn,
                 committee_id=committee.id,
                 number=number,
                 kind=KIND,
@@ -77,9 +76,9 @@ class ConsultationService(ItemService):
                 document_name=document.name if document else None,
                 document_url=url,
             )
-            await self.repo.insert(conn, item_id, silence)
+            await self.repo.insert(item_id, silence)
             await self.audit.add(
-                committee.id, "consultation.open", actor.user_id, now, item_id, conn,
+                committee.id, "consultation.open", actor.user_id, now, item_id,
                 number=number, title=title, deadline=deadline, silence_agree=silence,
                 document=document.name if document else url,
             )  # fmt: skip
@@ -195,16 +194,16 @@ class ConsultationService(ItemService):
         if len(text) > MAX_COMMENT:
             raise DomainError("common.too_long", limit=MAX_COMMENT)
         now = self.clock.now()
-        async with self.db.transaction() as conn:
-            if await self.repo.status(conn, item.id) != "open":
+        async with self.db.transaction():
+            if await self.repo.status(item.id) != "open":
                 raise DomainError("consult.closed", number=item.number)
-            before = (await self.repo.current(item.id, conn)).get(member.id)
+            before = (await self.repo.current(item.id)).get(member.id)
             await self.repo.add_opinion(
-                conn, item_id=item.id, member_id=member.id, answer=answer, text=text, now=now
+                item_id=item.id, member_id=member.id, answer=answer, text=text, now=now
             )
-            await self.repo.drop_prompts(item.id, member.user_id, conn)
+            await self.repo.drop_prompts(item.id, member.user_id)
             await self.audit.add(
-                item.committee_id, "consultation.answer", member.user_id, now, item.id, conn,
+                item.committee_id, "consultation.answer", member.user_id, now, item.id,
                 member_id=member.id, before=before.answer if before else None, after=answer,
                 text=text,
             )  # fmt: skip
@@ -253,24 +252,24 @@ class ConsultationService(ItemService):
         row; the result is frozen."""
         now = self.clock.now()
         closed_at = at or now
-        async with self.db.transaction() as conn:
-            if await self.repo.status(conn, item.id) != "open":
+        async with self.db.transaction():
+            if await self.repo.status(item.id) != "open":
                 raise DomainError("consult.already_closed", number=item.number)
             silence = (await self.repo.get(item.id)).silence_agree
             voters = sorted(await self._voters(item.committee_id), key=rank)
-            current = await self.repo.current(item.id, conn)
+            current = await self.repo.current(item.id)
             auto = "deemed_agreed" if silence else "no_answer"
             silent = [m for m in voters if m.id not in current]
             for member in silent:
                 await self.repo.add_opinion(
-                    conn, item_id=item.id, member_id=member.id, answer=auto, text="", now=now,
+                    item_id=item.id, member_id=member.id, answer=auto, text="", now=now,
                     auto=True,
                 )  # fmt: skip
-            await self.repo.mark_closed(conn, item.id, [m.id for m in voters])
-            await self.repo.drop_prompts(item.id, None, conn)
-            await self.items.update(item.id, now, conn, status="closed", closed_at=closed_at)
+            await self.repo.mark_closed(item.id, [m.id for m in voters])
+            await self.repo.drop_prompts(item.id, None)
+            await self.items.update(item.id, now, status="closed", closed_at=closed_at)
             await self.audit.add(
-                item.committee_id, "consultation.close", actor_user_id, now, item.id, conn,
+                item.committee_id, "consultation.close", actor_user_id, now, item.id,
                 before="open", after="closed", automatic=actor_user_id is None,
                 eligible=len(voters), silent=len(silent), silence_agree=silence,
             )  # fmt: skip

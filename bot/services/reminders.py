@@ -65,15 +65,16 @@ class ReminderService(SweepMixin):
         items: ItemRepo,
         tasks: TaskRepo,
         members: MemberRepo,
+        users: UserRepo,
+        state: SchedulerStateRepo,
         audit: AuditRepo,
         clock: Clock,
         events: Events,
     ) -> None:
         self.repo, self.digest_repo = repo, digest_repo
         self.committees, self.items, self.tasks, self.members = committees, items, tasks, members
+        self.users, self.state = users, state
         self.audit, self.clock = audit, clock
-        self.users = UserRepo(repo.db)
-        self.state = SchedulerStateRepo(repo.db)
         self.pending_sources: dict = {}
         events.on_item_changed(self.on_item_changed)
 

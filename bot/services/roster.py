@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.config import LANGUAGES
 from bot.errors import DomainError
-from bot.models import ROLE_ORDER, SECRETARY_CHAIR, Role
+from bot.models import ROLE_ORDER, SECRETARY_CHAIR, Role, is_service_account
 from storage.audit import AuditRepo
 from storage.committees import Committee, CommitteeRepo
 from storage.members import Member, MemberRepo
@@ -54,6 +54,7 @@ class RosterService:
         self.clock = clock
         self.default_timezone = default_timezone
         self.default_language = default_language
+        self.db = members.db  # the repositories' database: every guarded write is one transaction
 
     async def setup(
         self, chat_id: int, thread_id: int | None, title: str, founder: Person, is_admin: bool
@@ -85,12 +86,12 @@ class RosterService:
         """Join as a member, or update one's agency; returns (seat, newly joined)."""
         agency = self._agency(agency, required=True)
         now = self.clock.now()
-        seat = await self._seat_of(committee, person)
+        seat = await self.members.by_user(committee.id, person.user_id)  # never by @username
         if seat is None:
             member_id = await self._insert_seat(committee.id, person, Role.MEMBER, agency, now)
             await self.audit.add(committee.id, "member.join", person.user_id, now, agency=agency)
             return await self.members.get(member_id), True
-        changes: dict[str, object] = {"agency": agency, "user_id": person.user_id}
+        changes: dict[str, object] = {"agency": agency}
         if not seat.active:
             changes.update(active=1, role=Role.MEMBER)
         await self.members.update(seat.id, now, **changes)
@@ -109,13 +110,15 @@ class RosterService:
     ) -> tuple[Member, bool]:
         """Pre-register (or update) a seat by @username or user id; returns (seat, created)."""
         agency = self._agency(agency, required=False)
+        if is_service_account(person.user_id, person.username):
+            raise DomainError("roster.service_account", name=_label(person))
         if person.user_id is None and person.username:
             known = await self.users.id_of_username(person.username)
             if known is not None:
                 person = Person(known, person.username, person.full_name)
-        await self._check_chair_free(committee, role, person)
         now = self.clock.now()
         seat = await self._seat_of(committee, person)
+        await self._check_chair_free(committee, role, seat)
         if seat is None:
             member_id = await self._insert_seat(committee.id, person, role, agency, now)
             await self.audit.add(
@@ -150,7 +153,7 @@ class RosterService:
     ) -> Member:
         """Change an active member's role."""
         seat = await self.require_member(committee, person)
-        await self._check_chair_free(committee, role, person)
+        await self._check_chair_free(committee, role, seat)
         await self._check_keeps_manager(committee, seat, role)
         now = self.clock.now()
         await self.members.update(seat.id, now, role=role)
@@ -218,27 +221,46 @@ class RosterService:
 
     async def seen(self, person: Person) -> None:
         """Someone wrote: remember their name and bind any seat pre-registered by @username."""
+        if is_service_account(person.user_id):
+            return
         now = self.clock.now()
-        await self.users.touch(person.user_id, person.username, person.full_name, now)
-        if person.username:
-            await self.members.bind_username(person.user_id, person.username, person.full_name, now)
-        await self.members.refresh_identity(person.user_id, person.username, person.full_name)
+        async with self.db.transaction():
+            await self.users.touch(person.user_id, person.username, person.full_name, now)
+            if person.username:
+                await self.members.bind_username(
+                    person.user_id, person.username, person.full_name, now
+                )
+            await self.members.refresh_identity(
+                person.user_id, person.username, person.full_name, now
+            )
 
     async def _insert_seat(
         self, committee_id: int, person: Person, role: Role, agency: str, now
     ) -> int:
+        if is_service_account(person.user_id):
+            raise DomainError("roster.service_account", name=_label(person))
+        if person.username:
+            await self.members.release_username(committee_id, person.username, person.user_id)
         return await self.members.insert(
             committee_id=committee_id, user_id=person.user_id, username=person.username,
             full_name=person.full_name, role=role, agency=agency, now=now,
         )  # fmt: skip
 
     async def _seat_of(self, committee: Committee, person: Person) -> Member | None:
-        seat = None
+        """The seat a command names: by user id when known, else by the @username it shows.
+
+        A seat bound to another account is never found through a username the named person
+        now holds (the hint is stale); only a seat still waiting for its user is.
+        """
         if person.user_id is not None:
             seat = await self.members.by_user(committee.id, person.user_id)
-        if seat is None and person.username:
-            seat = await self.members.by_username(committee.id, person.username)
-        return seat
+            if seat is None and person.username:
+                pending = await self.members.by_username(committee.id, person.username)
+                seat = pending if pending is not None and pending.user_id is None else None
+            return seat
+        if person.username:
+            return await self.members.by_username(committee.id, person.username)
+        return None
 
     async def _deactivate(self, committee: Committee, seat: Member, actor: int | None, action: str):
         await self._check_keeps_manager(committee, seat, None)
@@ -247,14 +269,12 @@ class RosterService:
         await self.audit.add(committee.id, action, actor, now, member=seat.id, role=seat.role)
         return await self.members.get(seat.id)
 
-    async def _check_chair_free(self, committee: Committee, role: Role, person: Person) -> None:
+    async def _check_chair_free(self, committee: Committee, role: Role, target) -> None:
+        """Refuse a second chair (`target`: the seat being changed, None for a new one)."""
         if role != Role.CHAIR:
             return
         for seat in await self.members.list(committee.id):
-            same = (person.user_id is not None and seat.user_id == person.user_id) or (
-                person.username and seat.username == person.username.lower()
-            )
-            if seat.role == Role.CHAIR and not same:
+            if seat.role == Role.CHAIR and (target is None or seat.id != target.id):
                 raise DomainError("roster.chair_taken", name=seat.display_name)
 
     async def _check_keeps_manager(self, committee: Committee, seat: Member, new_role) -> None:

@@ -65,9 +65,9 @@ class TaskExtensions:
             raise DomainError("extend.not_later", number=number)
         if await self.repo.pending_extension(task.item.id) is not None:
             raise DomainError("extend.already_pending", number=number)
-        async with self.db.transaction() as conn:
+        async with self.db.transaction():
             request_id = await self.repo.add_extension(
-                conn, task.item.id, actor.user_id, task.item.deadline, new, reason, now
+                task.item.id, actor.user_id, task.item.deadline, new, reason, now
             )
             await self.audit.add(
                 committee.id,
@@ -75,7 +75,6 @@ class TaskExtensions:
                 actor.user_id,
                 now,
                 item_id=task.item.id,
-                conn=conn,
                 request=request_id,
                 deadline_before=to_db(task.item.deadline),
                 deadline_after=to_db(new),
@@ -125,17 +124,16 @@ class TaskExtensions:
             self._require_open(task)
         now = self.clock.now()
         status = "approved" if approve else "rejected"
-        async with self.db.transaction() as conn:
-            await self.repo.decide_extension(conn, request.id, status, actor.user_id, reason, now)
+        async with self.db.transaction():
+            await self.repo.decide_extension(request.id, status, actor.user_id, reason, now)
             if approve:
-                await self.items.update(task.item.id, now, conn=conn, deadline=request.new_deadline)
+                await self.items.update(task.item.id, now, deadline=request.new_deadline)
             await self.audit.add(
                 committee.id,
                 f"task.extension_{status}",
                 actor.user_id,
                 now,
                 item_id=task.item.id,
-                conn=conn,
                 request=request.id,
                 deadline_before=to_db(task.item.deadline),
                 deadline_after=to_db(request.new_deadline if approve else task.item.deadline),

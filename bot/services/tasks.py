@@ -81,10 +81,9 @@ class TaskService(TaskExtensions, TaskQueries):
         now = self.clock.now()
         parsed = read_new_task(text, now, config_of(committee).tz)
         lead, cooperators = seats[0], seats[1:]
-        async with self.db.transaction() as conn:
-            number = await self.committees.take_number(conn, committee.id)
+        async with self.db.transaction():
+            number = await self.committees.take_number(committee.id)
             item_id = await self.items.insert(
-                conn,
                 committee_id=committee.id,
                 number=number,
                 kind="task",
@@ -98,7 +97,7 @@ class TaskService(TaskExtensions, TaskQueries):
                 document_url=parsed.url,
             )
             await self.repo.insert(
-                conn, item_id, lead.id, [c.id for c in cooperators], parsed.description
+                item_id, lead.id, [c.id for c in cooperators], parsed.description
             )
             await self.audit.add(
                 committee.id,
@@ -106,7 +105,6 @@ class TaskService(TaskExtensions, TaskQueries):
                 actor.user_id,
                 now,
                 item_id=item_id,
-                conn=conn,
                 number=number,
                 title=parsed.title,
                 deadline=to_db(parsed.deadline),
@@ -174,16 +172,15 @@ class TaskService(TaskExtensions, TaskQueries):
             raise DomainError("reassign.same", number=number, name=seat.display_name)
         cooperators = [m for m in task.cooperator_ids if m != seat.id]
         now = self.clock.now()
-        async with self.db.transaction() as conn:
-            await self.repo.set_assignees(conn, task.item.id, seat.id, cooperators)
-            await self.repo.touch(conn, task.item.id, now)
+        async with self.db.transaction():
+            await self.repo.set_assignees(task.item.id, seat.id, cooperators)
+            await self.repo.touch(task.item.id, now)
             await self.audit.add(
                 committee.id,
                 "task.reassign",
                 actor.user_id,
                 now,
                 item_id=task.item.id,
-                conn=conn,
                 before={"lead": task.lead_id, "cooperators": list(task.cooperator_ids)},
                 after={"lead": seat.id, "cooperators": cooperators},
             )
@@ -243,22 +240,21 @@ class TaskService(TaskExtensions, TaskQueries):
         after = {**before, **{k: v for k, v in {**item_cols, **task_cols}.items() if k in before}}
         if note is not None:
             details.update(percent=note[0], note=note[1])
-        async with self.db.transaction() as conn:
+        async with self.db.transaction():
             if item_cols:
-                await self.items.update(task.item.id, now, conn=conn, **item_cols)
+                await self.items.update(task.item.id, now, **item_cols)
             else:
-                await self.repo.touch(conn, task.item.id, now)
+                await self.repo.touch(task.item.id, now)
             if task_cols:
-                await self.repo.update(conn, task.item.id, **task_cols)
+                await self.repo.update(task.item.id, **task_cols)
             if note is not None and (note[0] is not None or note[1]):
-                await self.repo.add_note(conn, task.item.id, actor.user_id, *note, now)
+                await self.repo.add_note(task.item.id, actor.user_id, *note, now)
             await self.audit.add(
                 committee.id,
                 action,
                 actor.user_id,
                 now,
                 item_id=task.item.id,
-                conn=conn,
                 before=before,
                 after=after,
                 **details,

@@ -116,17 +116,17 @@ class VoteService(ItemService):
 
     async def _create(self, committee, actor, title, deadline, mode, options, multi, anon) -> Vote:
         now = self.clock.now()
-        async with self.db.transaction() as conn:
-            number = await self.committees.take_number(conn, committee.id)
+        async with self.db.transaction():
+            number = await self.committees.take_number(committee.id)
             if mode == "poll" and len(f"#{number} {title}") > MAX_QUESTION:
                 raise DomainError("poll.question_too_long", limit=MAX_QUESTION - len(f"#{number} "))
             item_id = await self.items.insert(
-                conn, committee_id=committee.id, number=number, kind="vote", title=title,
+                committee_id=committee.id, number=number, kind="vote", title=title,
                 status="open", deadline=deadline, created_by=actor.user_id, now=now,
             )  # fmt: skip
-            await self.repo.insert(conn, item_id, mode, options, multi, anon)
+            await self.repo.insert(item_id, mode, options, multi, anon)
             await self.audit.add(
-                committee.id, "vote.open", actor.user_id, now, item_id, conn, mode=mode,
+                committee.id, "vote.open", actor.user_id, now, item_id, mode=mode,
                 title=title, options=options, deadline=deadline, multi=multi, anonymous=anon,
             )  # fmt: skip
         return await self.repo.get(item_id)
@@ -134,12 +134,12 @@ class VoteService(ItemService):
     async def posted(self, vote: Vote, message_id: int, poll_id: str | None = None) -> None:
         """Remember the card or poll message (and the Telegram poll id)."""
         now = self.clock.now()
-        async with self.db.transaction() as conn:
-            await self.items.update(vote.item.id, now, conn, message_id=message_id)
+        async with self.db.transaction():
+            await self.items.update(vote.item.id, now, message_id=message_id)
             if poll_id is not None:
-                await self.repo.update(vote.item.id, conn, poll_id=poll_id)
+                await self.repo.update(vote.item.id, poll_id=poll_id)
             await self.audit.add(
-                vote.item.committee_id, "vote.posted", None, now, vote.item.id, conn,
+                vote.item.committee_id, "vote.posted", None, now, vote.item.id,
                 message_id=message_id, poll_id=poll_id,
             )  # fmt: skip
         await self.events.item_changed(vote.item.id)
@@ -147,10 +147,10 @@ class VoteService(ItemService):
     async def abandon(self, vote: Vote, reason: str) -> None:
         """The poll or card could not be posted: the number stays used, the vote is cancelled."""
         now = self.clock.now()
-        async with self.db.transaction() as conn:
-            await self.items.update(vote.item.id, now, conn, status="cancelled", closed_at=now)
+        async with self.db.transaction():
+            await self.items.update(vote.item.id, now, status="cancelled", closed_at=now)
             await self.audit.add(
-                vote.item.committee_id, "vote.abandon", None, now, vote.item.id, conn, reason=reason
+                vote.item.committee_id, "vote.abandon", None, now, vote.item.id, reason=reason
             )
         await self.events.item_changed(vote.item.id)
 
@@ -220,16 +220,16 @@ class VoteService(ItemService):
         if member is None or not member.active or member.role not in VOTING_ROLES:
             raise DomainError("vote.not_voter")
         now = self.clock.now()
-        async with self.db.transaction() as conn:
+        async with self.db.transaction():
             vote = await self.repo.get(item_id)
             if not vote.taking_ballots(now):
                 raise DomainError("vote.closed", number=vote.item.number)
-            previous = (await self.repo.current(item_id, conn)).get(member.user_id)
+            previous = (await self.repo.current(item_id)).get(member.user_id)
             before = previous.choice if previous else None
             if before != choice:
-                await self.repo.add_ballot(conn, item_id, member.id, member.user_id, choice, now)
+                await self.repo.add_ballot(item_id, member.id, member.user_id, choice, now)
                 await self.audit.add(
-                    committee.id, "vote.ballot", member.user_id, now, item_id, conn,
+                    committee.id, "vote.ballot", member.user_id, now, item_id,
                     member_id=member.id, before=before, after=choice,
                 )  # fmt: skip
         if before != choice:
@@ -247,18 +247,16 @@ class VoteService(ItemService):
         seat = seat if seat is not None and seat.active else None
         choice = sorted({i for i in option_ids if 0 <= i < len(vote.options)})
         now = self.clock.now()
-        async with self.db.transaction() as conn:
+        async with self.db.transaction():
             vote = await self.repo.get(vote.item.id)
             late = not vote.taking_ballots(now)
-            previous = None if late else (await self.repo.current(vote.item.id, conn)).get(user_id)
+            previous = None if late else (await self.repo.current(vote.item.id)).get(user_id)
             before = previous.choice if previous else None
             member_id = seat.id if seat else None
-            await self.repo.add_ballot(
-                conn, vote.item.id, member_id, user_id, choice, now, late=late
-            )
+            await self.repo.add_ballot(vote.item.id, member_id, user_id, choice, now, late=late)
             await self.audit.add(
                 vote.item.committee_id, "vote.late_answer" if late else "vote.answer", user_id,
-                now, vote.item.id, conn, member_id=member_id, before=before, after=choice,
+                now, vote.item.id, member_id=member_id, before=before, after=choice,
             )  # fmt: skip
         await self.events.item_changed(vote.item.id)
         return Cast(vote, before, choice, before != choice, late=late, member=seat)
@@ -270,10 +268,10 @@ class VoteService(ItemService):
         if vote is None or not vote.is_open or vote.poll_counts == new:
             return vote
         now = self.clock.now()
-        async with self.db.transaction() as conn:
-            await self.repo.update(vote.item.id, conn, poll_counts=new)
+        async with self.db.transaction():
+            await self.repo.update(vote.item.id, poll_counts=new)
             await self.audit.add(
-                vote.item.committee_id, "vote.poll_counts", None, now, vote.item.id, conn,
+                vote.item.committee_id, "vote.poll_counts", None, now, vote.item.id,
                 before=vote.poll_counts, after=new,
             )  # fmt: skip
         await self.events.item_changed(vote.item.id)
@@ -297,18 +295,18 @@ class VoteService(ItemService):
             if final is not None and vote.anonymous:
                 vote = await self.record_poll_counts(vote.poll_id, **final) or vote
         now = self.clock.now()
-        async with self.db.transaction() as conn:  # no ballot slips in between tally and close
+        async with self.db.transaction():  # no ballot slips in between tally and close
             vote = await self.repo.get(item.id)
             if not vote.is_open:
                 raise DomainError("vote.already_closed", number=item.number)
             tally = await self.tally(vote)
             outcome, snapshot = _frozen(tally)
             await self.repo.close(
-                conn, item.id, at or now, outcome=outcome, eligible_count=len(tally.eligible),
+                item.id, at or now, outcome=outcome, eligible_count=len(tally.eligible),
                 result=snapshot, poll_counts=None,
             )  # fmt: skip
             await self.audit.add(
-                item.committee_id, "vote.close", actor_user_id, now, item.id, conn,
+                item.committee_id, "vote.close", actor_user_id, now, item.id,
                 before="open", after="closed", outcome=outcome, result=snapshot,
             )  # fmt: skip
         await self.events.item_changed(item.id)

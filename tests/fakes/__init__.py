@@ -10,9 +10,23 @@ Typical use::
 
 from .bot_api import FakeBotAPI
 from .harness import Conversation, make_builder, running_bot
-from .shapes import ApiError, Call, Chat, UploadedFile, User, group, private_chat
+from .shapes import (
+    ANONYMOUS_ADMIN,
+    CHANNEL_BOT,
+    TELEGRAM,
+    ApiError,
+    Call,
+    Chat,
+    UploadedFile,
+    User,
+    group,
+    private_chat,
+)
 
 __all__ = [
+    "ANONYMOUS_ADMIN",
+    "CHANNEL_BOT",
+    "TELEGRAM",
     "ApiError",
     "Call",
     "Chat",

@@ -506,7 +506,10 @@ async def parse_request(request: Any) -> tuple[JSON, dict[str, UploadedFile]]:
 
 
 # --------------------------------------------------------------------------- injected updates
+# Telegram's service senders, as the Bot API shows them (telegram.constants.ChatID).
 TELEGRAM = User(777000, "Telegram")
+ANONYMOUS_ADMIN = User(1087968824, "Group", username="GroupAnonymousBot", is_bot=True)
+CHANNEL_BOT = User(136817688, "Channel", username="Channel_Bot", is_bot=True)
 
 
 class UpdateInjector:
@@ -623,6 +626,26 @@ class UpdateInjector:
             reply_to_message=reply_to,
             message_thread_id=message_thread_id,
             **fields,
+        )
+
+    def inject_anonymous(self, chat: Chat | JSON, text: str, **kw: Any) -> JSON:
+        """Queue a message of an anonymous admin: from GroupAnonymousBot, on behalf of the group."""
+        return self.inject_message(chat, ANONYMOUS_ADMIN, text, sender_chat=chat_dict(chat), **kw)
+
+    def inject_as_channel(self, chat: Chat | JSON, channel: Chat, text: str, **kw: Any) -> JSON:
+        """Queue a message a member posts in ``chat`` on behalf of ``channel`` (Channel_Bot)."""
+        return self.inject_message(chat, CHANNEL_BOT, text, sender_chat=chat_dict(channel), **kw)
+
+    def inject_auto_forward(self, chat: Chat | JSON, channel: Chat, text: str) -> JSON:
+        """Queue Telegram (777000) auto-forwarding a post of the group's linked ``channel``."""
+        origin = {"type": "channel", "chat": chat_dict(channel), "message_id": 7, "date": now()}
+        return self.inject_message(
+            chat,
+            TELEGRAM,
+            text,
+            sender_chat=chat_dict(channel),
+            is_automatic_forward=True,
+            forward_origin=origin,
         )
 
     def inject_callback(

@@ -1,0 +1,175 @@
+"""One person, one seat (issue 19): a seat follows its user id, never a username; Telegram's
+service senders (anonymous admins, channels, 777000, bots) never get or use a seat; usernames
+that change hands never crash.
+"""
+
+from __future__ import annotations
+
+from tests.chat import (
+    CHAIR,
+    GROUP,
+    MEMBER_A,
+    MEMBER_B,
+    SECRETARY,
+    running,
+    services,
+    set_up_committee,
+    vi,
+)
+from tests.fakes import ANONYMOUS_ADMIN, CHANNEL_BOT, Chat, User, group
+from tests.workload import apologies
+
+# The secretary removed their @username; a stranger then claimed it.
+SECRETARY_NO_HANDLE = User(101, "Lê Thư", last_name="Ký")
+STRANGER = User(301, "Kẻ Giả", username="thuky_qt")
+CHANNEL = Chat(-1002223334445, "channel", title="Kênh Tin Tỉnh")
+OTHER_CHANNEL = Chat(-1002223334446, "channel", title="Kênh Khác")
+HELPER_BOT = User(5550001, "Trợ lý", username="trolybot", is_bot=True)
+
+
+async def seat_of(conv, user_id: int):
+    committee = await services(conv).committees.by_chat(GROUP.id)
+    return await services(conv).members.by_user(committee.id, user_id)
+
+
+async def seats(conv) -> list:
+    committee = await services(conv).committees.by_chat(GROUP.id)
+    return await services(conv).members.list(committee.id, active_only=False)
+
+
+# ------------------------------------------------------------------ point 1: freed usernames
+async def test_a_freed_username_never_moves_the_secretary_seat(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        # The stranger writes first: the secretary has not written since dropping the username.
+        reply = await conv.ask(GROUP, STRANGER, "/join Sở Giả")
+        assert reply == vi("join.done", name="Kẻ Giả", agency="Sở Giả")
+        secretary = await seat_of(conv, SECRETARY.id)
+        assert secretary.role == "secretary" and secretary.active
+        assert secretary.username is None  # the hint moved with the username
+        stranger = await seat_of(conv, STRANGER.id)
+        assert stranger.role == "member" and stranger.username == "thuky_qt"
+        refused = await conv.ask(GROUP, STRANGER, "/settings language en")
+        assert refused == vi("settings.forbidden")
+        refused = await conv.ask(GROUP, STRANGER, "/remove @chutich_qt")
+        assert refused == vi("common.forbidden", command="remove", roles="Trưởng ban, Thư ký")
+        assert (await seat_of(conv, CHAIR.id)).active
+        # The real secretary, now without a username, is still the secretary.
+        roster = await conv.ask(GROUP, SECRETARY_NO_HANDLE, "/members")
+        assert "<b>Thư ký</b> (1)\n• Lê Thư Ký" in roster
+        done = await conv.ask(GROUP, SECRETARY_NO_HANDLE, "/settings quiet off")
+        assert done not in apologies() and "settings.forbidden" not in done
+        assert (await seat_of(conv, SECRETARY.id)).role == "secretary"
+
+
+async def test_a_renamed_chair_keeps_the_seat_when_the_old_username_is_taken(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        renamed = User(CHAIR.id, CHAIR.first_name, last_name=CHAIR.last_name, username="hung_moi")
+        await conv.send(GROUP, renamed, "/help")
+        heir = User(302, "Người Khác", username="chutich_qt")
+        assert await conv.ask(GROUP, heir, "/join Sở Lạ") == vi(
+            "join.done", name="Người Khác", agency="Sở Lạ"
+        )
+        assert (await seat_of(conv, heir.id)).role == "member"
+        chair = await seat_of(conv, CHAIR.id)
+        assert chair.role == "chair" and chair.username == "hung_moi"
+        # @chutich_qt now names the heir; the chair answers to @hung_moi.
+        reply = await conv.ask(GROUP, SECRETARY, "/role @chutich_qt deputy")
+        assert reply == vi("role.done", name="Người Khác", role="Phó Trưởng ban")
+        assert (await seat_of(conv, CHAIR.id)).role == "chair"
+
+
+async def test_a_dropped_username_is_cleared_from_the_seat(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        await conv.send(GROUP, SECRETARY_NO_HANDLE, "/help")
+        assert (await seat_of(conv, SECRETARY.id)).username is None
+        reply = await conv.ask(GROUP, CHAIR, "/role @thuky_qt member")
+        assert reply == vi("roster.not_a_member", name="@thuky_qt")
+        assert (await seat_of(conv, SECRETARY.id)).role == "secretary"
+
+
+# ------------------------------------------------------------------ point 4: collisions
+async def test_two_members_swapping_usernames_is_no_crash(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        a = User(MEMBER_A.id, MEMBER_A.first_name, username="so_tttt")
+        b = User(MEMBER_B.id, MEMBER_B.first_name, username="so_taichinh")
+        for user in (a, b, a, b):
+            reply = await conv.ask(GROUP, user, "/members")
+            assert reply not in apologies()
+        assert (await seat_of(conv, MEMBER_A.id)).username == "so_tttt"
+        assert (await seat_of(conv, MEMBER_B.id)).username == "so_taichinh"
+        card = await conv.ask(GROUP, SECRETARY, "/assign @so_tttt Việc thử hạn 20/12")
+        assert "Nguyễn An" in card and "Trần Bình" not in card
+
+
+async def test_taking_a_username_held_by_a_pre_registered_seat_is_no_crash(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        await conv.send(GROUP, SECRETARY, "/add @so_moi member Sở Mới")
+        renamed = User(MEMBER_A.id, MEMBER_A.first_name, username="so_moi")
+        reply = await conv.ask(GROUP, renamed, "/members")
+        assert reply not in apologies()
+        assert (await seat_of(conv, MEMBER_A.id)).username == "so_moi"
+        leftovers = [s for s in await seats(conv) if s.user_id is None and s.active]
+        assert leftovers == []  # one person, one seat: the pre-registration is retired
+        assert await conv.ask(GROUP, renamed, "/join Sở Tài chính") == vi(
+            "join.updated", name="Nguyễn An", agency="Sở Tài chính"
+        )
+
+
+# ------------------------------------------------------------------ point 3: service senders
+async def test_an_anonymous_admin_gets_one_clear_line_and_no_seat(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        before = len(await seats(conv))
+        await conv.deliver(fake.inject_anonymous(GROUP, "/join Văn phòng"))
+        assert conv.new_texts(GROUP.id) == [vi("sender.anonymous", chat=GROUP.title)]
+        await conv.deliver(fake.inject_anonymous(GROUP, "/assign @so_taichinh Việc hạn 20/12"))
+        assert conv.new_texts(GROUP.id) == [vi("sender.anonymous", chat=GROUP.title)]
+        assert len(await seats(conv)) == before
+        assert await seat_of(conv, ANONYMOUS_ADMIN.id) is None
+
+
+async def test_an_anonymous_setup_makes_nobody_secretary(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        new_group = group(-1005550002, "Nhóm mới")
+        fake.set_chat_member(new_group.id, ANONYMOUS_ADMIN, "administrator")
+        await conv.deliver(fake.inject_anonymous(new_group, "/setup Ban mới"))
+        assert conv.new_texts(new_group.id) == [vi("sender.anonymous", chat="Nhóm mới")]
+        assert await services(conv).committees.by_chat(new_group.id) is None
+
+
+async def test_channels_and_telegram_get_no_seat_and_share_no_opinion(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        before = len(await seats(conv))
+        for channel in (CHANNEL, OTHER_CHANNEL):
+            await conv.deliver(fake.inject_as_channel(GROUP, channel, "/join Kênh"))
+            assert conv.new_texts(GROUP.id) == [vi("sender.channel", chat=channel.title)]
+        await conv.deliver(fake.inject_auto_forward(GROUP, CHANNEL, "/join Kênh liên kết"))
+        assert conv.new_texts(GROUP.id) == [vi("sender.linked_channel", chat=CHANNEL.title)]
+        await conv.send(GROUP, HELPER_BOT, "/join Bot")
+        assert conv.new_texts(GROUP.id) == [vi("sender.bot", name="@trolybot")]
+        assert len(await seats(conv)) == before
+        # Opening a consultation: the base is the five people, nobody else.
+        await conv.send(GROUP, SECRETARY, "/consult Góp ý thử hạn 20/12")
+        await conv.deliver(fake.inject_as_channel(GROUP, CHANNEL, "/opinion 1 disagree kênh"))
+        assert conv.new_texts(GROUP.id) == [vi("sender.channel", chat=CHANNEL.title)]
+        pending = await conv.ask(GROUP, SECRETARY, "/pending 1")
+        assert "Kênh" not in pending and "Channel" not in pending
+
+
+async def test_a_service_account_is_never_added_to_the_roster(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        anon = fake.inject_anonymous(GROUP, "Tôi là quản trị viên ẩn danh")
+        await conv.deliver(anon)
+        reply = await conv.ask(GROUP, SECRETARY, "/add deputy Văn phòng", reply_to=anon["message"])
+        assert reply == vi("roster.service_account", name=GROUP.title)
+        reply = await conv.ask(GROUP, SECRETARY, "/add @GroupAnonymousBot deputy Văn phòng")
+        assert reply == vi("roster.service_account", name="@groupanonymousbot")
+        assert await seat_of(conv, ANONYMOUS_ADMIN.id) is None
+        assert await seat_of(conv, CHANNEL_BOT.id) is None
