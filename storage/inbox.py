@@ -75,12 +75,6 @@ class InboxRepo:
 
     async def prune(self, before: datetime) -> int:
         """Delete rows processed before `before`; return how many went."""
-        count = await self.db.fetchval(
-            "SELECT count(*) FROM inbox WHERE done_at IS NOT NULL AND done_at < ?",
-            (to_db(before),),
+        return await self.db.execute_rowcount(
+            "DELETE FROM inbox WHERE done_at IS NOT NULL AND done_at < ?", (to_db(before),)
         )
-        if count:
-            await self.db.execute(
-                "DELETE FROM inbox WHERE done_at IS NOT NULL AND done_at < ?", (to_db(before),)
-            )
-        return int(count or 0)

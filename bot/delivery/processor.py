@@ -5,7 +5,9 @@ change an update causes and the record that it was processed commit together: af
 update is either entirely done or entirely to do. A unit that never wrote (a read-only command)
 is marked done right after, with the others of its batch in one statement. A handler failure
 (PTB hands it to the error handlers; `note_failure` is one of them) rolls the unit back and
-marks the row done with the error: it is not tried again.
+marks the row done with the error: it is not tried again. A Telegram error (a reply or card
+that could not be sent even after the retries) does not undo what the person did: the unit
+commits with the row marked done-with-error, and the error handler's apology follows.
 """
 
 from __future__ import annotations
@@ -16,11 +18,11 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.clock import Clock
-from bot.delivery.unit import unit_of
-from storage.db import Database
+from storage.db import Database, Unit
 from storage.inbox import InboxRepo
 
 log = logging.getLogger(__name__)
@@ -101,23 +103,26 @@ class Processor:
     async def process(self, update_id: int, update: Update) -> bool:
         """Process one update in its own unit; False when it wrote nothing (mark it later)."""
         marked = False
+        unit: Unit | None = None
 
-        async def mark_done() -> None:
+        async def mark() -> None:
             nonlocal marked
-            await self.inbox.mark_done([update_id], self.clock.now())
-            marked = True
+            if self._failure is not None:  # Telegram failed us after the change: keep both
+                await self.inbox.mark_failed(update_id, self.clock.now(), self._error_text())
+                marked = True
+            elif unit is not None and unit.wrote:  # else: batched with the read-only others
+                await self.inbox.mark_done([update_id], self.clock.now())
+                marked = True
 
         self._current, self._failure = update, None
         try:
-            async with unit_of(self.db) as unit:
-                unit.before_commit(mark_done)
+            async with self.db.unit() as unit:
+                unit.before_commit(mark)
                 await self.app.process_update(update)
-                if self._failure is not None:
+                if self._failure is not None and not isinstance(self._failure, TelegramError):
                     raise HandlerFailed from self._failure
         except HandlerFailed:
-            error = f"{type(self._failure).__name__}: {self._failure}"
-            error = error.replace(self.app.bot.token, "***")
-            await self.inbox.mark_failed(update_id, self.clock.now(), error)
+            await self.inbox.mark_failed(update_id, self.clock.now(), self._error_text())
             marked = True
         finally:
             self._current, self._failure = None, None
@@ -125,6 +130,10 @@ class Processor:
         if marked:
             await self._after_commit()
         return marked
+
+    def _error_text(self) -> str:
+        error = f"{type(self._failure).__name__}: {self._failure}"
+        return error.replace(self.app.bot.token, "***")
 
     async def note_failure(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Error handler: a handler of the update in hand raised (PTB caught it)."""
