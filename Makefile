@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format install migrate check-config bench soak clean
+.PHONY: run test lint format install migrate check-config routes bench soak clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11)")'
@@ -29,6 +29,10 @@ migrate: $(STAMP)
 
 check-config: $(STAMP)
 	$(PY) -m bot check-config
+
+# Every command (aliases, who, where, menu), gate, button route, deep link and item function.
+routes: $(STAMP)
+	@$(PY) -m bot routes
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -22,10 +22,9 @@ from pathlib import Path
 
 from bench.fakes import OVERALL_PER_SECOND, LimitedFake
 from bench.province_data import NOW, Shape, generate, make_due
-from bot.app import build_application
 from bot.clock import FakeClock
+from bot.wiring.app import build_application
 from handlers.jobs import sweeper_of
-from handlers.routes import install
 from tests.chat import bot_settings
 
 
@@ -33,7 +32,7 @@ async def fan_out(path: Path) -> dict:
     """Send every due reminder once through the rate-limited bot; return the figures."""
     async with LimitedFake() as fake:
         app = build_application(
-            bot_settings(fake, path, log_level="WARNING"), install, FakeClock(NOW), throttle=True
+            bot_settings(fake, path, log_level="WARNING"), FakeClock(NOW), throttle=True
         )
         await app.initialize()
         await app.post_init(app)  # the menus go out here: not part of the fan-out figures

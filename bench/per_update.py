@@ -37,9 +37,8 @@ from bench.scenarios import (
     prepare_bare,
     prepare_ours,
 )
-from bot.app import build_application
 from bot.clock import Clock
-from handlers.routes import install
+from bot.wiring.app import build_application
 from tests.chat import bot_settings
 from tests.fakes import group, running_bot
 
@@ -105,7 +104,7 @@ async def started(
     async with CountingFake() as fake:
         if kind == "ours":
             settings = bot_settings(fake, Path(folder) / "bench.db", log_level="WARNING")
-            app = build_application(settings, install, Clock(), throttle=False)
+            app = build_application(settings, Clock(), throttle=False)
         else:
             app = bare_app(fake)
         async with running_bot(app, fake, step_timeout=60) as conv:

@@ -116,10 +116,9 @@ async def measure(path: Path, api: str) -> dict:
     The fake Bot API server runs in the parent process (`api` is its base URL), so this
     process holds only the bot: its peak RSS is the bot's.
     """
-    from bot.app import build_application
     from bot.clock import FakeClock
     from bot.config import Settings
-    from handlers.routes import install
+    from bot.wiring.app import build_application
 
     results: dict = {"rss_mib": {"at import": rss_mib()}}
     plans = Plans(path)
@@ -134,12 +133,12 @@ async def measure(path: Path, api: str) -> dict:
         )
         clock = FakeClock(NOW)
         started = time.perf_counter()
-        app = build_application(settings, install, clock, throttle=False)
+        app = build_application(settings, clock, throttle=False)
         await app.initialize()
         await app.post_init(app)
         results["start-up"] = {"ms": (time.perf_counter() - started) * 1000}
         results["rss_mib"]["after start-up"] = rss_mib()
-        services = app.bot_data["services"]
+        services = app.bot_data.services
         await services.db.conn.set_trace_callback(plans.trace)
         if services.db.reader is not None:  # plain reads run on the read connection
             services.db.reader.set_trace_callback(plans.trace)

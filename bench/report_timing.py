@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.clock import FakeClock
 from bot.config import Settings
-from bot.container import Services
+from bot.wiring.graph import Services
 from storage.db import Database
 from storage.migrate import migrate
 from tests.factories import Factory, populate

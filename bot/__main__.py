@@ -1,6 +1,7 @@
-"""Command line: `python -m bot [run|migrate|backup FILE|check-config]` (the composition root).
+"""Command line: `python -m bot [run|migrate|backup FILE|check-config|routes]`.
 
-This is the one place in `bot/` that imports `handlers/`: it assembles the layers.
+The run itself is in `bot/wiring/` (the composition root, which alone with this module may import
+`handlers/`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,10 @@ def main(argv: list[str] | None = None) -> int:
     backup = sub.add_parser("backup", help="copy the live database to FILE (online backup)")
     backup.add_argument("file")
     sub.add_parser("check-config", help="print the effective settings (token masked)")
+    sub.add_parser("routes", help="print every command, gate, button and deep link declared")
     args = parser.parse_args(argv)
+    if args.command == "routes":  # needs no settings
+        return _routes()
     try:
         settings = load_settings()
     except ConfigError as exc:
@@ -81,11 +85,15 @@ async def _backup(settings: Settings, target: str) -> int:
 
 
 def _run(settings: Settings) -> int:
-    from bot.app import build_application
-    from bot.delivery.run import run
-    from handlers.routes import install
+    from bot.wiring.run import run
 
-    run(build_application(settings, install), settings)
+    return run(settings)
+
+
+def _routes() -> int:
+    from handlers.install import table
+
+    print(table())
     return 0
 
 

@@ -1,7 +1,8 @@
-"""Who may run what: the one table from command to roles (design §5), checked before services.
+"""Who may run what: the `Rule` a command, button or gate declares (design §5), and the usual ones.
 
-Rules finer than a role (the lead of *this* task, the author of *this* reminder) are checked by
-the service that owns the item; this table is the gate every command passes first.
+Each handler declares its rule beside itself (`handlers/registry.py`); the permission table is
+derived from those declarations (`python -m bot routes` prints it). Rules finer than a role (the
+lead of *this* task, the author of *this* reminder) are checked by the service owning the item.
 """
 
 from __future__ import annotations
@@ -19,68 +20,15 @@ class Rule:
     outsiders: bool = False
     group_admin: bool = False  # decided by Telegram (getChatMember), not by our roster
 
+    def allows(self, role: Role | None) -> bool:
+        """Whether a seat with `role` (None: not a member) passes this gate."""
+        return self.outsiders if role is None else role in self.roles
+
 
 ANYONE = Rule(outsiders=True)
 MEMBERS = Rule()
 SECRETARY_OR_CHAIR = Rule(SECRETARY_CHAIR)
 MANAGERS_ONLY = Rule(MANAGERS)
 VOTERS = Rule(VOTING_ROLES)
-
-PERMISSIONS: dict[str, Rule] = {
-    # foundation
-    "setup": Rule(outsiders=True, group_admin=True),
-    "join": ANYONE,
-    "help": ANYONE,
-    "start": ANYONE,
-    "lang": ANYONE,
-    "notify": ANYONE,
-    "add": SECRETARY_OR_CHAIR,
-    "role": SECRETARY_OR_CHAIR,
-    "remove": SECRETARY_OR_CHAIR,
-    "leave": MEMBERS,
-    "members": MEMBERS,
-    "settings": MEMBERS,
-    "settings.change": SECRETARY_OR_CHAIR,
-    # tasks
-    "assign": MANAGERS_ONLY,
-    "tasks": MEMBERS,
-    "mytasks": ANYONE,
-    "show": MEMBERS,
-    "progress": MEMBERS,
-    "done": MEMBERS,
-    "extend": MEMBERS,
-    "approve": SECRETARY_OR_CHAIR,
-    "reject": SECRETARY_OR_CHAIR,
-    "reassign": SECRETARY_OR_CHAIR,
-    "cancel": SECRETARY_OR_CHAIR,
-    "reopen": SECRETARY_OR_CHAIR,
-    # consultations and votes
-    "consult": MANAGERS_ONLY,
-    "opinion": VOTERS,
-    "pending": MEMBERS,
-    "poll": MANAGERS_ONLY,
-    "vote": MANAGERS_ONLY,
-    "ballot": VOTERS,
-    "close": SECRETARY_OR_CHAIR,
-    # reminders, digest, reports
-    "remind": MANAGERS_ONLY,
-    "reminders": MEMBERS,
-    "unremind": Rule(frozenset({Role.SECRETARY})),
-    "digest": MEMBERS,
-    "report": MANAGERS_ONLY,
-    "history": SECRETARY_OR_CHAIR,
-    "export": SECRETARY_OR_CHAIR,
-}
-
-
-def allowed(command: str, role: Role | None) -> bool:
-    """Whether a seat with `role` (None: not a member) passes the gate of `command`."""
-    rule = PERMISSIONS[command]
-    if role is None:
-        return rule.outsiders
-    return role in rule.roles
-
-
-def roles_for(command: str) -> frozenset[Role]:
-    """The roles a command is open to (for help texts and refusals)."""
-    return PERMISSIONS[command].roles
+SECRETARY_ONLY = Rule(frozenset({Role.SECRETARY}))
+GROUP_ADMIN = Rule(outsiders=True, group_admin=True)

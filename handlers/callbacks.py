@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
 from bot.i18n import t
 from handlers.context import reader_language, services_of
+from handlers.state import Context
 
+CALLBACK_VERSION = "v1"
 MAX_BYTES = 64
 # What `pack` ever puts between the colons: short codes and ids that fit SQLite's integers.
 _PART = re.compile(r"[A-Za-z0-9_-]{0,18}")
@@ -23,9 +24,7 @@ def pack(version: str, route: str, *parts: object) -> str:
     return data
 
 
-async def dispatch(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, version: str, routes
-) -> None:
+async def dispatch(update: Update, context: Context, version: str, routes) -> None:
     """Call the route's handler with the remaining parts, or answer that the button is stale."""
     query = update.callback_query
     parts = (query.data or "").split(":")

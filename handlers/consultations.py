@@ -16,20 +16,34 @@ import time
 
 from telegram import Bot, ForceReply, InputFile, Update
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application
 
 from bot.errors import DomainError
 from bot.i18n import t
 from bot.models import Role
+from bot.permissions import MANAGERS_ONLY, MEMBERS, VOTERS
 from bot.services.consultation_model import Document, Standing, parse_answer
 from handlers import consultation_cards as cards
 from handlers import render
-from handlers.context import GROUP_TYPES, Ctx, button, command, reader_language, services_of
+from handlers.context import GROUP_TYPES, Ctx, reader_language, services_of
 from handlers.outbox import send_to_group
 from handlers.parsing import item_number
+from handlers.registry import (
+    auto_closer,
+    button,
+    command,
+    deep_link,
+    item_closer,
+    item_pending,
+    item_view,
+    text_consumer,
+)
+from handlers.state import Context, state_of
 from storage.items import Item
 
 log = logging.getLogger(__name__)
+
+MENU_RANK = 70
 
 EDIT_INTERVAL = 5.0  # seconds between two edits of one card (a group allows ~20 messages/min)
 LINK_WORDS = {"comment": "agree_with_comments", "disagree": "disagree"}
@@ -74,12 +88,15 @@ class CardEditor:
 
     async def _edit(self, item_id: int) -> None:
         self._last[item_id] = time.monotonic()
-        await refresh_card(self.app.bot, self.app.bot_data["services"], item_id)
+        await refresh_card(self.app.bot, state_of(self.app).services, item_id)
 
 
 def card_editor(app: Application) -> CardEditor:
     """The application's card editor."""
-    return app.bot_data.setdefault("consultation_cards", CardEditor(app))
+    state = state_of(app)
+    if state.consultation_cards is None:
+        state.consultation_cards = CardEditor(app)
+    return state.consultation_cards
 
 
 async def refresh_card(bot: Bot, services, item_id: int) -> None:
@@ -122,7 +139,7 @@ async def publish(bot: Bot, services, standing: Standing) -> None:
 
 
 # ---------------------------------------------------------------- commands
-@command("consult")
+@command("consult", aliases=("xinykien",), who=MANAGERS_ONLY, example="Góp ý dự thảo mới hạn 20/12")
 async def consult(ctx: Ctx) -> None:
     """`/consult <title> [due <date>] [silence=agree|none]`, optionally replying to a document."""
     replied = ctx.message.reply_to_message
@@ -136,8 +153,16 @@ async def consult(ctx: Ctx) -> None:
     await ctx.services.consultations.set_card(standing.item.id, sent.message_id)
 
 
-@command("opinion", private=True)
-async def _opinion(ctx: Ctx) -> None:
+@command(
+    "opinion",
+    aliases=("ykien",),
+    who=VOTERS,
+    where="both",
+    example="{consultation} agree",
+    told={Role.SECRETARY: "consult.secretary"},  # the secretary is told politely why not
+)
+async def opinion(ctx: Ctx) -> None:
+    """`/opinion N agree|comment|disagree [text]`."""
     number, rest = item_number(ctx.args, "opinion.usage")
     words = rest.split(maxsplit=1)
     if not words:
@@ -159,22 +184,8 @@ async def _opinion(ctx: Ctx) -> None:
     await card_editor(ctx.context.application).changed(item.id)
 
 
-async def opinion(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """`/opinion N agree|comment|disagree [text]`; the secretary is told politely why not."""
-    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
-    if chat is not None and user is not None and chat.type in GROUP_TYPES:
-        services = services_of(context)
-        committee = await services.committees.by_chat(chat.id)
-        seat = await services.roster.seat(committee, user.id) if committee else None
-        if seat is not None and seat.role == Role.SECRETARY:
-            lang = await reader_language(services, user.id, committee)
-            await message.reply_text(t(lang, "consult.secretary"))
-            return
-    await _opinion(update, context)
-
-
 # ---------------------------------------------------------------- buttons and prompts
-@button("show")  # any member may press; the service tells the secretary and others why not
+@button("c", gate="consultation.answer", who=MEMBERS)  # the service tells the secretary why not
 async def on_button(ctx: Ctx, parts: list[str]) -> None:
     """Agree records at once; the other two ask the member for their text."""
     if len(parts) != 3 or parts[0] != "a" or parts[2] not in cards.CODES or not parts[1].isdigit():
@@ -211,7 +222,8 @@ async def on_button(ctx: Ctx, parts: list[str]) -> None:
     await ctx.answer(ctx.t("consult.prompt_notice"))
 
 
-async def deep_link(ctx: Ctx, payload: str) -> None:
+@deep_link("op")
+async def answer_link(ctx: Ctx, payload: str) -> None:
     """`/start op_<item id>_<comment|disagree>`: the next private message is the text."""
     item_id, _, word = payload.partition("_")
     if not (item_id.isascii() and item_id.isdigit()) or len(item_id) > 18 or word not in LINK_WORDS:
@@ -229,7 +241,8 @@ async def deep_link(ctx: Ctx, payload: str) -> None:
     await ctx.say("consult.prompt_private", number=item.number, title=item.title, answer=label)
 
 
-async def take_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+@text_consumer
+async def take_text(update: Update, context: Context) -> bool:
     """A reply to a comment prompt in the group, or the next private message after a deep link."""
     message, user, chat = update.effective_message, update.effective_user, update.effective_chat
     text = (message.text or message.caption) if message else None
@@ -269,6 +282,7 @@ async def take_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
 
 
 # ---------------------------------------------------------------- per-kind /show /pending /close
+@item_view("consultation")
 async def show_consultation(ctx: Ctx, item: Item) -> None:
     """`/show N`: card, answers so far, who has not answered, history."""
     service = ctx.services.consultations
@@ -276,11 +290,13 @@ async def show_consultation(ctx: Ctx, item: Item) -> None:
     await ctx.reply(cards.show(standing, await service.timeline(item), ctx.lang))
 
 
+@item_pending("consultation")
 async def pending_consultation(ctx: Ctx, item: Item) -> None:
     """`/pending N`: mentions of those who have not answered."""
     await ctx.reply(cards.pending(await ctx.services.consultations.standing(item), ctx.lang))
 
 
+@item_closer("consultation")
 async def close_consultation(ctx: Ctx, item: Item) -> None:
     """`/close N`: close now and publish the result with its .docx."""
     standing = await ctx.services.consultations.close(item, ctx.user.id)
@@ -288,6 +304,7 @@ async def close_consultation(ctx: Ctx, item: Item) -> None:
     await publish(ctx.context.bot, ctx.services, standing)
 
 
+@auto_closer
 async def auto_close(bot: Bot, services, now, committee_ids=None) -> None:
     """The scheduler's closer: every consultation past its deadline (in the committees that may
     be disturbed now), published like /close."""

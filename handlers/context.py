@@ -1,4 +1,5 @@
-"""The per-update context every command gets (`Ctx`) and the `command` gate that builds it."""
+"""The per-update context every command gets (`Ctx`) and the gate that builds it and checks a
+declaration's where and who before the handler runs (declarations: `handlers/registry.py`)."""
 
 from __future__ import annotations
 
@@ -7,31 +8,35 @@ import html as html_lib
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from telegram import Chat, InlineKeyboardMarkup, Message, Update, User
 from telegram.constants import ChatID
-from telegram.ext import ContextTypes
 
 from bot.config import LANGUAGES
-from bot.container import Services
 from bot.errors import DomainError
 from bot.i18n import Html, t
 from bot.models import ROLE_ORDER, Role
-from bot.permissions import PERMISSIONS, allowed
+from bot.permissions import Rule
 from bot.services.roster import Person
+from bot.wiring.graph import Services
 from handlers.outbox import parts
+from handlers.state import Context, state_of
 from storage.committees import Committee
 from storage.members import Member
+
+if TYPE_CHECKING:
+    from handlers.registry import Button, Command
 
 log = logging.getLogger(__name__)
 
 GROUP_TYPES = frozenset({Chat.GROUP, Chat.SUPERGROUP})
 
 
-def services_of(context: ContextTypes.DEFAULT_TYPE) -> Services:
+def services_of(context: Context) -> Services:
     """The Services object built in post_init."""
-    return context.application.bot_data["services"]
+    return state_of(context).services
 
 
 def person_of(user: User) -> Person:
@@ -76,7 +81,7 @@ class Ctx:
     """What a command handler needs: who, where, in which language, and the services."""
 
     update: Update
-    context: ContextTypes.DEFAULT_TYPE
+    context: Context
     services: Services
     user: User
     chat: Chat
@@ -84,7 +89,6 @@ class Ctx:
     member: Member | None
     lang: str
     args: str
-    extra: dict = field(default_factory=dict)
 
     @property
     def message(self) -> Message:
@@ -141,7 +145,7 @@ async def reader_language(services: Services, user_id: int, committee: Committee
 Handler = Callable[[Ctx], Awaitable[None]]
 
 
-async def _build_ctx(update: Update, context: ContextTypes.DEFAULT_TYPE, args: str) -> Ctx | None:
+async def _build_ctx(update: Update, context: Context, args: str) -> Ctx | None:
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None:
         return None
@@ -155,91 +159,77 @@ async def _build_ctx(update: Update, context: ContextTypes.DEFAULT_TYPE, args: s
     return Ctx(update, context, services, user, chat, committee, member, lang, args)
 
 
-def command(
-    name: str, *, private: bool = False, group: bool = True
-) -> Callable[[Handler], Callable]:
-    """Gate a handler: resolve committee and member, check `PERMISSIONS[name]`, map refusals.
+def gated_command(decl: Command, handler: Handler) -> Callable:
+    """The PTB callback of a declared command: resolve committee and member, check where and
+    who (`decl.who`), run `handler(ctx)`, and turn refusals and DomainErrors into replies."""
 
-    `group`: works in a committee's group. `private`: works in a private chat too (then there is
-    no committee; the handler looks across the person's committees).
-    """
-    rule = PERMISSIONS[name]
+    @functools.wraps(handler)
+    async def run(update: Update, context: Context) -> None:
+        message = update.effective_message
+        if message is None:
+            return
+        ctx = await _build_ctx(update, context, _arguments(message.text or message.caption or ""))
+        if ctx is None:
+            return
+        refusal = _refusal(decl.name, decl, ctx)
+        if refusal is not None:
+            await ctx.reply(refusal)
+            return
+        try:
+            await handler(ctx)
+        except DomainError as err:
+            await ctx.reply(ctx.t(err.key, **err.params))
 
-    def wrap(handler: Handler) -> Callable:
-        @functools.wraps(handler)
-        async def run(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-            message = update.effective_message
-            if message is None:
-                return
-            ctx = await _build_ctx(
-                update, context, _arguments(message.text or message.caption or "")
-            )
-            if ctx is None:
-                return
-            refusal = _refusal(name, rule, ctx, private=private, group=group)
-            if refusal is not None:
-                await ctx.reply(refusal)
-                return
-            try:
-                await handler(ctx)
-            except DomainError as err:
-                await ctx.reply(ctx.t(err.key, **err.params))
-
-        run.command_name = name
-        return run
-
-    return wrap
+    return run
 
 
 ButtonHandler = Callable[[Ctx, list[str]], Awaitable[None]]
 
 
-def button(name: str) -> Callable[[ButtonHandler], Callable]:
-    """Gate a button like a command: refusals and DomainErrors become a short callback answer.
+def gated_button(decl: Button, handler: ButtonHandler) -> Callable:
+    """The route callback of a declared button: gated by `decl.who` like a command; refusals and
+    DomainErrors become a short callback answer.
 
-    The wrapped handler gets the Ctx and the callback data parts after the route; it must answer
-    the query itself (`ctx.answer`) when it succeeds.
+    The handler gets the Ctx and the callback data parts after the route; it must answer the
+    query itself (`ctx.answer`) when it succeeds.
     """
-    rule = PERMISSIONS[name]
 
-    def wrap(handler: ButtonHandler) -> Callable:
-        @functools.wraps(handler)
-        async def run(update: Update, context: ContextTypes.DEFAULT_TYPE, parts: list[str]) -> None:
-            ctx = await _build_ctx(update, context, ":".join(parts))
-            if ctx is None:
-                return
-            refusal = _refusal(name, rule, ctx, private=True, group=True, button=True)
-            if refusal is not None:
-                await ctx.answer(refusal)
-                return
-            try:
-                await handler(ctx, parts)
-            except DomainError as err:
-                await ctx.answer(ctx.t(err.key, **err.params))
+    @functools.wraps(handler)
+    async def run(update: Update, context: Context, parts: list[str]) -> None:
+        ctx = await _build_ctx(update, context, ":".join(parts))
+        if ctx is None:
+            return
+        refusal = _refusal(decl.gate, decl, ctx, button=True)
+        if refusal is not None:
+            await ctx.answer(refusal)
+            return
+        try:
+            await handler(ctx, parts)
+        except DomainError as err:
+            await ctx.answer(ctx.t(err.key, **err.params))
 
-        return run
-
-    return wrap
+    return run
 
 
-def _refusal(
-    name, rule, ctx: Ctx, *, private: bool, group: bool, button: bool = False
-) -> Html | None:
-    """Why this command cannot run here and now, or None."""
+def _refusal(name: str, decl: Command | Button, ctx: Ctx, *, button: bool = False) -> Html | None:
+    """Why this command (or button) cannot run here and now, or None."""
     service = service_refusal(ctx.update, ctx.lang)
     if service is not None:
         return service
+    rule: Rule = decl.who
     if ctx.is_private:
-        return None if private else ctx.t("common.group_only", command=name)
-    if ctx.chat.type not in GROUP_TYPES or not group:
+        return None if decl.works_in("private") else ctx.t("common.group_only", command=name)
+    if ctx.chat.type not in GROUP_TYPES or not decl.works_in("group"):
         return ctx.t("common.private_only", command=name)
     if ctx.committee is None:
-        return None if name in {"setup", "help", "start", "lang"} else ctx.t("common.no_committee")
+        return None if decl.before_setup else ctx.t("common.no_committee")
     if rule.outsiders or rule.group_admin:
         return None
     if ctx.member is None:
         return ctx.t("common.not_member")
-    if not allowed(name, ctx.role):
+    if not rule.allows(ctx.role):
+        if ctx.role in decl.told:
+            return ctx.t(decl.told[ctx.role])
         roles = ", ".join(ctx.t(f"roles.{r}") for r in sorted(rule.roles, key=_role_rank))
         if button:
             return ctx.t("common.forbidden_button", roles=roles)

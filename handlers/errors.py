@@ -6,15 +6,15 @@ import logging
 
 from telegram import Update
 from telegram.error import Forbidden, TelegramError
-from telegram.ext import ContextTypes
 
 from bot.i18n import t
 from handlers.context import reader_language, services_of
+from handlers.state import Context, state_of
 
 log = logging.getLogger("bot.errors")
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: Context) -> None:
     """Log the failure (never the token) and tell the person something went wrong."""
     log.error("error while handling %r", update, exc_info=context.error)
     if not isinstance(update, Update) or isinstance(context.error, Forbidden):
@@ -27,7 +27,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         committee = await services.committees.by_chat(chat.id)
         lang = await reader_language(services, user.id, committee)
     except Exception:  # the database itself may be what failed
-        lang = context.application.bot_data.get("default_language", "vi")
+        lang = state_of(context).default_language
     try:
         if update.callback_query is not None:
             await update.callback_query.answer(t(lang, "error.callback"), show_alert=False)

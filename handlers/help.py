@@ -3,27 +3,31 @@
 from __future__ import annotations
 
 from bot.i18n import Html, has
-from bot.permissions import PERMISSIONS, allowed
-from handlers.context import Ctx, command
+from bot.permissions import ANYONE
+from handlers import registry
+from handlers.context import Ctx
+from handlers.registry import command
+
+MENU_RANK = 0  # /help comes first in menus
 
 
 def visible_commands(ctx: Ctx) -> list[str]:
     """Commands this reader may run here, in registration order."""
-    names = ctx.context.application.bot_data["command_names"]
+    commands = registry.commands()
     if ctx.is_private:
-        return [n for n in names if PERMISSIONS[n].outsiders]
+        return [c.name for c in commands if c.who.outsiders]
     if ctx.committee is not None:
-        names = [n for n in names if n != "setup"]  # already done here
-    return [n for n in names if allowed(n, ctx.role)]
+        commands = [c for c in commands if not c.who.group_admin]  # /setup: already done here
+    return [c.name for c in commands if c.who.allows(ctx.role)]
 
 
-@command("help", private=True)
+@command("help", aliases=("trogiup",), who=ANYONE, where="both", before_setup=True)
 async def help_command(ctx: Ctx) -> None:
     """Show what the reader can do, or how to use one command."""
-    aliases = ctx.context.application.bot_data["command_aliases"]
     wanted = ctx.args.strip().lstrip("/").split("@")[0].lower()
     if wanted:
-        name = aliases.get(wanted)
+        cmd = registry.by_word().get(wanted)
+        name = cmd.name if cmd else None
         if name is None or not has(f"help.usage.{name}"):
             await ctx.say("help.unknown", command=wanted)
             return

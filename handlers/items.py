@@ -1,15 +1,22 @@
 """Commands about any numbered item (#N): /show, /close, /pending — dispatched by the item's kind.
 
-Each feature registers its per-kind function in `routes.ITEM_VIEWS`, `ITEM_CLOSERS` and
-`ITEM_PENDING`; a kind with no entry gets a clear "not for this kind of item" reply.
+Each feature declares its per-kind functions (`@item_view`, `@item_closer`, `@item_pending` in
+`handlers/registry.py`); a kind with no entry gets a clear "not for this kind of item" reply.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.errors import DomainError
-from handlers.context import Ctx, command
+from bot.permissions import MEMBERS, SECRETARY_OR_CHAIR
+from handlers import registry
+from handlers.context import Ctx
 from handlers.parsing import item_number
+from handlers.registry import command
 from storage.items import Item
+
+MENU_RANK = 40
 
 
 async def find_item(ctx: Ctx, usage_key: str) -> tuple[Item, str]:
@@ -21,27 +28,29 @@ async def find_item(ctx: Ctx, usage_key: str) -> tuple[Item, str]:
     return item, rest
 
 
-async def _dispatch(ctx: Ctx, registry: str, usage_key: str, wrong_kind_key: str) -> None:
+async def _dispatch(
+    ctx: Ctx, table: dict[str, Callable], usage_key: str, wrong_kind_key: str
+) -> None:
     item, _ = await find_item(ctx, usage_key)
-    handler = ctx.context.application.bot_data[registry].get(item.kind)
+    handler = table.get(item.kind)
     if handler is None:
         raise DomainError(wrong_kind_key, number=item.number)
     await handler(ctx, item)
 
 
-@command("show")
+@command("show", aliases=("xem",), who=MEMBERS, example="{task}")
 async def show(ctx: Ctx) -> None:
     """Any item in full, with its history: `/show N`."""
-    await _dispatch(ctx, "item_views", "show.usage", "show.usage")
+    await _dispatch(ctx, registry.ITEM_VIEWS, "show.usage", "show.usage")
 
 
-@command("close")
+@command("close", aliases=("dong",), who=SECRETARY_OR_CHAIR, example="{consultation_close}")
 async def close(ctx: Ctx) -> None:
     """Close a consultation or vote now and post its result: `/close N`."""
-    await _dispatch(ctx, "item_closers", "close.usage", "close.wrong_kind")
+    await _dispatch(ctx, registry.ITEM_CLOSERS, "close.usage", "close.wrong_kind")
 
 
-@command("pending")
+@command("pending", aliases=("chuatraloi",), who=MEMBERS, example="{consultation}")
 async def pending(ctx: Ctx) -> None:
     """Who has not answered a consultation or named vote yet: `/pending N`."""
-    await _dispatch(ctx, "item_pending", "pending.usage", "pending.wrong_kind")
+    await _dispatch(ctx, registry.ITEM_PENDING, "pending.usage", "pending.wrong_kind")

@@ -15,14 +15,16 @@ from datetime import datetime
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application
 
 from bot import scheduler
-from bot.container import Services
 from bot.services.reminder_sweep import Dispatch
-from handlers import digest_render
+from bot.wiring.graph import Services
+from handlers import digest_render, registry
 from handlers.outbox import send_long, send_to_group
+from handlers.registry import on_start
 from handlers.reminders import private_copy, reminder_text
+from handlers.state import Context, state_of
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +44,7 @@ class Sweeper:
     @property
     def services(self) -> Services:
         """The application's services."""
-        return self.app.bot_data["services"]
+        return state_of(self.app).services
 
     @property
     def bot(self) -> Bot:
@@ -67,7 +69,7 @@ class Sweeper:
             return sent
 
     async def _close_due(self, now: datetime) -> None:
-        closers = self.app.bot_data.get("auto_closers", [])
+        closers = registry.AUTO_CLOSERS
         if not closers:
             return
         committees = await self.services.reminders.closable_committees(now)
@@ -126,20 +128,25 @@ class Sweeper:
 
 def sweeper_of(app: Application) -> Sweeper:
     """The application's sweeper."""
-    return app.bot_data["sweeper"]
+    sweeper = state_of(app).sweeper
+    if sweeper is None:
+        raise RuntimeError("the sweeper starts in post_init")
+    return sweeper
 
 
-async def _tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _tick(context: Context) -> None:
     try:
         await sweeper_of(context.application).sweep()
     except Exception:
         log.exception("reminder sweep failed")
 
 
+@on_start
 async def start(app: Application) -> None:
-    """ON_START hook: bring the plan up to date, then wake the sweep now and every minute."""
-    await app.bot_data["services"].reminders.start()
-    app.bot_data["sweeper"] = Sweeper(app)
+    """Bring the plan up to date, then wake the sweep now and every minute."""
+    state = state_of(app)
+    await state.services.reminders.start()
+    state.sweeper = Sweeper(app)
     if app.job_queue is None:
         log.error("no JobQueue (install python-telegram-bot[job-queue]): reminders will not run")
         return

@@ -8,11 +8,15 @@ from zoneinfo import ZoneInfo
 from bot import dates, scheduler
 from bot.errors import DomainError
 from bot.i18n import Html, t
+from bot.permissions import MANAGERS_ONLY, MEMBERS, SECRETARY_ONLY
 from bot.services.reminder_sweep import Dispatch
 from handlers import digest_render
-from handlers.context import Ctx, command
+from handlers.context import Ctx
+from handlers.registry import command
 from handlers.render import mention, name
 from storage.members import Member
+
+MENU_RANK = 90
 
 
 def _names(members: tuple[Member, ...] | list[Member]) -> Html:
@@ -69,7 +73,7 @@ def private_copy(d: Dispatch, lang: str, now: datetime, author: Member | None = 
     return t(lang, "reminder.private", title=d.committee.title, text=text)
 
 
-@command("remind")
+@command("remind", aliases=("nhac", "hennhac"), who=MANAGERS_ONLY, example="+2h Họp thử quyền")
 async def remind(ctx: Ctx) -> None:
     """`/remind <date> <text>`: remind the group at that moment."""
     reminder = await ctx.services.reminders.add(ctx.committee, ctx.user.id, ctx.args)
@@ -78,7 +82,7 @@ async def remind(ctx: Ctx) -> None:
     await ctx.say("remind.done", number=reminder.seq, when=when, text=reminder.text)
 
 
-@command("reminders")
+@command("reminders", aliases=("dsnhac", "lichnhac"), who=MEMBERS)
 async def reminders(ctx: Ctx) -> None:
     """`/reminders`: the ad-hoc reminders (numbered) and the next automatic ones."""
     rows = await ctx.services.reminders.scheduled(ctx.committee)
@@ -104,7 +108,7 @@ async def reminders(ctx: Ctx) -> None:
     await ctx.reply(Html("\n".join(lines)))
 
 
-@command("unremind")
+@command("unremind", aliases=("huynhac",), who=SECRETARY_ONLY, example="1")
 async def unremind(ctx: Ctx) -> None:
     """`/unremind N`: cancel ad-hoc reminder N."""
     word = ctx.args.strip().lstrip("#")
@@ -114,7 +118,7 @@ async def unremind(ctx: Ctx) -> None:
     await ctx.say("unremind.done", number=row.seq, text=row.text)
 
 
-@command("digest")
+@command("digest", aliases=("bantin", "tonghop"), who=MEMBERS)
 async def digest(ctx: Ctx) -> None:
     """`/digest`: this week's digest now, in the reader's language."""
     data = await ctx.services.digest.build(ctx.committee)

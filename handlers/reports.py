@@ -12,11 +12,15 @@ import threading
 from telegram import InputFile
 
 from bot.errors import DomainError
+from bot.permissions import MANAGERS_ONLY, SECRETARY_OR_CHAIR
 from bot.reports import chart, file_name, moment_text, period_words, workbook
 from bot.services.settings import config_of
 from handlers import report_render
-from handlers.context import Ctx, command
+from handlers.context import Ctx
 from handlers.parsing import item_number
+from handlers.registry import command
+
+MENU_RANK = 80
 
 # matplotlib's rc settings are process-global: one chart at a time.
 _CHART_LOCK = threading.Lock()
@@ -27,7 +31,7 @@ def _chart(report, lang: str) -> bytes:
         return chart.render(report, lang)
 
 
-@command("report")
+@command("report", aliases=("soket", "baocao"), who=MANAGERS_ONLY, example="Q4 2026")
 async def report(ctx: Ctx) -> None:
     """The review of a period: summary message, chart (photo), workbook (document)."""
     data = await ctx.services.reports.report(ctx.committee, ctx.args)
@@ -49,7 +53,7 @@ async def report(ctx: Ctx) -> None:
     )
 
 
-@command("export")
+@command("export", aliases=("xuatdulieu",), who=SECRETARY_OR_CHAIR)
 async def export(ctx: Ctx) -> None:
     """The whole committee's data as one workbook."""
     data = await ctx.services.reports.export(ctx.committee)
@@ -64,7 +68,7 @@ async def export(ctx: Ctx) -> None:
     )
 
 
-@command("history")
+@command("history", aliases=("lichsu",), who=SECRETARY_OR_CHAIR, example="{task}")
 async def history(ctx: Ctx) -> None:
     """`/history` — latest committee actions; `/history N` — the trail of item #N."""
     number = None

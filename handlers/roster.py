@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from bot.errors import DomainError
 from bot.models import parse_role
-from handlers import render
-from handlers.context import Ctx, command, person_of
+from bot.permissions import ANYONE, MEMBERS, SECRETARY_OR_CHAIR
+from handlers import registry, render
+from handlers.context import Ctx, person_of
 from handlers.parsing import target
+from handlers.registry import command
+
+MENU_RANK = 20
 
 
-@command("join")
+@command("join", aliases=("thamgia",), who=ANYONE, example="Sở Mới")
 async def join(ctx: Ctx) -> None:
     """Join the committee as a member of an agency, or change one's agency."""
     seat, new = await ctx.services.roster.join(ctx.committee, person_of(ctx.user), ctx.args)
@@ -17,7 +21,7 @@ async def join(ctx: Ctx) -> None:
     await ctx.say(key, name=seat.display_name, agency=seat.agency)
 
 
-@command("add")
+@command("add", aliases=("them",), who=SECRETARY_OR_CHAIR, example="@nguoi_moi member Sở Mới")
 async def add(ctx: Ctx) -> None:
     """Pre-register or update a member: `/add @user <role> [agency]`."""
     person, rest = target(ctx.message, ctx.args, "add.usage")
@@ -34,7 +38,7 @@ async def add(ctx: Ctx) -> None:
     )
 
 
-@command("role")
+@command("role", aliases=("vaitro",), who=SECRETARY_OR_CHAIR, example="@du_bi deputy")
 async def role(ctx: Ctx) -> None:
     """Change a member's role: `/role @user <role>`."""
     person, rest = target(ctx.message, ctx.args, "role.usage")
@@ -45,7 +49,7 @@ async def role(ctx: Ctx) -> None:
     await ctx.say("role.done", name=seat.display_name, role=render.role_name(seat.role, ctx.lang))
 
 
-@command("remove")
+@command("remove", aliases=("xoa",), who=SECRETARY_OR_CHAIR, example="@du_bi")
 async def remove(ctx: Ctx) -> None:
     """Take a member off the roster: `/remove @user`."""
     person, _ = target(ctx.message, ctx.args, "remove.usage")
@@ -53,21 +57,21 @@ async def remove(ctx: Ctx) -> None:
     await ctx.say("remove.done", name=seat.display_name)
 
 
-@command("leave")
+@command("leave", aliases=("roi",), who=MEMBERS)
 async def leave(ctx: Ctx) -> None:
     """Leave the committee."""
     seat = await ctx.services.roster.leave(ctx.committee, ctx.member)
     await ctx.say("leave.done", name=seat.display_name)
 
 
-@command("members")
+@command("members", aliases=("thanhvien",), who=MEMBERS)
 async def members(ctx: Ctx) -> None:
     """The roster by role."""
     entries = await ctx.services.roster.roster(ctx.committee)
     await ctx.reply(render.roster(ctx.committee, entries, ctx.lang))
 
 
-@command("lang", private=True)
+@command("lang", aliases=("ngonngu",), who=ANYONE, where="both", before_setup=True, example="vi")
 async def lang(ctx: Ctx) -> None:
     """Choose one's own language: `/lang vi|en`."""
     choice = ctx.args.strip().lower()
@@ -76,7 +80,7 @@ async def lang(ctx: Ctx) -> None:
     await ctx.say("lang.done")
 
 
-@command("notify", private=True)
+@command("notify", aliases=("thongbao",), who=ANYONE, where="both", example="on")
 async def notify(ctx: Ctx) -> None:
     """Turn private copies of one's reminders on or off: `/notify on|off`."""
     choice = ctx.args.strip().lower()
@@ -91,13 +95,13 @@ async def notify(ctx: Ctx) -> None:
     await ctx.say(key, bot=ctx.context.bot.username)
 
 
-@command("start", private=True)
+@command("start", who=ANYONE, where="both", menu=("private",), before_setup=True)
 async def start(ctx: Ctx) -> None:
     """Private: link the person for DMs and list their committees. Group: how to begin."""
     if ctx.is_private:
         committees = await ctx.services.roster.open_private_chat(ctx.user.id)
         prefix, _, payload = ctx.args.partition("_")
-        deep_link = ctx.context.application.bot_data["deep_links"].get(prefix)
+        deep_link = registry.DEEP_LINKS.get(prefix)
         if deep_link is not None:
             await deep_link(ctx, payload)
             return

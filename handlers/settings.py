@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
-from bot.permissions import allowed
+from bot.permissions import MEMBERS, SECRETARY_OR_CHAIR
 from handlers import render
-from handlers.context import Ctx, command
+from handlers.context import Ctx
+from handlers.registry import command, gate
+
+MENU_RANK = 30
+CHANGE = gate(
+    "settings.change",
+    who=SECRETARY_OR_CHAIR,
+    via="settings",
+    example="quiet 22:00-06:00",
+    refusal="settings.forbidden",
+)
 
 
-@command("settings")
+@command("settings", aliases=("caidat",), who=MEMBERS)
 async def settings(ctx: Ctx) -> None:
     """View the committee's settings, or change one."""
     key, _, value = ctx.args.partition(" ")
     if not key:
         await ctx.reply(render.settings_view(ctx.committee, ctx.lang))
         return
-    if not allowed("settings.change", ctx.role):
-        await ctx.say("settings.forbidden")
+    if not CHANGE.allows(ctx.role):
+        await ctx.say(CHANGE.refusal)
         return
     committee = await ctx.services.committee_settings.change(ctx.committee, ctx.user.id, key, value)
     await ctx.reply(ctx.t("settings.changed") + "\n\n" + render.settings_view(committee, ctx.lang))

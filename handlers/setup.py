@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from telegram import ChatMember, ChatMemberUpdated, Update
-from telegram.ext import ContextTypes
+from telegram.ext import ChatMemberHandler, MessageHandler, TypeHandler, filters
 
 from bot.i18n import t
-from handlers.context import GROUP_TYPES, Ctx, command, person_of, service_sender, services_of
+from bot.permissions import GROUP_ADMIN
+from handlers.context import GROUP_TYPES, Ctx, person_of, service_sender, services_of
 from handlers.outbox import send_long
+from handlers.registry import command, on_update
+from handlers.state import Context, state_of
+
+MENU_RANK = 10
 
 ADMIN_STATUSES = frozenset({ChatMember.ADMINISTRATOR, ChatMember.OWNER})
 PRESENT = frozenset({ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER})
 
 
-@command("setup")
+@command("setup", aliases=("thietlap",), who=GROUP_ADMIN, before_setup=True, example="Ban mới")
 async def setup(ctx: Ctx) -> None:
     """Make this group a committee; only a Telegram admin or the creator may (one getChatMember)."""
     if ctx.committee is not None:
@@ -28,7 +33,8 @@ async def setup(ctx: Ctx) -> None:
     await ctx.say("setup.done", title=committee.title, name=ctx.user.full_name)
 
 
-async def bot_membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@on_update(lambda fn: ChatMemberHandler(fn, ChatMemberHandler.MY_CHAT_MEMBER))
+async def bot_membership(update: Update, context: Context) -> None:
     """The bot was added to or removed from a group: introduce itself, or mark it dormant."""
     change: ChatMemberUpdated = update.my_chat_member
     if change.chat.type not in GROUP_TYPES:
@@ -45,7 +51,8 @@ async def bot_membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await send_long(context.bot, change.chat.id, t(lang, key, bot=context.bot.username))
 
 
-async def chat_migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@on_update(lambda fn: MessageHandler(filters.StatusUpdate.MIGRATE, fn))
+async def chat_migrated(update: Update, context: Context) -> None:
     """A group became a supergroup: the committee follows the new chat id."""
     message = update.effective_message
     old, new = None, None
@@ -57,12 +64,13 @@ async def chat_migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await services_of(context).committees.migrate_chat(old, new)
 
 
-async def remember_author(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@on_update(lambda fn: TypeHandler(Update, fn), group=-1)  # before any command
+async def remember_author(update: Update, context: Context) -> None:
     """Keep names fresh and bind pre-registered @usernames; writes only when something changed."""
     user = update.effective_user
     if user is None or service_sender(update) is not None:
         return
-    seen: dict = context.application.bot_data.setdefault("seen_users", {})
+    seen = state_of(context).seen_users
     key = (user.username, user.full_name)
     if seen.get(user.id) == key:
         return

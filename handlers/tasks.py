@@ -16,17 +16,22 @@ from telegram.error import BadRequest, TelegramError
 from bot.dates import fold_text
 from bot.errors import DomainError
 from bot.i18n import Html
+from bot.permissions import ANYONE, MANAGERS_ONLY, MEMBERS, SECRETARY_OR_CHAIR
 from bot.services.task_extensions import ExtensionOutcome
 from bot.services.task_input import read_percent
 from bot.services.task_queries import TaskView
 from bot.services.tasks import Attachment
 from handlers import render
 from handlers import task_cards as cards
-from handlers.context import Ctx, button, command
+from handlers.context import Ctx
 from handlers.parsing import item_number, leading_people, target
+from handlers.registry import button, command, item_view
+from handlers.state import state_of
 from storage.items import Item
 
 log = logging.getLogger(__name__)
+
+MENU_RANK = 60
 
 MAX_CARDS_REMEMBERED = 5000  # last text shown per task card, to skip edits that change nothing
 
@@ -47,7 +52,7 @@ async def refresh_card(ctx: Ctx, view: TaskView, keyboard: InlineKeyboardMarkup 
     markup = keyboard or cards.card_keyboard(view, lang)
     # Skip an edit that would change nothing: Telegram refuses it ("message is not modified")
     # and it would still spend the group's 20-a-minute budget.
-    shown: dict = ctx.context.application.bot_data.setdefault("task_cards_shown", {})
+    shown = state_of(ctx.context).task_cards_shown
     key = (ctx.committee.chat_id, item.message_id)
     state = (text, markup.to_json() if markup else None)
     if shown.get(key) == state:
@@ -70,7 +75,12 @@ def _number(ctx: Ctx, usage: str) -> tuple[int, str]:
     return item_number(ctx.args, usage)
 
 
-@command("assign")
+@command(
+    "assign",
+    aliases=("giaoviec",),
+    who=MANAGERS_ONLY,
+    example="@so_taichinh Việc kiểm thử quyền hạn 20/12",
+)
 async def assign(ctx: Ctx) -> None:
     """`/assign @lead [@coop …] <title> due <date>`; replying to a document attaches it."""
     people, rest = leading_people(ctx.message, ctx.args)
@@ -85,7 +95,7 @@ async def assign(ctx: Ctx) -> None:
     await ctx.services.tasks.set_card(view.task.item.id, sent.message_id)
 
 
-@command("tasks")
+@command("tasks", aliases=("nhiemvu",), who=MEMBERS)
 async def tasks(ctx: Ctx) -> None:
     """`/tasks [mine|overdue|done|@user]`."""
     word = fold_text(ctx.args)
@@ -111,7 +121,7 @@ async def tasks(ctx: Ctx) -> None:
     await ctx.reply(cards.task_list(heading, views, ctx.committee, ctx.lang))
 
 
-@command("mytasks", private=True)
+@command("mytasks", aliases=("viectoi",), who=ANYONE, where="both")
 async def mytasks(ctx: Ctx) -> None:
     """The caller's open tasks: here, or (in a private chat) in every committee."""
     if ctx.is_private:
@@ -125,6 +135,7 @@ async def mytasks(ctx: Ctx) -> None:
     await ctx.reply(cards.task_list(heading, views, ctx.committee, ctx.lang))
 
 
+@item_view("task")
 async def show_task(ctx: Ctx, item: Item) -> None:
     """`/show N` for a task: the card and its history (in the reader's language)."""
     service = ctx.services.tasks
@@ -137,7 +148,7 @@ async def show_task(ctx: Ctx, item: Item) -> None:
     await ctx.reply(Html(text))
 
 
-@command("progress")
+@command("progress", aliases=("tiendo",), who=MEMBERS, example="{task} 50 đã xong phần số liệu")
 async def progress(ctx: Ctx) -> None:
     """`/progress N <percent> [note]`."""
     number, rest = _number(ctx, "progress.usage")
@@ -150,7 +161,7 @@ async def progress(ctx: Ctx) -> None:
     await ctx.say("progress.done", number=number, percent=percent)
 
 
-@command("done")
+@command("done", aliases=("hoanthanh",), who=MEMBERS, example="{task_done} đã gửi")
 async def done(ctx: Ctx) -> None:
     """`/done N [note]`."""
     number, note = _number(ctx, "done.usage")
@@ -159,7 +170,7 @@ async def done(ctx: Ctx) -> None:
     await ctx.say("done.done", number=number, timeliness=ctx.t(f"timeliness.{view.timeliness}"))
 
 
-@command("extend")
+@command("extend", aliases=("giahan",), who=MEMBERS, example="{task} 28/12 chờ số liệu")
 async def extend(ctx: Ctx) -> None:
     """`/extend N <date> <reason>`: a request from an assignee, at once from secretary/chair."""
     number, rest = _number(ctx, "extend.usage")
@@ -205,19 +216,26 @@ async def _decide_command(ctx: Ctx, approve: bool) -> None:
     await ctx.say("approve.done" if approve else "reject.done", number=number, deadline=deadline)
 
 
-@command("approve")
+@command("approve", aliases=("duyet",), who=SECRETARY_OR_CHAIR, example="{task_extension}")
 async def approve(ctx: Ctx) -> None:
     """`/approve N`."""
     await _decide_command(ctx, True)
 
 
-@command("reject")
+@command(
+    "reject",
+    aliases=("tuchoi",),
+    who=SECRETARY_OR_CHAIR,
+    example="{task_extension} chưa đủ lý do",
+)
 async def reject(ctx: Ctx) -> None:
     """`/reject N [reason]`."""
     await _decide_command(ctx, False)
 
 
-@command("reassign")
+@command(
+    "reassign", aliases=("giaolai",), who=SECRETARY_OR_CHAIR, example="{task_reassign} @so_tttt"
+)
 async def reassign(ctx: Ctx) -> None:
     """`/reassign N @user`: the person named leads; the old lead leaves the task."""
     number, rest = _number(ctx, "reassign.usage")
@@ -234,7 +252,7 @@ async def reassign(ctx: Ctx) -> None:
     )
 
 
-@command("cancel")
+@command("cancel", aliases=("huy",), who=SECRETARY_OR_CHAIR, example="{task_cancel} không còn cần")
 async def cancel(ctx: Ctx) -> None:
     """`/cancel N [reason]`."""
     number, reason = _number(ctx, "cancel.usage")
@@ -243,7 +261,7 @@ async def cancel(ctx: Ctx) -> None:
     await ctx.say("cancel.done", number=number)
 
 
-@command("reopen")
+@command("reopen", aliases=("moilai",), who=SECRETARY_OR_CHAIR, example="{task_closed}")
 async def reopen(ctx: Ctx) -> None:
     """`/reopen N`."""
     number, _ = _number(ctx, "reopen.usage")
@@ -252,7 +270,7 @@ async def reopen(ctx: Ctx) -> None:
     await ctx.say("reopen.done", number=number, status=ctx.t(f"task.status.{view.status}"))
 
 
-@button("progress")
+@button("t", gate="task.card", who=MEMBERS)
 async def on_button(ctx: Ctx, parts: list[str]) -> None:
     """The card's buttons: `s` start, `p` progress (`p:N` shows percents, `p:N:50` sets),
     `b` back, `d` done, `e` how to ask for an extension."""
@@ -285,29 +303,16 @@ async def on_button(ctx: Ctx, parts: list[str]) -> None:
         await ctx.answer(ctx.t("common.stale_button"))
 
 
-async def _decide_button(ctx: Ctx, parts: list[str], approve: bool) -> None:
-    if len(parts) < 2 or not parts[1].isdigit():
+@button("x", gate="task.extension", who=SECRETARY_OR_CHAIR)
+async def on_extension_button(ctx: Ctx, parts: list[str]) -> None:
+    """`v1:x:a:<request id>` approves an extension request, `v1:x:r:<request id>` rejects it."""
+    if len(parts) < 2 or parts[0] not in ("a", "r") or not parts[1].isdigit():
         await ctx.answer(ctx.t("common.stale_button"))
         return
+    approve = parts[0] == "a"
     outcome = await ctx.services.tasks.decide_request(
         ctx.committee, ctx.member, int(parts[1]), approve
     )
     await _after_decision(ctx, outcome)
     key = "extension.notice_approved" if approve else "extension.notice_rejected"
     await ctx.answer(ctx.t(key, number=outcome.view.number))
-
-
-@button("approve")
-async def _approve_button(ctx: Ctx, parts: list[str]) -> None:
-    await _decide_button(ctx, parts, True)
-
-
-@button("reject")
-async def _reject_button(ctx: Ctx, parts: list[str]) -> None:
-    await _decide_button(ctx, parts, False)
-
-
-async def on_extension_button(update, context, parts: list[str]) -> None:
-    """Route `v1:x:a:<id>` (approve) and `v1:x:r:<id>` (reject), each behind its own gate."""
-    handler = _approve_button if parts[:1] == ["a"] else _reject_button
-    await handler(update, context, parts)

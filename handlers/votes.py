@@ -13,21 +13,39 @@ import weakref
 
 from telegram import Bot, InlineKeyboardMarkup, InputPollOption, Update
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import PollAnswerHandler, PollHandler
 
-from bot.container import Services
 from bot.errors import DomainError
+from bot.permissions import MANAGERS_ONLY, VOTERS
+from bot.wiring.graph import Services
 from handlers import vote_cards as cards
-from handlers.context import Ctx, button, command, services_of
+from handlers.context import Ctx, services_of
 from handlers.outbox import send_to_group
+from handlers.registry import (
+    auto_closer,
+    button,
+    command,
+    item_closer,
+    item_pending,
+    item_view,
+    on_update,
+)
+from handlers.state import Context
 from storage.committees import Committee
 from storage.items import Item
 from storage.votes import Vote
 
 log = logging.getLogger(__name__)
 
+MENU_RANK = 50
 
-@command("poll")
+
+@command(
+    "poll",
+    aliases=("thamdo",),
+    who=MANAGERS_ONLY,
+    example="Chọn địa điểm | Hà Nội | Quảng Trị hạn 20/12",
+)
 async def poll(ctx: Ctx) -> None:
     """`/poll <question> | <option> | <option> … [due <date>] [multi] [anon]`."""
     votes = ctx.services.votes
@@ -47,7 +65,7 @@ async def poll(ctx: Ctx) -> None:
     await ctx.reply(cards.poll_opened(vote, ctx.committee, ctx.group_lang))
 
 
-@command("vote")
+@command("vote", aliases=("bieuquyet",), who=MANAGERS_ONLY, example="Thông qua Quy chế hạn 20/12")
 async def vote(ctx: Ctx) -> None:
     """`/vote <motion> due <date>`: a formal motion with For / Against / Abstain buttons."""
     votes = ctx.services.votes
@@ -63,7 +81,7 @@ async def vote(ctx: Ctx) -> None:
     refresher(ctx.services).shown[motion.item.id] = text
 
 
-@button("ballot")
+@button("v", gate="vote.ballot", who=VOTERS)
 async def on_button(ctx: Ctx, parts: list[str]) -> None:
     """`v1:v:b:<item id>:<f|a|s>`: a member's ballot on a motion."""
     if ctx.committee is None or len(parts) != 3 or parts[0] != "b" or not parts[1].isdigit():
@@ -79,7 +97,8 @@ async def on_button(ctx: Ctx, parts: list[str]) -> None:
         await refresh_card(ctx.context.bot, ctx.services, cast.vote.item.id)
 
 
-async def on_poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@on_update(PollAnswerHandler)
+async def on_poll_answer(update: Update, context: Context) -> None:
     """Record a named poll's answer (or retraction) as a ballot."""
     answer = update.poll_answer
     if answer is None or answer.user is None:  # answered on behalf of a chat: nobody to count
@@ -89,7 +108,8 @@ async def on_poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     )
 
 
-async def on_poll(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@on_update(PollHandler)
+async def on_poll(update: Update, context: Context) -> None:
     """Keep a poll's counts (all an anonymous poll tells)."""
     state = update.poll
     if state is None:
@@ -99,6 +119,7 @@ async def on_poll(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 # ---------------------------------------------------------------------- /show /pending /close
+@item_view("vote")
 async def show_vote(ctx: Ctx, item: Item) -> None:
     """`/show N` for a vote."""
     votes = ctx.services.votes
@@ -114,12 +135,14 @@ async def show_vote(ctx: Ctx, item: Item) -> None:
     await ctx.reply(text)
 
 
+@item_pending("vote")
 async def pending_vote(ctx: Ctx, item: Item) -> None:
     """`/pending N` for a vote: mention who has not voted."""
     votes = ctx.services.votes
     await ctx.reply(cards.pending(await votes.tally(await votes.of_item(item)), ctx.lang))
 
 
+@item_closer("vote")
 async def close_vote(ctx: Ctx, item: Item) -> None:
     """`/close N` for a vote: stop the poll, freeze and post the result."""
     tally = await ctx.services.votes.close(
@@ -128,6 +151,7 @@ async def close_vote(ctx: Ctx, item: Item) -> None:
     await post_result(ctx.context.bot, ctx.services, ctx.committee, tally)
 
 
+@auto_closer
 async def auto_close(bot: Bot, services: Services, now, committee_ids=None) -> None:
     """Close every vote whose deadline has passed (in the committees that may be disturbed now)
     and post exactly what /close posts."""

@@ -5,11 +5,10 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from bot.app import build_application
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import t
-from handlers.routes import install
+from bot.wiring.app import build_application
 from tests.fakes import Chat, Conversation, FakeBotAPI, User, group, running_bot
 from tests.fakes.harness import TOKEN
 
@@ -45,7 +44,7 @@ async def running(tmp_path: Path, clock: Clock, *, throttle: bool = False, **ove
     """
     async with FakeBotAPI() as fake:
         app = build_application(
-            bot_settings(fake, tmp_path / "bot.db", **overrides), install, clock, throttle=throttle
+            bot_settings(fake, tmp_path / "bot.db", **overrides), clock, throttle=throttle
         )
         async with running_bot(app, fake) as conv:
             yield conv, fake
@@ -53,7 +52,7 @@ async def running(tmp_path: Path, clock: Clock, *, throttle: bool = False, **ove
 
 def services(conv: Conversation):
     """The bot's own services (for checking what was stored)."""
-    return conv.app.bot_data["services"]
+    return conv.app.bot_data.services
 
 
 async def set_up_committee(conv: Conversation, fake: FakeBotAPI, chat: Chat = GROUP) -> None:

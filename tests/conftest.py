@@ -8,7 +8,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.config import Settings
-from bot.container import Services
+from bot.wiring.graph import Services
 from storage.db import Database
 from storage.migrate import migrate
 

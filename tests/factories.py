@@ -11,7 +11,7 @@ import json
 import random
 from datetime import datetime, timedelta
 
-from bot.container import Services
+from bot.wiring.graph import Services
 from storage.committees import Committee
 from storage.db import to_db
 from storage.items import Item

@@ -7,7 +7,7 @@ import io
 from docx import Document
 
 from handlers.consultations import card_editor
-from handlers.routes import AUTO_CLOSERS
+from handlers.registry import AUTO_CLOSERS
 from tests.chat import (
     CHAIR,
     DEPUTY,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from bot.i18n import Html
+from handlers import registry
 from handlers.votes import auto_close, refresh_card
 from tests.chat import (
     CHAIR,
@@ -252,7 +253,7 @@ async def test_deadline_auto_close_posts_what_close_posts(tmp_path, clock):
         await conv.press_button(GROUP, CHAIR, "Tán thành", card)
         await conv.press_button(GROUP, DEPUTY, "Tán thành", card)
         await conv.vote(poll.result["poll"]["id"], MEMBER_B, [1])
-        assert auto_close in conv.app.bot_data["auto_closers"]
+        assert auto_close in registry.AUTO_CLOSERS
         clock.advance(hours=2)
         mark = len(fake.calls)
         await auto_close(conv.app.bot, services(conv), clock.now())

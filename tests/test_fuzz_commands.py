@@ -34,18 +34,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from handlers import jobs
+from handlers import jobs, registry
 from handlers.jobs import sweeper_of
 from handlers.outbox import split_text
-from handlers.routes import COMMANDS
 from tests.chat import GROUP, MEMBER_A, SECRETARY, running, services, vi
 from tests.fakes import private_chat
 from tests.fakes.shapes import DEFAULT_BOT_USERNAME, strip_html
 from tests.workload import (
     ACTORS,
-    ARGS,
     apologies,
     diff,
+    examples,
     fingerprint,
     notice_refusal_key,
     quiesce,
@@ -58,7 +57,8 @@ from tests.workload import (
 FAST_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "300"))
 SOAK_EXAMPLES = int(os.environ.get("SOAK_FUZZ_EXAMPLES", "5000"))
 
-ALIASES = {word: cmd.name for cmd in COMMANDS for word in (cmd.name, *cmd.aliases)}
+ALIASES = {word: cmd.name for word, cmd in registry.by_word().items()}
+EXAMPLES = examples()
 WORDS = sorted(ALIASES)
 VIETNAMESE = (
     "aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ"
@@ -117,8 +117,8 @@ def command_text(draw) -> tuple[str, bool]:
         )
     )
     name = ALIASES[word.lower()]
-    if draw(st.integers(0, 2)) == 0 and name in ARGS:  # a valid form, bent a little
-        words = ARGS[name].split()
+    if draw(st.integers(0, 2)) == 0 and name in EXAMPLES:  # a valid form, bent a little
+        words = EXAMPLES[name].split()
         at = draw(st.integers(0, len(words)))
         words[at:at] = [draw(fragments)] if draw(st.booleans()) else []
         args = " ".join(words)

@@ -8,8 +8,7 @@ from datetime import timedelta
 import pytest
 from telegram.ext import CommandHandler
 
-from bot.app import build_application
-from handlers.routes import install
+from bot.wiring.app import build_application
 from storage.db import Database
 from storage.inbox import InboxRepo
 from storage.migrate import migrate
@@ -78,7 +77,7 @@ async def test_unprocessed_rows_are_processed_first_after_a_restart(tmp_path, cl
             await InboxRepo(db).mark_done([1], START - timedelta(days=8))
         finally:
             await db.close()
-        app = build_application(settings, install, clock, throttle=False)
+        app = build_application(settings, clock, throttle=False)
         async with running_bot(app, fake) as conv:
             await conv.settle()
             stored = await rows(services(conv).db)
@@ -91,7 +90,7 @@ async def test_unprocessed_rows_are_processed_first_after_a_restart(tmp_path, cl
 
 async def boom(update, context) -> None:
     """A handler that writes, then fails."""
-    db = context.bot_data["services"].db
+    db = context.bot_data.services.db
     await db.execute("INSERT INTO scheduler_state (key, value) VALUES ('boom', 'written')")
     raise RuntimeError("handler failed")
 
@@ -99,13 +98,13 @@ async def boom(update, context) -> None:
 async def test_a_failing_handler_is_recorded_and_not_retried(tmp_path, clock):
     async with FakeBotAPI() as fake:
         settings = bot_settings(fake, tmp_path / "bot.db")
-        app = build_application(settings, install, clock, throttle=False)
+        app = build_application(settings, clock, throttle=False)
         app.add_handler(CommandHandler("boom", boom), group=-2)
         async with running_bot(app, fake) as conv:
             assert await conv.ask(GROUP, MEMBER_A, "/boom") == vi("error.apology")
             [row] = await rows(services(conv).db)
             assert row["done_at"] and row["error"] == "RuntimeError: handler failed"
-        again = build_application(settings, install, clock, throttle=False)
+        again = build_application(settings, clock, throttle=False)
         again.add_handler(CommandHandler("boom", boom), group=-2)
         async with running_bot(again, fake) as conv:
             await conv.settle()

@@ -1,5 +1,6 @@
 """Permission matrix: every command (and alias) × every role × an outsider × a member of another
-committee, against the one role table (bot/permissions.py, design §5). Zero escapes: a refused
+committee, against the table derived from the handlers' declarations (handlers/registry.py,
+design §5); each command's input is its declared example. Zero escapes: a refused
 command gets the forbidden / not-a-member reply and writes nothing; an allowed one is never told
 it is forbidden. Items of one committee are invisible from another, by command and by button.
 """
@@ -13,13 +14,11 @@ import pytest
 
 from bot.i18n import t
 from bot.models import Role
-from bot.permissions import PERMISSIONS, allowed
-from handlers.routes import COMMANDS
+from handlers import registry
 from tests.chat import GROUP, MEMBER_A, OTHER_GROUP, SECRETARY, services, vi
 from tests.fakes import private_chat
 from tests.workload import (
     ACTORS,
-    ARGS,
     GATE_REFUSALS,
     ITEMS,
     OTHER_ITEMS,
@@ -31,6 +30,7 @@ from tests.workload import (
     USERNAME_HEIR,
     apologies,
     diff,
+    examples,
     fingerprint,
     province,
     refusal_key,
@@ -38,33 +38,44 @@ from tests.workload import (
     roster_snapshot,
 )
 
-# Refusals other than the gate's that are the documented answer for a role the table excludes.
+COMMANDS = registry.commands()
+PERMISSIONS = registry.permissions()
+EXAMPLES = examples()
+GATES = registry.GATES
+# Refusals other than the gate's that are the documented answer for a role the table excludes:
+# the ones declared (`told=`, a gate's `refusal`), and /mytasks, open to all at the gate, whose
+# handler tells an outsider in a group that they have no tasks here.
 OTHER_REFUSALS = {
-    "opinion": ("consult.secretary",),  # the secretary is told politely why not
-    "settings.change": ("settings.forbidden",),
-    "mytasks": ("common.not_member",),  # open to all at the gate; an outsider has no tasks here
+    **{c.name: tuple(c.told.values()) for c in COMMANDS if c.told},
+    **{g.name: (g.refusal,) for g in GATES.values()},
+    "mytasks": ("common.not_member",),
 }
 # Commands whose gate is not the role table: /setup asks Telegram whether the caller is an admin.
-NOT_ROLE_GATED = {"setup"}
-REFUSED = set(GATE_REFUSALS) | {"settings.forbidden", "common.forbidden_button"}
+NOT_ROLE_GATED = {c.name for c in COMMANDS if c.who.group_admin}
+REFUSED = {*GATE_REFUSALS, "common.forbidden_button", *(g.refusal for g in GATES.values())}
+
+
+def allowed(name: str, role: Role | None) -> bool:
+    return PERMISSIONS[name].allows(role)
 
 
 def words_of(name: str) -> list[str]:
-    if name == "settings.change":
-        return ["settings", "caidat"]
-    cmd = next(c for c in COMMANDS if c.name == name)
-    return [cmd.name, *cmd.aliases]
+    if name in GATES:
+        name = GATES[name].via
+    return list(registry.by_word()[name].words)
 
 
 def matrix_names() -> list[str]:
-    return [c.name for c in COMMANDS] + ["settings.change"]
+    return [c.name for c in COMMANDS] + list(GATES)
 
 
-def test_the_table_covers_every_registered_command_and_the_matrix_every_one():
-    assert {c.name for c in COMMANDS} <= set(PERMISSIONS)
-    assert set(matrix_names()) == set(ARGS)
-    button_only = set(BUTTON_PERMISSIONS.values()) - {c.name for c in COMMANDS}
-    assert set(PERMISSIONS) == set(ARGS) | button_only == set(ARGS) | {"ballot"}
+def test_the_table_covers_every_declared_command_and_the_matrix_every_one():
+    buttons = {b.gate for b in registry.BUTTONS.values()}
+    assert buttons == {"task.card", "task.extension", "consultation.answer", "vote.ballot"}
+    assert set(matrix_names()) == set(EXAMPLES)
+    assert set(PERMISSIONS) == set(matrix_names()) | buttons
+    assert NOT_ROLE_GATED == {"setup"}
+    assert OTHER_REFUSALS["opinion"] == ("consult.secretary",)
 
 
 async def _ask(conv, chat, user, text, **kw) -> str | None:
@@ -82,7 +93,7 @@ async def check_command(conv, db, snapshot, name: str, actors=ACTORS) -> list:
     for word in words_of(name):
         for label, user, _ in refused:
             before = await fingerprint(db)
-            reply = await _ask(conv, GROUP, user, f"/{word} {ARGS[name]}".strip())
+            reply = await _ask(conv, GROUP, user, f"/{word} {EXAMPLES[name]}".strip())
             key = refusal_key(reply, (*GATE_REFUSALS, *OTHER_REFUSALS.get(name, ())))
             changed = diff(before, await fingerprint(db))
             if name not in NOT_ROLE_GATED and (key is None or changed):
@@ -92,7 +103,7 @@ async def check_command(conv, db, snapshot, name: str, actors=ACTORS) -> list:
         (word, who) for word in words_of(name)[1:] for who in permitted[:1]
     ]
     for word, (label, user, role) in runs:
-        reply = await _ask(conv, GROUP, user, f"/{word} {ARGS[name]}".strip())
+        reply = await _ask(conv, GROUP, user, f"/{word} {EXAMPLES[name]}".strip())
         key = refusal_key(reply, (*REFUSED, *OTHER_REFUSALS.get(name, ())))
         outsider_ok = role is None and key == "common.not_member" and name == "mytasks"
         if reply is None or reply in apologies() or (key and not outsider_ok):
@@ -121,7 +132,7 @@ async def test_telegram_service_accounts_are_refused_every_command_with_one_line
             for word in words_of(name):
                 for label, user, fields, key in SERVICE_ACTORS:
                     before = await fingerprint(db)
-                    text = f"/{word} {ARGS[name]}".strip()
+                    text = f"/{word} {EXAMPLES[name]}".strip()
                     reply = await _ask(conv, GROUP, user, text, **fields)
                     changed = diff(before, await fingerprint(db))
                     if refusal_key(reply, (key,)) is None or changed:
@@ -165,9 +176,9 @@ async def test_group_commands_in_a_private_chat_are_refused_and_change_nothing(t
         db = services(conv).db
         for cmd in COMMANDS:
             before = await fingerprint(db)
-            reply = await _ask(conv, chat, MEMBER_A, f"/{cmd.name} {ARGS[cmd.name]}".strip())
+            reply = await _ask(conv, chat, MEMBER_A, f"/{cmd.name} {EXAMPLES[cmd.name]}".strip())
             assert reply is not None and reply not in apologies(), cmd.name
-            if "private" not in cmd.menu and cmd.name not in {"start", "help"}:
+            if not cmd.works_in("private"):
                 assert reply == vi("common.group_only", command=cmd.name), cmd.name
                 assert diff(before, await fingerprint(db)) == {}, cmd.name
 
@@ -241,9 +252,6 @@ def cards(fake, group_id: int) -> list:
     return out
 
 
-BUTTON_PERMISSIONS = {"t": "progress", "c": "show", "v": "ballot", "x": "approve"}
-
-
 async def test_every_button_against_the_table(tmp_path, clock):
     async with province(tmp_path, clock) as (conv, fake):
         db = services(conv).db
@@ -252,9 +260,7 @@ async def test_every_button_against_the_table(tmp_path, clock):
         for card in cards(fake, GROUP.id):
             for label, data in [b for row in conv.keyboard(card) for b in row]:
                 route = data.split(":")[1]
-                permission = BUTTON_PERMISSIONS[route]
-                if route == "x" and data.split(":")[2] == "r":
-                    permission = "reject"
+                permission = registry.BUTTONS[route].gate
                 for who, user, role in ACTORS:
                     before = await fingerprint(db)
                     await conv.press(GROUP, user, card, data)

@@ -136,7 +136,8 @@ async def test_export_workbook_holds_everything(filled):
 
 def test_importing_the_bot_does_not_load_matplotlib_or_openpyxl():
     code = (
-        "import sys, handlers.routes, bot.reports.chart, bot.reports.workbook;"
+        "import sys, bot.wiring.app, handlers.registry, bot.reports.chart, bot.reports.workbook;"
+        "handlers.registry.discover();"
         "heavy = [m for m in ('matplotlib', 'openpyxl') if m in sys.modules];"
         "assert not heavy, heavy"
     )

@@ -8,11 +8,10 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import scheduler
-from bot.app import build_application
 from bot.services.settings import config_of
+from bot.wiring.app import build_application
 from handlers import jobs
 from handlers.jobs import sweeper_of
-from handlers.routes import install
 from tests.chat import (
     DEPUTY,
     GROUP,
@@ -43,7 +42,7 @@ def delivered(fake, needle: str) -> list:
 async def test_a_kill_mid_send_then_a_restart_sends_each_due_reminder_once(tmp_path, clock):
     async with FakeBotAPI() as fake:
         settings = bot_settings(fake, tmp_path / "bot.db")
-        app = build_application(settings, install, clock, throttle=False)
+        app = build_application(settings, clock, throttle=False)
         async with running_bot(app, fake) as conv:
             await set_up_committee(conv, fake)
             for text in ("+1h Nhắc A", "+1h Nhắc B", "+1d Nhắc C"):
@@ -59,7 +58,7 @@ async def test_a_kill_mid_send_then_a_restart_sends_each_due_reminder_once(tmp_p
         attempt = next(c for c in fake.calls if A in str(c.params))
         assert not attempt.ok and delivered(fake, A) == []  # in flight, not delivered
         clock.set(local(2026, 12, 3, 9))  # down until Thursday 09:00
-        again = build_application(settings, install, clock, throttle=False)
+        again = build_application(settings, clock, throttle=False)
         async with running_bot(again, fake):
             # the JobQueue's first run is the catch-up: A and B (due Tuesday), C (Wednesday),
             # and Thursday 08:00's deadline reminder, each marked late

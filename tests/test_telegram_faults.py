@@ -19,8 +19,8 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from bot import app
 from bot.logs import configure_logging
+from bot.wiring import app
 from handlers.jobs import sweeper_of
 from tests.chat import (
     CHAIR,

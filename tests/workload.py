@@ -20,6 +20,7 @@ from pathlib import Path
 
 from bot.i18n import catalog
 from bot.models import Role
+from handlers import registry
 from tests.chat import (
     CHAIR,
     DEPUTY,
@@ -91,47 +92,12 @@ OTHER_ITEMS = {"task": 1}  # OTHER_GROUP has a single task #1 of its own
 OTHER_TASK_TITLE = "Việc riêng của Ban khác"
 
 
-# Arguments that make each command do its real work when the caller may run it.
-ARGS = {
-    "help": "",
-    "start": "",
-    "setup": "Ban mới",
-    "join": "Sở Mới",
-    "members": "",
-    "add": "@nguoi_moi member Sở Mới",
-    "role": "@du_bi deputy",
-    "remove": "@du_bi",
-    "leave": "",
-    "settings": "",
-    "settings.change": "quiet 22:00-06:00",
-    "lang": "vi",
-    "notify": "on",
-    "show": f"{ITEMS['task']}",
-    "pending": f"{ITEMS['consultation']}",
-    "close": f"{ITEMS['consultation_close']}",
-    "poll": "Chọn địa điểm | Hà Nội | Quảng Trị hạn 20/12",
-    "vote": "Thông qua Quy chế hạn 20/12",
-    "assign": "@so_taichinh Việc kiểm thử quyền hạn 20/12",
-    "tasks": "",
-    "mytasks": "",
-    "progress": f"{ITEMS['task']} 50 đã xong phần số liệu",
-    "done": f"{ITEMS['task_done']} đã gửi",
-    "extend": f"{ITEMS['task']} 28/12 chờ số liệu",
-    "approve": f"{ITEMS['task_extension']}",
-    "reject": f"{ITEMS['task_extension']} chưa đủ lý do",
-    "reassign": f"{ITEMS['task_reassign']} @so_tttt",
-    "cancel": f"{ITEMS['task_cancel']} không còn cần",
-    "reopen": f"{ITEMS['task_closed']}",
-    "consult": "Góp ý dự thảo mới hạn 20/12",
-    "opinion": f"{ITEMS['consultation']} agree",
-    "report": "Q4 2026",
-    "export": "",
-    "history": f"{ITEMS['task']}",
-    "remind": "+2h Họp thử quyền",
-    "reminders": "",
-    "unremind": "1",
-    "digest": "",
-}
+def examples() -> dict[str, str]:
+    """Arguments that make each command (and named gate) do its real work when the caller may:
+    the examples declared beside the handlers (handlers/registry.py), items filled from ITEMS."""
+    table = {c.name: c.example.format(**ITEMS) for c in registry.commands()}
+    table.update({g.name: g.example.format(**ITEMS) for g in registry.GATES.values()})
+    return table
 
 
 async def set_up_province(conv: Conversation, fake: FakeBotAPI) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 
 from telegram.ext import Application
 
@@ -24,8 +25,14 @@ class Delivery:
     sender flushes there); register them before `start_*`.
     """
 
-    def __init__(self, app: Application, allowed_updates: list[str]) -> None:
-        self.app, self.allowed_updates = app, list(allowed_updates)
+    def __init__(
+        self,
+        app: Application,
+        allowed_updates: list[str],
+        opened: Callable[[], tuple[Database, Clock]],
+    ) -> None:
+        """`opened()` gives the database and clock once post_init has opened them."""
+        self.app, self.allowed_updates, self.opened = app, list(allowed_updates), opened
         self.after_commit: list[AfterCommit] = []
         self.processor: Processor | None = None
         self.inbox: InboxRepo | None = None
@@ -35,12 +42,12 @@ class Delivery:
 
     @classmethod
     def of(cls, app: Application) -> Delivery | None:
-        """The Delivery attached to `app`, if any."""
-        return app.bot_data.get("delivery") if isinstance(app.bot_data, dict) else None
+        """The Delivery attached to `app` (its bot_data's `delivery`), if any."""
+        data = app.bot_data
+        return data.get("delivery") if isinstance(data, dict) else getattr(data, "delivery", None)
 
     def _open(self) -> tuple[InboxRepo, Processor, Clock]:
-        db: Database = self.app.bot_data["services"].db
-        clock: Clock = self.app.bot_data["clock"]
+        db, clock = self.opened()
         self.inbox = InboxRepo(db)
         self.processor = Processor(self.app, db, self.inbox, clock)
         self.processor.after_commit = self.after_commit

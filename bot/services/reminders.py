@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 
 from bot import scheduler
@@ -42,6 +43,7 @@ log = logging.getLogger(__name__)
 MAX_TEXT = 2000
 _HAS_CLOCK = re.compile(r"[0-9](?::[0-9]{2}|h[0-9]{0,2})(?: |$)")
 _CURSOR = "settings_audit_id"
+PendingSource = Callable[[Item], Awaitable[list[Member]]]
 
 
 def leading_date(text: str) -> tuple[str, str]:
@@ -70,20 +72,15 @@ class ReminderService(SweepMixin):
         audit: AuditRepo,
         clock: Clock,
         events: Events,
+        pending_sources: Mapping[str, PendingSource] | None = None,
     ) -> None:
         self.repo, self.digest_repo = repo, digest_repo
         self.committees, self.items, self.tasks, self.members = committees, items, tasks, members
         self.users, self.state = users, state
         self.audit, self.clock = audit, clock
-        self.pending_sources: dict = {}
+        # item kind → who has not answered (the consultations/votes services' pending_members)
+        self.pending_sources = dict(pending_sources or {})
         events.on_item_changed(self.on_item_changed)
-
-    def bind(self, services: object) -> None:
-        """Use the consultations/votes services' `pending_members` once they exist."""
-        for kind, name in (("consultation", "consultations"), ("vote", "votes")):
-            source = getattr(getattr(services, name, None), "pending_members", None)
-            if source is not None:
-                self.pending_sources[kind] = source
 
     async def pending_members(self, item: Item) -> list[Member]:
         """Who has not answered a consultation or named vote yet."""

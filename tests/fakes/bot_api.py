@@ -171,8 +171,11 @@ class FakeBotAPI(UpdateInjector):
             timeout,
             f"the bot to fetch update {target} (is it polling?)",
         )
-        bot_data = app.bot_data if isinstance(app.bot_data, dict) else {}
-        delivery = bot_data.get("delivery")
+        bot_data = app.bot_data
+        if isinstance(bot_data, dict):
+            delivery = bot_data.get("delivery")
+        else:  # a typed bot_data (ContextTypes): its attribute
+            delivery = getattr(bot_data, "delivery", None)
         idle = delivery.wait_idle() if delivery is not None else app.update_queue.join()
         try:
             async with asyncio.timeout(timeout):

@@ -45,9 +45,9 @@ async def running_bot(
 ) -> AsyncIterator[Conversation]:
     """Run ``app`` as the process does (hooks included) and yield a :class:`Conversation`.
 
-    An app with a delivery layer attached (``app.bot_data["delivery"]``, the project's own
-    polling loop over its inbox: the code path of ``python -m bot``) is driven through it;
-    any other app through PTB's Updater, polling with ``app.bot_data["allowed_updates"]`` when
+    An app with a delivery layer attached (``delivery`` in its bot_data: the project's own
+    polling loop over its inbox, the code path of ``python -m bot``) is driven through it; any
+    other app through PTB's Updater, polling with ``allowed_updates`` of its bot_data when
     set, else ``Update.ALL_TYPES``. Every shutdown step is bounded by ``step_timeout``, so
     leaving the block never hangs.
     """
@@ -64,8 +64,7 @@ async def running_bot(
                 started = True
                 await delivery.start_polling(timeout=1)
             else:
-                bot_data = app.bot_data if isinstance(app.bot_data, dict) else {}
-                allowed = bot_data.get("allowed_updates") or Update.ALL_TYPES
+                allowed = _of(app.bot_data, "allowed_updates") or Update.ALL_TYPES
                 await app.updater.start_polling(  # type: ignore[union-attr]
                     poll_interval=0.0,
                     timeout=dtm.timedelta(seconds=1),
@@ -108,10 +107,14 @@ async def _stop(app: Application, started: bool, step_timeout: float) -> list[Ba
     return errors
 
 
+def _of(bot_data: Any, name: str) -> Any:
+    """A key of a dict bot_data, or an attribute of a typed one (ContextTypes)."""
+    return bot_data.get(name) if isinstance(bot_data, dict) else getattr(bot_data, name, None)
+
+
 def delivery_of(app: Application) -> Any:
     """The project's delivery layer attached to ``app`` (duck-typed), or None."""
-    bot_data = app.bot_data if isinstance(app.bot_data, dict) else {}
-    delivery = bot_data.get("delivery")
+    delivery = _of(app.bot_data, "delivery")
     return delivery if hasattr(delivery, "start_polling") else None
 
 

@@ -1,4 +1,5 @@
-"""Application wiring: builder, defaults, rate limiter, start-up and shut-down hooks, menus."""
+"""The application builder: defaults, rate limiter, typed state, handlers, start-up and
+shut-down hooks, menus (all derived from the handlers' declarations)."""
 
 from __future__ import annotations
 
@@ -19,9 +20,12 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaul
 
 from bot.clock import Clock
 from bot.config import LANGUAGES, Settings
-from bot.container import Services
 from bot.delivery import Delivery
 from bot.i18n import has, t
+from bot.wiring.graph import Services
+from handlers import registry
+from handlers.install import install as install_handlers
+from handlers.state import CONTEXT_TYPES, state_of
 from storage.db import Database
 from storage.migrate import migrate
 
@@ -85,12 +89,12 @@ def rate_limiter(throttle: bool = True) -> AIORateLimiter:
 
 def build_application(
     settings: Settings,
-    install: Callable[[Application], None],
     clock: Clock | None = None,
     *,
     throttle: bool = True,
+    install: Callable[[Application], None] = install_handlers,
 ) -> Application:
-    """An Application for these settings; `install` registers the handlers."""
+    """An Application for these settings, with every declared handler installed."""
     defaults = Defaults(
         parse_mode=ParseMode.HTML,
         tzinfo=settings.tz,
@@ -103,17 +107,18 @@ def build_application(
         .base_file_url(settings.bot_api_file_url)
         .defaults(defaults)
         .rate_limiter(rate_limiter(throttle))
+        .context_types(CONTEXT_TYPES)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .updater(None)  # updates come through the inbox (bot/delivery), not PTB's Updater
         .build()
     )
-    app.bot_data["settings"] = settings
-    app.bot_data["clock"] = clock or Clock()
-    app.bot_data["default_language"] = settings.default_language
-    app.bot_data["allowed_updates"] = ALLOWED_UPDATES
+    state = state_of(app)
+    state.settings = settings
+    state.clock = clock or Clock()
+    state.allowed_updates = list(ALLOWED_UPDATES)
     install(app)
-    app.bot_data["delivery"] = Delivery(app, ALLOWED_UPDATES)
+    state.delivery = Delivery(app, ALLOWED_UPDATES, lambda: (state.services.db, state.clock))
     return app
 
 
@@ -129,17 +134,18 @@ async def open_services(settings: Settings, clock: Clock) -> Services:
 
 
 async def _post_init(app: Application) -> None:
-    settings: Settings = app.bot_data["settings"]
-    services = await open_services(settings, app.bot_data["clock"])
-    app.bot_data["services"] = services
+    state = state_of(app)
+    settings = state.settings
+    state.opened = await open_services(settings, state.clock)
     await register_menus(app)
-    for hook in app.bot_data.get("on_start", []):
+    for hook in registry.ON_START:
         await hook(app)
     log.info("bot @%s ready; database %s", app.bot.username, settings.database_path)
 
 
 async def _post_shutdown(app: Application) -> None:
-    services: Services | None = app.bot_data.pop("services", None)
+    state = state_of(app)
+    services, state.opened = state.opened, None
     if services is not None:
         await services.db.close()
     log.info("stopped; database closed")
@@ -147,8 +153,8 @@ async def _post_shutdown(app: Application) -> None:
 
 async def register_menus(app: Application) -> None:
     """Command menus per language and scope (group / private); default = DEFAULT_LANGUAGE."""
-    commands = app.bot_data["commands"]
-    default_language = app.bot_data["default_language"]
+    commands = registry.commands()
+    default_language = state_of(app).default_language
     scopes = {"group": BotCommandScopeAllGroupChats(), "private": BotCommandScopeAllPrivateChats()}
     for scope_name, scope in scopes.items():
         for lang in (*LANGUAGES, None):

@@ -1,4 +1,4 @@
-"""The object graph: one Database, its repositories and the services over them."""
+"""The object graph: one Database, its repositories and the services over them (built once)."""
 
 from __future__ import annotations
 
@@ -55,14 +55,16 @@ class Services:
 
     @classmethod
     def build(cls, db: Database, clock: Clock, settings: Settings) -> Services:
-        """Wire repositories and services over one database."""
+        """Wire repositories and services over one database, each built once, in dependency
+        order (no service is patched after construction)."""
         committees = CommitteeRepo(db)
         members = MemberRepo(db)
         users = UserRepo(db)
         items = ItemRepo(db)
         audit = AuditRepo(db)
-        tasks_repo = TaskRepo(db)
+        task_repo = TaskRepo(db)
         digest_repo = DigestRepo(db)
+        events = Events()
         roster = RosterService(
             committees,
             members,
@@ -72,6 +74,25 @@ class Services:
             settings.timezone,
             settings.default_language,
         )
+        consultations = ConsultationService(
+            db, ConsultationRepo(db), items, committees, members, audit, events, clock
+        )
+        votes = VoteService(db, VoteRepo(db), items, committees, members, audit, events, clock)
+        reminders = ReminderService(
+            ReminderRepo(db),
+            digest_repo,
+            committees,
+            items,
+            task_repo,
+            members,
+            users,
+            SchedulerStateRepo(db),
+            audit,
+            clock,
+            events,
+            # Reminders ask the consultations/votes services who is silent.
+            {"consultation": consultations.pending_members, "vote": votes.pending_members},
+        )
         return cls(
             db=db,
             clock=clock,
@@ -80,37 +101,17 @@ class Services:
             members=members,
             users=users,
             items=items,
-            tasks_repo=tasks_repo,
+            tasks_repo=task_repo,
             audit=audit,
             roster=roster,
             committee_settings=SettingsService(committees, audit, clock),
-            events=(events := Events()),
+            events=events,
             tasks=TaskService(
-                db, clock, committees, members, items, tasks_repo, audit, roster, events
+                db, clock, committees, members, items, task_repo, audit, roster, events
             ),
-            consultations=ConsultationService(
-                db, ConsultationRepo(db), items, committees, members, audit, events, clock
-            ),
-            votes=VoteService(db, VoteRepo(db), items, committees, members, audit, events, clock),
-            reports=ReportService(ReportRepo(db), tasks_repo, members, items, audit, clock),
-            reminders=(
-                reminders := ReminderService(
-                    ReminderRepo(db),
-                    digest_repo,
-                    committees,
-                    items,
-                    tasks_repo,
-                    members,
-                    users,
-                    SchedulerStateRepo(db),
-                    audit,
-                    clock,
-                    events,
-                )
-            ),
-            digest=DigestService(digest_repo, tasks_repo, reminders.pending_members, clock),
+            consultations=consultations,
+            votes=votes,
+            reports=ReportService(ReportRepo(db), task_repo, members, items, audit, clock),
+            reminders=reminders,
+            digest=DigestService(digest_repo, task_repo, reminders.pending_members, clock),
         )
-
-    def __post_init__(self) -> None:
-        # Reminders ask the consultations/votes services who is silent.
-        self.reminders.bind(self)
