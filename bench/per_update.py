@@ -4,6 +4,9 @@ Run by hand: `make bench` (or `.venv/bin/python -m bench.per_update [--n 240] [-
 [--json FILE]`). Prints updates/s, p50/p99 latency, process CPU per update and the our/bare ratio
 for a read command (/tasks), a write command (/progress) and a button press, sequentially (one
 chat, one update at a time) and with 20 chats in parallel (each chat one update at a time).
+Our bot runs the production path (bot/delivery: every update through the inbox); the last
+column is the wall time its inbox work took per update (storing the batch, reading the pending
+rows, marking them done).
 
 Both bots run in this process at once, each on its own instance of the fake server
 (tests/fakes, via bench/fakes.py `CountingFake`); each scenario's updates are split into rounds
@@ -38,6 +41,7 @@ from bench.scenarios import (
     prepare_ours,
 )
 from bot.clock import Clock
+from bot.delivery.processor import InboxStats
 from bot.wiring.app import build_application
 from tests.chat import bot_settings
 from tests.fakes import group, running_bot
@@ -56,11 +60,20 @@ class Result:
     cpu_ms: float  # process CPU per update (bot, fake server and driver together)
     p50_ms: float
     p99_ms: float
+    inbox_us: float | None = None  # wall time in inbox work per update (ours only)
 
 
-async def measure(fake: CountingFake, bench: Bench, chats: int, n: int, inject: Inject) -> Round:
+async def measure(
+    fake: CountingFake,
+    bench: Bench,
+    chats: int,
+    n: int,
+    inject: Inject,
+    stats: InboxStats | None = None,
+) -> Round:
     """Send `n` updates in each of the first `chats` chats, each waiting for its answer."""
     latencies: list[float] = []
+    inbox_before = stats.seconds if stats is not None else 0.0
 
     async def one_chat(index: int) -> None:
         for _ in range(n):
@@ -71,7 +84,9 @@ async def measure(fake: CountingFake, bench: Bench, chats: int, n: int, inject: 
 
     started, cpu = time.perf_counter(), time.process_time()
     await asyncio.gather(*(one_chat(c) for c in range(chats)))
-    return Round(time.perf_counter() - started, time.process_time() - cpu, latencies)
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    inbox = stats.seconds - inbox_before if stats is not None else None
+    return Round(elapsed, cpu, latencies, inbox)
 
 
 @dataclass
@@ -81,6 +96,7 @@ class Round:
     elapsed: float
     cpu: float  # process CPU time, all threads (the fake server's share included)
     latencies: list[float]
+    inbox: float | None = None  # seconds in inbox work (storing, reading, marking), ours only
 
 
 def summarize(rounds: list[Round]) -> Result:
@@ -93,13 +109,18 @@ def summarize(rounds: list[Round]) -> Result:
         cpu_ms=sum(r.cpu for r in rounds) / len(latencies) * 1000,
         p50_ms=statistics.median(latencies) * 1000,
         p99_ms=latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
+        inbox_us=(
+            sum(r.inbox for r in rounds if r.inbox is not None) / len(latencies) * 1e6
+            if rounds[0].inbox is not None
+            else None
+        ),
     )
 
 
 @asynccontextmanager
 async def started(
     kind: str, folder: str, payloads: Payloads | None = None
-) -> AsyncIterator[tuple[CountingFake, Bench]]:
+) -> AsyncIterator[tuple[CountingFake, Bench, InboxStats | None]]:
     """One bot (ours, or bare sending `payloads`) on its own fake server, its chats prepared."""
     async with CountingFake() as fake:
         if kind == "ours":
@@ -110,9 +131,10 @@ async def started(
         async with running_bot(app, fake, step_timeout=60) as conv:
             groups = [group(-1002000000000 - i, f"Ban {i}") for i in range(PARALLEL_CHATS)]
             if kind == "ours":
-                yield fake, await prepare_ours(conv, fake, groups)
+                prepared = await prepare_ours(conv, fake, groups)
+                yield fake, prepared, app.bot_data.delivery.stats
             else:
-                yield fake, await prepare_bare(conv, fake, groups, payloads)
+                yield fake, await prepare_bare(conv, fake, groups, payloads), None
 
 
 async def compare(n: int, rounds: int) -> tuple[dict[str, Result], dict[str, Result]]:
@@ -124,15 +146,16 @@ async def compare(n: int, rounds: int) -> tuple[dict[str, Result], dict[str, Res
         ):
             figures: dict[str, dict[str, list[Round]]] = {"ours": {}, "bare": {}}
             for name, inject in SCENARIOS.items():
-                for fake, bench in (ours, bare):
-                    await measure(fake, bench, 1, WARMUP, inject)
+                for fake, bench, stats in (ours, bare):
+                    await measure(fake, bench, 1, WARMUP, inject, stats)
                 for mode, chats, per_chat in (
                     ("seq", 1, n),
                     (f"{PARALLEL_CHATS} chats", PARALLEL_CHATS, max(1, n // 4)),
                 ):
                     for _ in range(rounds):
-                        for (fake, bench), kind in ((ours, "ours"), (bare, "bare")):
-                            batch = await measure(fake, bench, chats, per_chat // rounds, inject)
+                        for (fake, bench, stats), kind in ((ours, "ours"), (bare, "bare")):
+                            per = per_chat // rounds
+                            batch = await measure(fake, bench, chats, per, inject, stats)
                             figures[kind].setdefault(f"{name} {mode}", []).append(batch)
     out = tuple({k: summarize(v) for k, v in figures[kind].items()} for kind in ("ours", "bare"))
     return out  # type: ignore[return-value]
@@ -142,8 +165,9 @@ def table(ours: dict[str, Result], bare: dict[str, Result]) -> str:
     """A Markdown table of both bots' figures and the ratio of update rates."""
     lines = [
         "| scenario | updates | ours upd/s | bare upd/s | ratio (best round) | ratio (median)"
-        " | ours p50 / p99 ms | bare p50 / p99 ms | CPU ms/update ours / bare |",
-        "|---|---|---|---|---|---|---|---|---|",
+        " | ours p50 / p99 ms | bare p50 / p99 ms | CPU ms/update ours / bare"
+        " | inbox µs/update |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for key in ours:
         o, b = ours[key], bare[key]
@@ -152,6 +176,7 @@ def table(ours: dict[str, Result], bare: dict[str, Result]) -> str:
             f" {o.median_rate / b.median_rate:.2f} |"
             f" {o.p50_ms:.1f} / {o.p99_ms:.1f} | {b.p50_ms:.1f} / {b.p99_ms:.1f} |"
             f" {o.cpu_ms:.2f} / {b.cpu_ms:.2f} |"
+            f" {o.inbox_us:.0f} |"
         )
     return "\n".join(lines)
 

@@ -73,7 +73,9 @@ async def test_unprocessed_rows_are_processed_first_after_a_restart(tmp_path, cl
             await migrate(db)
             row = (update["update_id"], alice.id, json.dumps(update))
             old = (1, None, json.dumps({"update_id": 1}))
+            broken = (5, None, "{not json")
             await InboxRepo(db).store([row, old], START - timedelta(days=9))
+            await InboxRepo(db).store([broken], START)
             await InboxRepo(db).mark_done([1], START - timedelta(days=8))
         finally:
             await db.close()
@@ -85,7 +87,8 @@ async def test_unprocessed_rows_are_processed_first_after_a_restart(tmp_path, cl
         assert len(replies) == 1  # handed out again by the fake, stored once, processed once
         first_poll = fake.calls.index(fake.calls_of("getUpdates")[0])
         assert fake.calls.index(replies[0]) < first_poll
-        assert [r["update_id"] for r in stored] == [update["update_id"]]  # the old row pruned
+        assert [r["update_id"] for r in stored] == [5, update["update_id"]]  # the old row pruned
+        assert stored[0]["done_at"] and stored[0]["error"] == "unreadable: JSONDecodeError"
 
 
 async def boom(update, context) -> None:

@@ -11,7 +11,7 @@ from telegram.ext import Application
 
 from bot.clock import Clock
 from bot.delivery.polling import Poller
-from bot.delivery.processor import AfterCommit, Processor
+from bot.delivery.processor import AfterCommit, InboxStats, Processor
 from storage.db import Database
 from storage.inbox import InboxRepo
 
@@ -73,6 +73,11 @@ class Delivery:
             url=url, allowed_updates=self.allowed_updates, secret_token=secret
         )
         log.info("Webhook Server started.")
+
+    @property
+    def stats(self) -> InboxStats | None:
+        """What the inbox has cost so far (None before start)."""
+        return self.processor.stats if self.processor is not None else None
 
     async def wait_idle(self) -> None:
         """Until every stored update has been processed (tests' settle point)."""

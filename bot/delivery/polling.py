@@ -41,7 +41,8 @@ async def store(
     inbox: InboxRepo, processor: Processor, clock: Clock, updates: Sequence[Update]
 ) -> None:
     """Commit a batch to the inbox (one statement) and hand it to the processor."""
-    await inbox.store([inbox_row(u) for u in updates], clock.now())
+    with processor.stats.timed():
+        await inbox.store([inbox_row(u) for u in updates], clock.now())
     if len(processor.parsed) > PARSED_CACHE:  # ids stored before are never popped: bound it
         processor.parsed.clear()
     for update in updates:
@@ -86,9 +87,15 @@ class Poller:
                 backoff = min(backoff * 2, MAX_BACKOFF)
                 continue
             backoff = 1.0
-            if updates:
+            if not updates:
+                continue
+            try:
                 await store(self.inbox, self.processor, self.clock, updates)
-                offset = updates[-1].update_id + 1  # confirmed by the next getUpdates
+            except Exception:  # not stored: not confirmed; the next getUpdates hands it again
+                log.exception("storing %d updates in the inbox failed", len(updates))
+                await asyncio.sleep(backoff)
+                continue
+            offset = updates[-1].update_id + 1  # confirmed by the next getUpdates
 
     async def _prune(self) -> None:
         now = self.clock.now()

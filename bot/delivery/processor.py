@@ -13,9 +13,13 @@ commits with the row marked done-with-error, and the error handler's apology fol
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 from telegram import Update
 from telegram.error import TelegramError
@@ -23,11 +27,28 @@ from telegram.ext import Application, ContextTypes
 
 from bot.clock import Clock
 from storage.db import Database, Unit
-from storage.inbox import InboxRepo
+from storage.inbox import InboxRepo, InboxRow
 
 log = logging.getLogger(__name__)
 
 AfterCommit = Callable[[], Awaitable[None]]
+
+
+@dataclass
+class InboxStats:
+    """What the inbox costs: updates processed and the wall time spent in inbox work."""
+
+    updates: int = 0
+    seconds: float = 0.0  # storing batches, reading pending rows, marking rows done
+
+    @contextmanager
+    def timed(self) -> Iterator[None]:
+        """Add the block's wall time."""
+        began = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds += time.perf_counter() - began
 
 
 class HandlerFailed(Exception):
@@ -47,21 +68,25 @@ class Processor:
         self._wake.set()  # the first pass processes what a previous life left
         self._idle = asyncio.Event()
         self._task: asyncio.Task | None = None
-        self.processed = 0
+        self.stats = InboxStats()
+        self._stopping = False
+        self._unreadable: list[tuple[int, str]] = []
 
     # -------------------------------------------------------------- running
     def start(self) -> None:
         """Start the processing task."""
         self._task = asyncio.create_task(self._run(), name="delivery:processor")
 
-    async def stop(self) -> None:
-        """Stop after the update in hand (a unit cut short rolls back and is redone later)."""
+    async def stop(self, grace: float = 10.0) -> None:
+        """Stop after the update in hand (given `grace` seconds; then it is cut short, its
+        unit rolls back, and it is processed again after the restart)."""
+        self._stopping = True
+        self._wake.set()
         if self._task is not None:
+            await asyncio.wait({self._task}, timeout=grace)
             self._task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            except asyncio.CancelledError:
-                pass
             self._task = None
 
     def kick(self) -> None:
@@ -74,7 +99,7 @@ class Processor:
         await self._idle.wait()
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             await self._wake.wait()
             self._wake.clear()
             try:
@@ -88,16 +113,35 @@ class Processor:
 
     async def drain(self) -> None:
         """Process unprocessed rows until there are none."""
-        while rows := await self.inbox.pending():
+        while not self._stopping:
+            with self.stats.timed():
+                rows = await self.inbox.pending()
+            if not rows:
+                return
             read_only: list[int] = []
             for row in rows:
-                update = self.parsed.pop(row.update_id, None)
+                if self._stopping:
+                    break
+                update = self.parsed.pop(row.update_id, None) or self._parse(row)
                 if update is None:
-                    update = Update.de_json(json.loads(row.payload), self.app.bot)
+                    continue
                 if not await self.process(row.update_id, update):
                     read_only.append(row.update_id)
-            await self.inbox.mark_done(read_only, self.clock.now())
+            with self.stats.timed():
+                await self.inbox.mark_done(read_only, self.clock.now())
+            for update_id, error in self._unreadable:
+                await self.inbox.mark_failed(update_id, self.clock.now(), error)
+            self._unreadable.clear()
             await self._after_commit()  # the read-only marks are committed now too
+
+    def _parse(self, row: InboxRow) -> Update | None:
+        """The stored update; None (and the row marked failed) when it cannot be read."""
+        try:
+            return Update.de_json(json.loads(row.payload), self.app.bot)
+        except Exception as exc:
+            log.warning("inbox: update %d cannot be read (%s)", row.update_id, exc)
+            self._unreadable.append((row.update_id, f"unreadable: {type(exc).__name__}"))
+            return None
 
     # -------------------------------------------------------------- one update
     async def process(self, update_id: int, update: Update) -> bool:
@@ -107,12 +151,13 @@ class Processor:
 
         async def mark() -> None:
             nonlocal marked
-            if self._failure is not None:  # Telegram failed us after the change: keep both
-                await self.inbox.mark_failed(update_id, self.clock.now(), self._error_text())
-                marked = True
-            elif unit is not None and unit.wrote:  # else: batched with the read-only others
-                await self.inbox.mark_done([update_id], self.clock.now())
-                marked = True
+            with self.stats.timed():
+                if self._failure is not None:  # Telegram failed us after the change: keep both
+                    await self.inbox.mark_failed(update_id, self.clock.now(), self._error_text())
+                    marked = True
+                elif unit is not None and unit.wrote:  # else: batched with the read-only others
+                    await self.inbox.mark_done([update_id], self.clock.now())
+                    marked = True
 
         self._current, self._failure = update, None
         try:
@@ -126,7 +171,7 @@ class Processor:
             marked = True
         finally:
             self._current, self._failure = None, None
-        self.processed += 1
+        self.stats.updates += 1
         if marked:
             await self._after_commit()
         return marked
