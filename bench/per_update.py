@@ -5,8 +5,9 @@ Run by hand: `make bench` (or `.venv/bin/python -m bench.per_update [--n 240] [-
 for a read command (/tasks), a write command (/progress) and a button press, sequentially (one
 chat, one update at a time) and with 20 chats in parallel (each chat one update at a time).
 Our bot runs the production path (bot/delivery: every update through the inbox); the last
-column is the wall time its inbox work took per update (storing the batch, reading the pending
-rows, marking them done).
+column counts the database hand-offs its inbox work took per update (storing the batch, marking
+read-only updates done; a writing update's mark rides in its own transaction), and a last line
+gives the inbox's cost in µs per update measured alone (bench/inbox_cost.py).
 
 Both bots run in this process at once, each on its own instance of the fake server
 (tests/fakes, via bench/fakes.py `CountingFake`); each scenario's updates are split into rounds
@@ -30,6 +31,7 @@ from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from bench import inbox_cost
 from bench.fakes import CountingFake
 from bench.scenarios import (
     SCENARIOS,
@@ -60,7 +62,7 @@ class Result:
     cpu_ms: float  # process CPU per update (bot, fake server and driver together)
     p50_ms: float
     p99_ms: float
-    inbox_us: float | None = None  # wall time in inbox work per update (ours only)
+    inbox_hops: float | None = None  # database hand-offs for inbox work per update (ours only)
 
 
 async def measure(
@@ -73,7 +75,7 @@ async def measure(
 ) -> Round:
     """Send `n` updates in each of the first `chats` chats, each waiting for its answer."""
     latencies: list[float] = []
-    inbox_before = stats.seconds if stats is not None else 0.0
+    inbox_before = stats.hops if stats is not None else 0
 
     async def one_chat(index: int) -> None:
         for _ in range(n):
@@ -85,7 +87,7 @@ async def measure(
     started, cpu = time.perf_counter(), time.process_time()
     await asyncio.gather(*(one_chat(c) for c in range(chats)))
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
-    inbox = stats.seconds - inbox_before if stats is not None else None
+    inbox = stats.hops - inbox_before if stats is not None else None
     return Round(elapsed, cpu, latencies, inbox)
 
 
@@ -96,7 +98,7 @@ class Round:
     elapsed: float
     cpu: float  # process CPU time, all threads (the fake server's share included)
     latencies: list[float]
-    inbox: float | None = None  # seconds in inbox work (storing, reading, marking), ours only
+    inbox: int | None = None  # hand-offs for inbox work (storing, marking), ours only
 
 
 def summarize(rounds: list[Round]) -> Result:
@@ -109,8 +111,8 @@ def summarize(rounds: list[Round]) -> Result:
         cpu_ms=sum(r.cpu for r in rounds) / len(latencies) * 1000,
         p50_ms=statistics.median(latencies) * 1000,
         p99_ms=latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
-        inbox_us=(
-            sum(r.inbox for r in rounds if r.inbox is not None) / len(latencies) * 1e6
+        inbox_hops=(
+            sum(r.inbox for r in rounds if r.inbox is not None) / len(latencies)
             if rounds[0].inbox is not None
             else None
         ),
@@ -166,7 +168,7 @@ def table(ours: dict[str, Result], bare: dict[str, Result]) -> str:
     lines = [
         "| scenario | updates | ours upd/s | bare upd/s | ratio (best round) | ratio (median)"
         " | ours p50 / p99 ms | bare p50 / p99 ms | CPU ms/update ours / bare"
-        " | inbox µs/update |",
+        " | inbox hand-offs/update |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for key in ours:
@@ -176,7 +178,7 @@ def table(ours: dict[str, Result], bare: dict[str, Result]) -> str:
             f" {o.median_rate / b.median_rate:.2f} |"
             f" {o.p50_ms:.1f} / {o.p99_ms:.1f} | {b.p50_ms:.1f} / {b.p99_ms:.1f} |"
             f" {o.cpu_ms:.2f} / {b.cpu_ms:.2f} |"
-            f" {o.inbox_us:.0f} |"
+            f" {o.inbox_hops:.2f} |"
         )
     return "\n".join(lines)
 
@@ -189,11 +191,15 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     ours, bare = asyncio.run(compare(args.n, args.rounds))
+    inbox = asyncio.run(inbox_cost.measure())
     print(table(ours, bare))
+    print()
+    print(inbox_cost.markdown(inbox))
     if args.json:
         data = {"ours": {k: asdict(v) for k, v in ours.items()}}
         data["bare"] = {k: asdict(v) for k, v in bare.items()}
-        data["markdown"] = table(ours, bare)
+        data["inbox"] = inbox
+        data["markdown"] = table(ours, bare) + "\n\n" + inbox_cost.markdown(inbox)
         args.json.write_text(json.dumps(data, indent=1))
 
 

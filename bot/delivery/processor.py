@@ -36,15 +36,18 @@ AfterCommit = Callable[[], Awaitable[None]]
 
 @dataclass
 class InboxStats:
-    """What the inbox costs: updates processed and the wall time spent in inbox work."""
+    """What the inbox costs: updates processed, its own autocommit statements (each a hand-off
+    to the database's worker thread) and the wall time of its work (lock waits included)."""
 
     updates: int = 0
-    seconds: float = 0.0  # storing batches, reading pending rows, marking rows done
+    hops: int = 0
+    seconds: float = 0.0
 
     @contextmanager
-    def timed(self) -> Iterator[None]:
-        """Add the block's wall time."""
+    def timed(self, hops: int = 0) -> Iterator[None]:
+        """Count the block as inbox work making `hops` autocommit statements."""
         began = time.perf_counter()
+        self.hops += hops
         try:
             yield
         finally:
@@ -127,7 +130,7 @@ class Processor:
                     continue
                 if not await self.process(row.update_id, update):
                     read_only.append(row.update_id)
-            with self.stats.timed():
+            with self.stats.timed(hops=1 if read_only else 0):
                 await self.inbox.mark_done(read_only, self.clock.now())
             for update_id, error in self._unreadable:
                 await self.inbox.mark_failed(update_id, self.clock.now(), error)

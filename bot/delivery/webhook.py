@@ -48,7 +48,7 @@ class _Hook(tornado.web.RequestHandler):
             raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST) from None
         chat = update.effective_chat
         row = (update.update_id, chat.id if chat else None, self.request.body.decode())
-        with server.processor.stats.timed():  # a failure answers 500: Telegram sends it again
+        with server.processor.stats.timed(hops=1):  # a failure answers 500: Telegram sends it again
             await server.inbox.store([row], server.clock.now())
         server.processor.parsed[update.update_id] = update
         server.processor.kick()
