@@ -14,10 +14,12 @@ import logging
 import math
 import time
 
-from telegram import Bot, ForceReply, InputFile, Update
+from telegram import Bot, ForceReply, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application
 
+from bot.delivery import purposes
+from bot.delivery.outbox import Outbox
 from bot.errors import DomainError
 from bot.i18n import t
 from bot.models import Role
@@ -26,7 +28,7 @@ from bot.services.consultation_model import Document, Standing, parse_answer
 from handlers import consultation_cards as cards
 from handlers import render
 from handlers.context import GROUP_TYPES, Ctx, reader_language, services_of
-from handlers.outbox import send_to_group
+from handlers.outbox import outbox_of, settle
 from handlers.parsing import item_number
 from handlers.registry import (
     auto_closer,
@@ -120,22 +122,24 @@ async def refresh_card(bot: Bot, services, item_id: int) -> None:
         log.warning("card of item %s not edited: %s", item_id, exc)
 
 
-async def publish(bot: Bot, services, standing: Standing) -> None:
-    """What /close and the deadline closer post: the card closed, the result, the .docx."""
+async def publish(bot: Bot, services, outbox: Outbox, standing: Standing) -> None:
+    """What /close and the deadline closer post: the card closed, the result, the .docx
+    (result and document are staged with the close, so they survive a crash)."""
     from bot.documents import consultation_docx
 
-    item, lang = standing.item, standing.committee.language
-    await refresh_card(bot, services, item.id)
-    sent = await send_to_group(services, standing.committee, cards.result(standing, lang), bot=bot)
-    await services.consultations.set_result_message(item.id, sent[0].message_id)
-    committee = await services.committees.get(standing.committee.id)  # it may have migrated
-    data = consultation_docx.build(standing, lang)
-    await bot.send_document(
-        committee.chat_id,
-        InputFile(data, filename=t(lang, "consult.docx_filename", number=item.number)),
+    item, lang, committee = standing.item, standing.committee.language, standing.committee
+    await outbox.text(
+        committee.chat_id, cards.result(standing, lang), thread_id=committee.thread_id,
+        committee_id=committee.id, purpose=purposes.CONSULTATION_RESULT, ref_id=item.id,
+    )  # fmt: skip
+    await outbox.document(
+        committee.chat_id, consultation_docx.build(standing, lang),
+        t(lang, "consult.docx_filename", number=item.number),
         caption=t(lang, "consult.docx_caption", number=item.number),
-        message_thread_id=committee.thread_id,
-    )
+        thread_id=committee.thread_id, committee_id=committee.id, ref_id=item.id,
+    )  # fmt: skip
+    await refresh_card(bot, services, item.id)
+    await settle(outbox)
 
 
 # ---------------------------------------------------------------- commands
@@ -147,10 +151,12 @@ async def consult(ctx: Ctx) -> None:
     if replied is not None and replied.document is not None:
         document = Document(replied.document.file_id, replied.document.file_name)
     standing = await ctx.services.consultations.open(ctx.committee, ctx.member, ctx.args, document)
-    sent = await ctx.reply(
-        cards.card(standing, ctx.group_lang), keyboard=cards.keyboard(standing, ctx.group_lang)
+    await ctx.post(
+        cards.card(standing, ctx.group_lang),
+        cards.keyboard(standing, ctx.group_lang),
+        purpose=purposes.CONSULTATION_CARD,
+        ref_id=standing.item.id,
     )
-    await ctx.services.consultations.set_card(standing.item.id, sent.message_id)
 
 
 @command(
@@ -301,15 +307,15 @@ async def close_consultation(ctx: Ctx, item: Item) -> None:
     """`/close N`: close now and publish the result with its .docx."""
     standing = await ctx.services.consultations.close(item, ctx.user.id)
     card_editor(ctx.context.application).forget(item.id)
-    await publish(ctx.context.bot, ctx.services, standing)
+    await publish(ctx.context.bot, ctx.services, outbox_of(ctx.context.application), standing)
 
 
 @auto_closer
-async def auto_close(bot: Bot, services, now, committee_ids=None) -> None:
+async def auto_close(bot: Bot, services, outbox: Outbox, now, committee_ids=None) -> None:
     """The scheduler's closer: every consultation past its deadline (in the committees that may
     be disturbed now), published like /close."""
     for standing in await services.consultations.close_due(now, committee_ids):
         try:
-            await publish(bot, services, standing)
+            await publish(bot, services, outbox, standing)
         except Exception:  # one item's failure must not stop the others' results
             log.exception("result of consultation %s not published", standing.item.id)

@@ -21,7 +21,7 @@ from bot.models import ROLE_ORDER, Role
 from bot.permissions import Rule
 from bot.services.roster import Person
 from bot.wiring.graph import Services
-from handlers.outbox import parts
+from handlers.outbox import outbox_of, parts, settle
 from handlers.state import Context, state_of
 from storage.committees import Committee
 from storage.members import Member
@@ -120,6 +120,31 @@ class Ctx:
         for chunk, markup in parts(text, keyboard):
             sent = await self.message.reply_text(chunk, reply_markup=markup)
         return sent
+
+    @property
+    def thread_id(self) -> int | None:
+        """The forum topic the command came from (what is posted back goes there too)."""
+        message = self.message
+        return message.message_thread_id if message and message.is_topic_message else None
+
+    async def post(
+        self,
+        text: str,
+        keyboard: InlineKeyboardMarkup | None = None,
+        *,
+        purpose: str,
+        ref_id: int | None = None,
+    ) -> None:
+        """Post what the change being made must show here (a card, a request) through the
+        outbox: staged with the change, sent after it commits, replying to the command."""
+        outbox = outbox_of(self.context.application)
+        await outbox.text(
+            self.chat.id, text, markup=keyboard, thread_id=self.thread_id,
+            reply_to=None if self.is_private else self.message.message_id,
+            committee_id=self.committee.id if self.committee else None,
+            purpose=purpose, ref_id=ref_id,
+        )  # fmt: skip
+        await settle(outbox)
 
     async def answer(self, text: str = "") -> None:
         """Answer the button press with a short notice (plain text: no HTML in notices)."""

@@ -66,6 +66,7 @@ class Sweeper:
                 if cursor is None:
                     break
             self.sweeps += 1
+            await services.reminders.swept(now)  # for `status` and /status
             return sent
 
     async def _close_due(self, now: datetime) -> None:
@@ -77,7 +78,7 @@ class Sweeper:
             return
         for closer in closers:
             try:
-                await closer(self.bot, self.services, now, committees)
+                await closer(self.bot, self.services, self.app.bot_data.outbox, now, committees)
             except Exception:
                 log.exception("auto-closer %s failed", getattr(closer, "__qualname__", closer))
 

@@ -1,87 +1,18 @@
-"""Sending to a committee's group: message splitting, forum topics, migrated chats."""
+"""Sending to a committee's group: staged posts (the outbox), forum topics, migrated chats."""
 
 from __future__ import annotations
 
 import logging
-import re
 
 from telegram import Bot, InlineKeyboardMarkup, Message
-from telegram.constants import MessageLimit
 from telegram.error import ChatMigrated
 
+from bot.delivery.outbox import Outbox
+from bot.delivery.split import LIMIT, parts, split_text
+
+__all__ = ["LIMIT", "outbox_of", "parts", "post", "send_long", "send_to_group", "split_text"]
+
 log = logging.getLogger(__name__)
-
-LIMIT = MessageLimit.MAX_TEXT_LENGTH
-
-
-_UNIT = re.compile(r"<[^>]*>|&#?[0-9A-Za-z]+;|[^<&\n]|\n|[<&]")
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)")
-
-
-def _track(stack: list[tuple[str, str]], unit: str) -> list[tuple[str, str]]:
-    """The open tags after `unit` (an opening tag pushes, its closing tag pops)."""
-    match = _TAG.match(unit) if unit.startswith("<") else None
-    if match is None:
-        return stack
-    closing, name = match.groups()
-    if not closing:
-        return [*stack, (name.lower(), unit)]
-    if stack and stack[-1][0] == name.lower():
-        return stack[:-1]
-    return stack
-
-
-def _closers(stack: list[tuple[str, str]]) -> str:
-    return "".join(f"</{name}>" for name, _ in reversed(stack))
-
-
-def _openers(stack: list[tuple[str, str]]) -> str:
-    return "".join(tag for _, tag in stack)
-
-
-def split_text(text: str, limit: int = LIMIT) -> list[str]:
-    """Split Telegram HTML so each part fits the limit, on line breaks where possible.
-
-    A line longer than the limit is cut between characters, never inside a tag or an entity;
-    tags open at a cut are closed at its end and reopened in the next part, so every part is
-    valid HTML on its own.
-    """
-    if len(text) <= limit:
-        return [text]
-    units = _UNIT.findall(text)
-    parts: list[str] = []
-    chunk, stack, i = "", [], 0
-    newline = None  # (length of chunk before the last newline, stack there, index after it)
-    while i < len(units):
-        unit = units[i]
-        after = _track(stack, unit)
-        if len(chunk) + len(unit) + len(_closers(after)) > limit and _visible(chunk):
-            if newline is not None:
-                cut, stack, i = newline
-                parts.append(chunk[:cut] + _closers(stack))
-            else:
-                parts.append(chunk + _closers(stack))
-            chunk, newline = _openers(stack), None
-            continue
-        if unit == "\n":
-            newline = (len(chunk), stack, i + 1)
-        chunk, stack = chunk + unit, after
-        i += 1
-    parts.append(chunk)
-    return [p for p in parts if _visible(p)]
-
-
-def _visible(html: str) -> bool:
-    """Whether some text would show (Telegram refuses a message of tags and spaces only)."""
-    return bool(re.sub(r"<[^>]*>", "", html).strip())
-
-
-def parts(
-    text: str, keyboard: InlineKeyboardMarkup | None
-) -> list[tuple[str, InlineKeyboardMarkup | None]]:
-    """The messages a text needs, the keyboard riding on the last one."""
-    chunks = split_text(text)
-    return [(chunk, keyboard if i == len(chunks) - 1 else None) for i, chunk in enumerate(chunks)]
 
 
 async def send_long(
@@ -113,3 +44,39 @@ async def send_to_group(
         return await send_long(
             bot, exc.new_chat_id, text, thread_id=committee.thread_id, keyboard=keyboard
         )
+
+
+def outbox_of(app) -> Outbox:
+    """The application's outbox (made in post_init)."""
+    outbox = app.bot_data.outbox
+    if outbox is None:
+        raise RuntimeError("the outbox is not open (post_init has not run)")
+    return outbox
+
+
+async def post(
+    outbox: Outbox,
+    committee,
+    text: str,
+    keyboard: InlineKeyboardMarkup | None = None,
+    *,
+    purpose: str = "notice",
+    ref_id: int | None = None,
+    reply_to: int | None = None,
+) -> None:
+    """Stage a message to a committee's group (its topic too) with the change being made.
+
+    Inside a transaction it commits with it and goes out after the commit; outside one it is
+    queued and sent now.
+    """
+    await outbox.text(
+        committee.chat_id, text, markup=keyboard, thread_id=committee.thread_id,
+        reply_to=reply_to, committee_id=committee.id, purpose=purpose, ref_id=ref_id,
+    )  # fmt: skip
+    await settle(outbox)
+
+
+async def settle(outbox: Outbox) -> None:
+    """Send what was staged, unless a transaction is open (then it goes after the commit)."""
+    if not outbox.db.in_transaction():
+        await outbox.flush()

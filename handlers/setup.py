@@ -8,7 +8,7 @@ from telegram.ext import ChatMemberHandler, MessageHandler, TypeHandler, filters
 from bot.i18n import t
 from bot.permissions import GROUP_ADMIN
 from handlers.context import GROUP_TYPES, Ctx, person_of, service_sender, services_of
-from handlers.outbox import send_long
+from handlers.outbox import outbox_of, settle
 from handlers.registry import command, on_update
 from handlers.state import Context, state_of
 
@@ -48,7 +48,9 @@ async def bot_membership(update: Update, context: Context) -> None:
     if is_in and not was_in:
         lang = committee.language if committee else services.settings.default_language
         key = "intro.back" if committee else "intro.new"
-        await send_long(context.bot, change.chat.id, t(lang, key, bot=context.bot.username))
+        outbox = outbox_of(context.application)
+        await outbox.text(change.chat.id, t(lang, key, bot=context.bot.username))
+        await settle(outbox)
 
 
 @on_update(lambda fn: MessageHandler(filters.StatusUpdate.MIGRATE, fn))

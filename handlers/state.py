@@ -11,6 +11,7 @@ from bot.clock import Clock
 
 if TYPE_CHECKING:
     from bot.config import Settings
+    from bot.delivery.outbox import Outbox
     from bot.wiring.graph import Services
     from handlers.jobs import Sweeper
 
@@ -28,6 +29,7 @@ class AppState:
     allowed_updates: list[str] = field(default_factory=list)
     opened: Services | None = None  # the object graph; None until post_init, again after shutdown
     sweeper: Sweeper | None = None  # handlers/jobs.py, started in post_init
+    outbox: Outbox | None = None  # bot/delivery/outbox.py, started in post_init
     seen_users: dict[int, tuple[str | None, str]] = field(default_factory=dict)  # remember_author
     task_cards_shown: dict[tuple[int, int], tuple[str, str | None]] = field(default_factory=dict)
     consultation_cards: Any = None  # handlers/consultations.py's CardEditor, made on first use
@@ -48,7 +50,6 @@ class AppState:
 
 CONTEXT_TYPES = ContextTypes(bot_data=AppState)
 Context = CallbackContext[ExtBot[None], dict, dict, AppState]
-App = Application[ExtBot[None], Context, dict, dict, AppState, Any]
 
 
 def state_of(context: CallbackContext | Application) -> AppState:

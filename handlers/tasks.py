@@ -14,6 +14,7 @@ from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, TelegramError
 
 from bot.dates import fold_text
+from bot.delivery import purposes
 from bot.errors import DomainError
 from bot.i18n import Html
 from bot.permissions import ANYONE, MANAGERS_ONLY, MEMBERS, SECRETARY_OR_CHAIR
@@ -89,10 +90,12 @@ async def assign(ctx: Ctx) -> None:
     attachment = Attachment(doc.file_id, doc.file_name) if doc else None
     view = await ctx.services.tasks.create(ctx.committee, ctx.member, people, rest, attachment)
     lang = ctx.group_lang
-    sent = await ctx.reply(
-        cards.card(view, ctx.committee, lang), keyboard=cards.card_keyboard(view, lang)
+    await ctx.post(
+        cards.card(view, ctx.committee, lang),
+        cards.card_keyboard(view, lang),
+        purpose=purposes.TASK_CARD,
+        ref_id=view.task.item.id,
     )
-    await ctx.services.tasks.set_card(view.task.item.id, sent.message_id)
 
 
 @command("tasks", aliases=("nhiemvu",), who=MEMBERS)
@@ -185,8 +188,8 @@ async def extend(ctx: Ctx) -> None:
     lang = ctx.group_lang
     deciders = await ctx.services.tasks.deciders(ctx.committee)
     text = cards.extension_request(outcome, deciders, ctx.committee, lang)
-    sent = await ctx.reply(text, keyboard=cards.extension_keyboard(outcome.request.id, lang))
-    await ctx.services.tasks.set_extension_message(outcome.request.id, sent.message_id)
+    keyboard = cards.extension_keyboard(outcome.request.id, lang)
+    await ctx.post(text, keyboard, purpose=purposes.TASK_EXTENSION, ref_id=outcome.request.id)
 
 
 async def _after_decision(ctx: Ctx, outcome: ExtensionOutcome) -> None:

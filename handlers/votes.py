@@ -11,16 +11,18 @@ from __future__ import annotations
 import logging
 import weakref
 
-from telegram import Bot, InlineKeyboardMarkup, InputPollOption, Update
+from telegram import Bot, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import PollAnswerHandler, PollHandler
 
+from bot.delivery import purposes
+from bot.delivery.outbox import Outbox
 from bot.errors import DomainError
 from bot.permissions import MANAGERS_ONLY, VOTERS
 from bot.wiring.graph import Services
 from handlers import vote_cards as cards
 from handlers.context import Ctx, services_of
-from handlers.outbox import send_to_group
+from handlers.outbox import outbox_of, post, settle
 from handlers.registry import (
     auto_closer,
     button,
@@ -50,18 +52,14 @@ async def poll(ctx: Ctx) -> None:
     """`/poll <question> | <option> | <option> … [due <date>] [multi] [anon]`."""
     votes = ctx.services.votes
     vote = await votes.create_poll(ctx.committee, ctx.member, ctx.args)
-    try:
-        sent = await ctx.message.reply_poll(  # plain text: no parse mode, so no markup injection
-            cards.poll_question(vote),
-            [InputPollOption(option, text_parse_mode=None) for option in vote.options],
-            is_anonymous=vote.anonymous,
-            allows_multiple_answers=vote.multi,
-            question_parse_mode=None,
-        )
-    except TelegramError:
-        await votes.abandon(vote, "sendPoll failed")
-        raise
-    await votes.posted(vote, sent.message_id, sent.poll.id)
+    outbox = outbox_of(ctx.context.application)
+    await outbox.poll(  # plain text: no parse mode, so no markup injection
+        ctx.chat.id, cards.poll_question(vote), list(vote.options),
+        anonymous=vote.anonymous, multi=vote.multi, thread_id=ctx.thread_id,
+        reply_to=ctx.message.message_id, committee_id=ctx.committee.id,
+        purpose=purposes.VOTE_POLL, ref_id=vote.item.id,
+    )  # fmt: skip
+    await settle(outbox)
     await ctx.reply(cards.poll_opened(vote, ctx.committee, ctx.group_lang))
 
 
@@ -72,13 +70,9 @@ async def vote(ctx: Ctx) -> None:
     motion = await votes.create_motion(ctx.committee, ctx.member, ctx.args)
     lang = ctx.group_lang
     text = cards.motion_card(await votes.tally(motion), ctx.committee, lang)
-    try:
-        sent = await ctx.reply(text, keyboard=cards.motion_keyboard(motion, lang))
-    except TelegramError:
-        await votes.abandon(motion, "card not sent")
-        raise
-    await votes.posted(motion, sent.message_id)
     refresher(ctx.services).shown[motion.item.id] = text
+    keyboard = cards.motion_keyboard(motion, lang)
+    await ctx.post(text, keyboard, purpose=purposes.VOTE_CARD, ref_id=motion.item.id)
 
 
 @button("v", gate="vote.ballot", who=VOTERS)
@@ -148,17 +142,18 @@ async def close_vote(ctx: Ctx, item: Item) -> None:
     tally = await ctx.services.votes.close(
         item, ctx.user.id, stopper(ctx.context.bot, ctx.services)
     )
-    await post_result(ctx.context.bot, ctx.services, ctx.committee, tally)
+    outbox = outbox_of(ctx.context.application)
+    await post_result(ctx.context.bot, ctx.services, outbox, ctx.committee, tally)
 
 
 @auto_closer
-async def auto_close(bot: Bot, services: Services, now, committee_ids=None) -> None:
+async def auto_close(bot: Bot, services: Services, outbox: Outbox, now, committee_ids=None):
     """Close every vote whose deadline has passed (in the committees that may be disturbed now)
     and post exactly what /close posts."""
     for tally in await services.votes.close_due(now, stopper(bot, services), committee_ids):
         committee = await services.committees.get(tally.item.committee_id)
         try:
-            await post_result(bot, services, committee, tally)
+            await post_result(bot, services, outbox, committee, tally)
         except Exception:  # one item's failure must not stop the others' results
             log.exception("could not post the result of vote %s", tally.item.id)
 
@@ -180,13 +175,14 @@ def stopper(bot: Bot, services: Services):
     return stop
 
 
-async def post_result(bot: Bot, services: Services, committee: Committee, tally) -> None:
+async def post_result(
+    bot: Bot, services: Services, outbox: Outbox, committee: Committee, tally
+) -> None:
     """Post a closed vote's result to the group; a motion's card loses its buttons."""
     if not tally.vote.is_poll:
         await refresh_card(bot, services, tally.item.id)
     text = cards.result(tally, committee, committee.language)
-    sent = await send_to_group(services, committee, text, bot=bot)
-    await services.votes.result_posted(tally.vote, sent[-1].message_id)
+    await post(outbox, committee, text, purpose=purposes.VOTE_RESULT, ref_id=tally.item.id)
 
 
 # ---------------------------------------------------------------------- the live card

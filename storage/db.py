@@ -126,14 +126,18 @@ class Database:
             Path(target).parent.mkdir(parents=True, exist_ok=True)
         conn = await aiosqlite.connect(target, isolation_level=None, check_same_thread=False)
         conn.row_factory = sqlite3.Row
-        for pragma in (
-            "PRAGMA foreign_keys=ON",
-            "PRAGMA journal_mode=WAL",
-            "PRAGMA synchronous=NORMAL",
-            "PRAGMA busy_timeout=5000",
-        ):
-            await conn.execute(pragma)
-        return cls(conn, target, None if target == ":memory:" else _open_reader(target))
+        try:
+            for pragma in (
+                "PRAGMA foreign_keys=ON",
+                "PRAGMA journal_mode=WAL",
+                "PRAGMA synchronous=NORMAL",
+                "PRAGMA busy_timeout=5000",
+            ):
+                await conn.execute(pragma)
+            return cls(conn, target, None if target == ":memory:" else _open_reader(target))
+        except BaseException:
+            await conn.close()  # e.g. "file is not a database": its worker thread would hang exit
+            raise
 
     async def close(self) -> None:
         """Close both connections (aiosqlite's thread would otherwise keep the process alive)."""
@@ -199,6 +203,10 @@ class Database:
         finally:
             self._owner = None
             self._lock.release()
+
+    def in_transaction(self) -> bool:
+        """Whether the running task has a transaction open (its own, or its unit's)."""
+        return self._mine()
 
     @asynccontextmanager
     async def _savepoint(self) -> AsyncIterator[None]:

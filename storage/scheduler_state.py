@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
-from storage.db import Database
+from storage.db import Database, from_db, to_db
+from storage.health import LAST_SWEEP
 
 SETTINGS_ACTIONS = ("settings.change", "committee.setup")
 
@@ -26,6 +28,14 @@ class SchedulerStateRepo:
             " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
+
+    async def set_last_sweep(self, now: datetime) -> None:
+        """Record when a sweep ran."""
+        await self.set_state(LAST_SWEEP, to_db(now))
+
+    async def last_sweep(self) -> datetime | None:
+        """When the last sweep ran, or None."""
+        return from_db(await self.state(LAST_SWEEP))
 
     async def last_audit_id(self) -> int:
         """The newest audit row id (0 when empty)."""

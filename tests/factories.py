@@ -119,7 +119,7 @@ class Factory:
         created = created or min(self.now, deadline - timedelta(days=10))
         async with self.s.db.transaction():
             item_id = await self._item(committee, "task", title, status, deadline, created)
-            await self.s.tasks_repo.insert(item_id, lead.id, [c.id for c in cooperators], "")
+            await self.s.tasks.repo.insert(item_id, lead.id, [c.id for c in cooperators], "")
             columns: dict[str, object] = {"progress": 100 if done_at else progress}
             if done_at or progress:
                 columns["started_at"] = created + timedelta(days=1)
@@ -128,7 +128,7 @@ class Factory:
                 await self.s.db.execute(
                     "UPDATE items SET closed_at = ? WHERE id = ?", (to_db(done_at), item_id)
                 )
-            await self.s.tasks_repo.update(item_id, **columns)
+            await self.s.tasks.repo.update(item_id, **columns)
             await self.s.audit.add(
                 committee.id,
                 "task.create",
@@ -140,7 +140,7 @@ class Factory:
                 lead=lead.id,
                 deadline=to_db(deadline),
             )
-        return await self.s.tasks_repo.get(item_id)
+        return await self.s.tasks.repo.get(item_id)
 
     async def consultation(
         self,

@@ -358,10 +358,11 @@ async def test_auto_close_at_the_deadline_posts_what_close_posts(tmp_path, clock
         svc = services(conv)
         [closer] = [c for c in AUTO_CLOSERS if c.__module__ == "handlers.consultations"]
         sent = len(fake.sent(GROUP.id))
-        await closer(conv.app.bot, svc, clock.now())  # not due yet: nothing happens
+        outbox = conv.app.bot_data.outbox
+        await closer(conv.app.bot, svc, outbox, clock.now())  # not due yet: nothing happens
         assert len(fake.sent(GROUP.id)) == sent
         clock.advance(days=1, minutes=1)
-        await closer(conv.app.bot, svc, clock.now())
+        await closer(conv.app.bot, svc, outbox, clock.now())
         texts = [c.text for c in fake.sent(GROUP.id)[-2:]]
         result = (
             vi(
@@ -382,7 +383,7 @@ async def test_auto_close_at_the_deadline_posts_what_close_posts(tmp_path, clock
         assert conv.last_document(GROUP.id)[0] == "tong-hop-y-kien-1.docx"
         assert conv.keyboard(call) == []
         count = len(fake.sent(GROUP.id))
-        await closer(conv.app.bot, svc, clock.now())  # nothing left to close
+        await closer(conv.app.bot, svc, outbox, clock.now())  # nothing left to close
         assert len(fake.sent(GROUP.id)) == count
 
 

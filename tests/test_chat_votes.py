@@ -256,7 +256,7 @@ async def test_deadline_auto_close_posts_what_close_posts(tmp_path, clock):
         assert auto_close in registry.AUTO_CLOSERS
         clock.advance(hours=2)
         mark = len(fake.calls)
-        await auto_close(conv.app.bot, services(conv), clock.now())
+        await auto_close(conv.app.bot, services(conv), conv.app.bot_data.outbox, clock.now())
         new = fake.calls[mark:]
         assert [c.method for c in new if c.method in ("stopPoll", "sendMessage")] == [
             "stopPoll",
@@ -274,7 +274,9 @@ async def test_deadline_auto_close_posts_what_close_posts(tmp_path, clock):
         assert texts[1].startswith(vi("vote.result", number=1, title="Kế hoạch"))
         assert vi("vote.rule.majority", votes_for=3, eligible=4, needed=3) in texts[1]
         assert conv.keyboard(card) == [] and conv.keyboard(later)
-        await auto_close(conv.app.bot, services(conv), clock.now())  # nothing more is due
+        await auto_close(
+            conv.app.bot, services(conv), conv.app.bot_data.outbox, clock.now()
+        )  # nothing more is due
         assert fake.calls_of("stopPoll")[1:] == []
         assert (await services(conv).votes.get(3)).is_open
 

@@ -128,7 +128,7 @@ async def test_start_progress_done_and_who_may(services, board, clock):
     assert (view.status, view.task.progress, view.task.started_at) == ("in_progress", 40, START)
     await refused("task.already_started", tasks.start(committee, s["a"], 1))
     await refused("progress.bad_percent", tasks.progress(committee, s["a"], 1, 101))
-    [note] = await services.tasks_repo.notes(view.task.item.id)
+    [note] = await services.tasks.repo.notes(view.task.item.id)
     assert (note.user_id, note.percent, note.note) == (5, 40, "đã có số liệu")
     await refused("done.forbidden", tasks.done(committee, s["b"], 1))
     await refused("done.forbidden", tasks.done(committee, s["deputy"], 1))

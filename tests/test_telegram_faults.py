@@ -91,15 +91,24 @@ async def test_a_5xx_on_a_reply_is_retried_and_nothing_is_lost(tmp_path, clock):
         assert await services(conv).db.fetchval("SELECT progress FROM tasks") == 40
 
 
-async def test_when_telegram_keeps_failing_the_record_stays_and_an_apology_follows(tmp_path, clock):
+async def test_a_card_telegram_keeps_refusing_waits_in_the_outbox_and_arrives(tmp_path, clock):
+    """Issue 18: six 500s in a row on the card (two rounds of the limiter's retries) used to lose
+    the card though the task existed; now it waits in the outbox and arrives once."""
     async with running(tmp_path, clock) as (conv, fake):
         await set_up_committee(conv, fake)
-        fake.fail_next("sendMessage", 500, chat_id=GROUP.id, times=3)  # every try of the card
+        fake.fail_next("sendMessage", 500, chat_id=GROUP.id, times=6)
         await conv.send(GROUP, SECRETARY, ASSIGN)
-        assert conv.new_texts(GROUP.id) == [vi("error.apology")]
-        assert len(await tasks_titled(conv, "Báo cáo kinh phí")) == 1  # saved, no half state
-        listing = await conv.ask(GROUP, SECRETARY, "/tasks")
-        assert "Báo cáo kinh phí" in listing  # the secretary can see it exists: no need to retry
+        assert conv.new_texts(GROUP.id) == []  # no apology: the task is saved, the card is queued
+        assert len(await tasks_titled(conv, "Báo cáo kinh phí")) == 1
+        outbox = conv.app.bot_data.outbox
+        assert await outbox.flush() == 0  # its next try is not due yet
+        clock.advance(seconds=1)
+        assert await outbox.flush() == 0  # tries four to six fail too; back-off doubles
+        clock.advance(seconds=2)
+        assert await outbox.flush() == 1  # the seventh goes through
+        [card] = [c for c in fake.sent(GROUP.id) if "Báo cáo kinh phí" in (c.text or "")]
+        [task] = await tasks_titled(conv, "Báo cáo kinh phí")
+        assert task["message_id"] == card.result["message_id"]  # edited in place from now on
 
 
 async def test_a_card_edit_telegram_keeps_refusing_does_not_undo_the_confirmation(tmp_path, clock):

@@ -154,6 +154,14 @@ class ReminderService(SweepMixin):
             committee = await self.committees.get(committee_id)
             await self.plan_digest(committee, now, replace=False)
 
+    async def swept(self, now: datetime) -> None:
+        """Record when the last sweep ran (read by `python -m bot status` and `/status`)."""
+        await self.state.set_last_sweep(now)
+
+    async def last_sweep(self) -> datetime | None:
+        """When the last sweep ran, or None."""
+        return await self.state.last_sweep()
+
     async def follow_settings(self, now: datetime | None = None) -> int:
         """Replan committees whose settings changed (read from the audit log since last time)."""
         cursor = int(await self.state.state(_CURSOR) or 0)

@@ -154,6 +154,18 @@ class VoteService(ItemService):
             )
         await self.events.item_changed(vote.item.id)
 
+    async def posted_item(self, item_id: int, message_id: int, poll_id: str | None = None) -> None:
+        """The outbox sent the card or poll of vote `item_id`."""
+        await self.posted(await self.repo.get(item_id), message_id, poll_id)
+
+    async def abandon_item(self, item_id: int, reason: str) -> None:
+        """Telegram refused the card or poll of vote `item_id`."""
+        await self.abandon(await self.repo.get(item_id), reason)
+
+    async def result_posted_item(self, item_id: int, message_id: int) -> None:
+        """The outbox sent the result of vote `item_id`."""
+        await self.result_posted(await self.repo.get(item_id), message_id)
+
     # ------------------------------------------------------------------ reading
     async def of_item(self, item: Item) -> Vote:
         """The vote of an item of kind 'vote'."""

@@ -20,7 +20,8 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaul
 
 from bot.clock import Clock
 from bot.config import LANGUAGES, Settings
-from bot.delivery import Delivery
+from bot.delivery import Delivery, purposes
+from bot.delivery.outbox import Outbox
 from bot.i18n import has, t
 from bot.wiring.graph import Services
 from handlers import registry
@@ -137,6 +138,10 @@ async def _post_init(app: Application) -> None:
     state = state_of(app)
     settings = state.settings
     state.opened = await open_services(settings, state.clock)
+    state.outbox = Outbox(state.opened.db, app.bot, state.clock)
+    purposes.install(state.outbox, state.opened)
+    state.outbox.start()  # whatever a crash left unsent goes out now
+    state.delivery.after_commit.append(state.outbox.flush)  # each update's messages, once committed
     await register_menus(app)
     for hook in registry.ON_START:
         await hook(app)
@@ -145,6 +150,9 @@ async def _post_init(app: Application) -> None:
 
 async def _post_shutdown(app: Application) -> None:
     state = state_of(app)
+    outbox, state.outbox = state.outbox, None
+    if outbox is not None:
+        await outbox.stop()
     services, state.opened = state.opened, None
     if services is not None:
         await services.db.close()

@@ -41,7 +41,6 @@ class Services:
     members: MemberRepo
     users: UserRepo
     items: ItemRepo
-    tasks_repo: TaskRepo
     audit: AuditRepo
     roster: RosterService
     committee_settings: SettingsService
@@ -101,7 +100,6 @@ class Services:
             members=members,
             users=users,
             items=items,
-            tasks_repo=task_repo,
             audit=audit,
             roster=roster,
             committee_settings=SettingsService(committees, audit, clock),
