@@ -60,7 +60,8 @@ async def poll(ctx: Ctx) -> None:
         purpose=purposes.VOTE_POLL, ref_id=vote.item.id,
     )  # fmt: skip
     await settle(outbox)
-    await ctx.reply(cards.poll_opened(vote, ctx.committee, ctx.group_lang))
+    # staged too, so it follows the poll (both go out once the update's unit has committed)
+    await ctx.post(cards.poll_opened(vote, ctx.committee, ctx.group_lang), purpose="reply")
 
 
 @command("vote", aliases=("bieuquyet",), who=MANAGERS_ONLY, example="Thông qua Quy chế hạn 20/12")
