@@ -5,8 +5,9 @@ Run by hand: `make bench` (or `.venv/bin/python -m bench.per_update [--n 240] [-
 for a read command (/tasks), a write command (/progress) and a button press, sequentially (one
 chat, one update at a time) and with 20 chats in parallel (each chat one update at a time).
 Our bot runs the production path (bot/delivery: every update through the inbox); the last
-column counts the database hand-offs its inbox work took per update (storing the batch, marking
-read-only updates done; a writing update's mark rides in its own transaction), and a last line
+column counts its database hand-offs per update and, in brackets, those of its inbox work
+(storing the batch, marking read-only updates done; a writing update's mark rides in its own
+transaction); a last line
 gives the inbox's cost in µs per update measured alone (bench/inbox_cost.py).
 
 Both bots run in this process at once, each on its own instance of the fake server
@@ -60,6 +61,7 @@ class Result:
     rate: float  # best round (the least disturbed by other load on the machine)
     median_rate: float
     cpu_ms: float  # process CPU per update (bot, fake server and driver together)
+    hops: float  # hand-offs to aiosqlite's worker thread per update (ours; 0 for the bare bot)
     p50_ms: float
     p99_ms: float
     inbox_hops: float | None = None  # database hand-offs for inbox work per update (ours only)
@@ -84,11 +86,11 @@ async def measure(
             await fake.wait_for(done, timeout=30, what="an answer")
             latencies.append(time.perf_counter() - started)
 
-    started, cpu = time.perf_counter(), time.process_time()
+    started, cpu, hops = time.perf_counter(), time.process_time(), bench.hops()
     await asyncio.gather(*(one_chat(c) for c in range(chats)))
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     inbox = stats.hops - inbox_before if stats is not None else None
-    return Round(elapsed, cpu, latencies, inbox)
+    return Round(elapsed, cpu, latencies, bench.hops() - hops, inbox)
 
 
 @dataclass
@@ -98,7 +100,8 @@ class Round:
     elapsed: float
     cpu: float  # process CPU time, all threads (the fake server's share included)
     latencies: list[float]
-    inbox: int | None = None  # hand-offs for inbox work (storing, marking), ours only
+    hops: int = 0
+    inbox: int | None = None  # of which for inbox work (storing, marking), ours only
 
 
 def summarize(rounds: list[Round]) -> Result:
@@ -109,6 +112,7 @@ def summarize(rounds: list[Round]) -> Result:
         rate=max(len(r.latencies) / r.elapsed for r in rounds),
         median_rate=statistics.median(len(r.latencies) / r.elapsed for r in rounds),
         cpu_ms=sum(r.cpu for r in rounds) / len(latencies) * 1000,
+        hops=sum(r.hops for r in rounds) / len(latencies),
         p50_ms=statistics.median(latencies) * 1000,
         p99_ms=latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
         inbox_hops=(
@@ -168,7 +172,7 @@ def table(ours: dict[str, Result], bare: dict[str, Result]) -> str:
     lines = [
         "| scenario | updates | ours upd/s | bare upd/s | ratio (best round) | ratio (median)"
         " | ours p50 / p99 ms | bare p50 / p99 ms | CPU ms/update ours / bare"
-        " | inbox hand-offs/update |",
+        " | hand-offs/update (inbox's) |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for key in ours:
@@ -177,8 +181,7 @@ def table(ours: dict[str, Result], bare: dict[str, Result]) -> str:
             f"| {key} | {o.updates} | {o.rate:.0f} | {b.rate:.0f} | **{o.rate / b.rate:.2f}** |"
             f" {o.median_rate / b.median_rate:.2f} |"
             f" {o.p50_ms:.1f} / {o.p99_ms:.1f} | {b.p50_ms:.1f} / {b.p99_ms:.1f} |"
-            f" {o.cpu_ms:.2f} / {b.cpu_ms:.2f} |"
-            f" {o.inbox_hops:.2f} |"
+            f" {o.cpu_ms:.2f} / {b.cpu_ms:.2f} | {o.hops:.1f} ({o.inbox_hops:.1f}) |"
         )
     return "\n".join(lines)
 

@@ -19,16 +19,17 @@ one, a write is one autocommit statement. `Database.unit()` is the unit of work 
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import inspect
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
+
+from storage.unit import Unit, current_unit
 
 ISO = "%Y-%m-%dT%H:%M:%SZ"
 
@@ -80,28 +81,6 @@ def _open_reader(path: str) -> sqlite3.Connection:
     reader.execute("PRAGMA query_only = ON")
     reader.execute("PRAGMA busy_timeout = 1000")  # readers wait only in WAL recovery
     return reader
-
-
-class Unit:
-    """The unit of work of one update (see `Database.unit`)."""
-
-    def __init__(self, task: asyncio.Task | None) -> None:
-        self.task = task
-        self.wrote = False  # True once the unit's transaction has begun
-        self._callbacks: list[Callable[[], Any]] = []
-
-    def before_commit(self, fn: Callable[[], Any]) -> None:
-        """Run `fn()` (sync or async, no arguments) at the unit's successful end, inside it.
-
-        Its writes join the unit's transaction (beginning it if the body wrote nothing), so they
-        commit together with the body's. `self.wrote` tells whether the body wrote.
-        """
-        self._callbacks.append(fn)
-
-
-# The unit of work of the running task (a child task inherits the value but not the unit: the
-# owner is checked).
-_UNIT: contextvars.ContextVar[Unit | None] = contextvars.ContextVar("db_unit", default=None)
 
 
 class Database:
@@ -158,8 +137,7 @@ class Database:
 
     def _unit(self) -> Unit | None:
         """The running task's unit of work, if any."""
-        unit = _UNIT.get()
-        return unit if unit is not None and unit.task is asyncio.current_task() else None
+        return current_unit()
 
     def in_unit_transaction(self) -> bool:
         """Whether the running task's unit of work has begun writing."""
@@ -265,11 +243,11 @@ class Database:
         unit = Unit(asyncio.current_task())
         unit.wrote = self._mine()  # inside a plain transaction: it is the unit's
         joined = unit.wrote
-        token = _UNIT.set(unit)
+        token = Unit.var.set(unit)
         try:
             try:
                 yield unit
-                for fn in unit._callbacks:  # a callback may register another: it runs too
+                for fn in unit.callbacks:  # a callback may register another: it runs too
                     result = fn()
                     if inspect.isawaitable(result):
                         await result
@@ -280,7 +258,7 @@ class Database:
             if unit.wrote and not joined:
                 await self._end(commit=True)
         finally:
-            _UNIT.reset(token)
+            Unit.var.reset(token)
 
     async def _writable(self) -> bool:
         """Before a write: join our transaction or begin our unit's; False means autocommit."""

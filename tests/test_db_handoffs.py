@@ -1,0 +1,30 @@
+"""Writes in one hop: what a write command costs in hand-offs to aiosqlite's worker thread.
+
+Each hand-off is a thread switch both ways and a loop wake-up (bench/ANALYSIS.md); a write
+transaction makes two (BEGIN IMMEDIATE, COMMIT) whatever it holds, a plain read none.
+"""
+
+from __future__ import annotations
+
+from tests.chat import GROUP, MEMBER_A, SECRETARY, running, services, set_up_committee
+
+
+async def test_a_write_command_and_a_button_cost_two_hand_offs_a_read_none(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        card = await conv.ask_raw(GROUP, SECRETARY, "/assign @so_taichinh Báo cáo quý hạn 31/12")
+        db = services(conv).db
+        costs = {}
+        for label, action in (
+            ("read", lambda: conv.send(GROUP, MEMBER_A, "/tasks")),
+            ("write", lambda: conv.send(GROUP, MEMBER_A, "/progress 1 40 đã họp")),
+            ("button", lambda: conv.press(GROUP, MEMBER_A, card.result, "v1:t:p:1:75")),
+            ("refused", lambda: conv.send(GROUP, MEMBER_A, "/progress 1 150")),
+        ):
+            before = db.hops
+            await action()
+            costs[label] = db.hops - before
+        # Before issue 11: 0, 6 and 6 (every statement of the transaction was one).
+        assert costs == {"read": 0, "write": 2, "button": 2, "refused": 0}
+        task = await services(conv).tasks.repo.get(1)
+        assert task.progress == 75
