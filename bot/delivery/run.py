@@ -7,7 +7,6 @@ signal (SIGINT, SIGTERM) … → delivery stops → stop → post_stop → shutd
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import signal
 from urllib.parse import urlparse
@@ -49,8 +48,10 @@ async def serve(app: Application, settings: Settings) -> None:
             waiter.cancel()
         log.info("stopping")
     finally:
-        with contextlib.suppress(Exception):
+        try:
             await delivery.stop()
+        except Exception:  # the rest of the shutdown must run: the database has to close
+            log.exception("stopping delivery failed")
         if started and app.running:
             await app.stop()
             if app.post_stop:
