@@ -163,7 +163,7 @@ async def _operations(results: dict, app, services, committee, path: Path) -> No
     """Time each operation (see the module docstring)."""
     from bot.i18n import Html
     from handlers import digest_render
-    from handlers import task_cards as cards
+    from handlers import task_render as cards
     from handlers.jobs import Sweeper
     from handlers.report_render import report_text
 

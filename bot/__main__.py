@@ -22,11 +22,16 @@ DESCRIPTION = (
     "The committee's Telegram bot. Without a command it runs the bot; the other commands look"
     " after its database. Settings come from the environment or .env (see README)."
 )
+EPILOG = (
+    "Exit codes: 0 done, 1 refused (backup, restore, status), 2 a setting is wrong, 3 the"
+    " database file cannot be used, 4 the Bot API cannot be reached, 5 the Bot API rejected"
+    " BOT_TOKEN, 6 the bot is already running on this database."
+)
 
 
 def parser() -> argparse.ArgumentParser:
     """The command line, worded for the operator who installs and runs the bot."""
-    top = argparse.ArgumentParser(prog="python -m bot", description=DESCRIPTION)
+    top = argparse.ArgumentParser(prog="python -m bot", description=DESCRIPTION, epilog=EPILOG)
     sub = top.add_subparsers(dest="command", metavar="command")
     sub.add_parser("run", help="run the bot (the default)")
     sub.add_parser("migrate", help="create or upgrade the database, then exit")

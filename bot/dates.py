@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.errors import DomainError
+from bot.i18n import t
 
 END_OF_DAY = time(23, 59)
 MAX_AHEAD = timedelta(days=100 * 366)
@@ -28,15 +29,8 @@ MAX_OFFSET = timedelta(days=60)
 MAX_OFFSETS = 10
 _OFF = frozenset({"off", "tat", "none", "khong"})
 
-WEEKDAY_NAMES = {
-    "vi": ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật"),
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-}
-
-_DAY_ABBREVIATIONS = {
-    "vi": ("T2", "T3", "T4", "T5", "T6", "T7", "CN"),
-    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-}
+# Weekday names shown to people are catalog words (`weekday.*`, `weekday_short.*` in dates.toml).
+WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DURATION_UNITS: dict[str, timedelta] = {
     **dict.fromkeys(("m", "p", "min", "mins", "minute", "minutes", "phut"), timedelta(minutes=1)),
     **dict.fromkeys(("h", "g", "hr", "hrs", "hour", "hours", "gio"), timedelta(hours=1)),
@@ -218,7 +212,7 @@ def parse_workdays(text: str) -> frozenset[int]:
 
 def format_workdays(days: Iterable[int], lang: str) -> str:
     """`T2–T6` / `Mon–Fri` for runs of three or more days, a comma list otherwise."""
-    names = _DAY_ABBREVIATIONS.get(lang, _DAY_ABBREVIATIONS["vi"])
+    names = [t(lang, f"weekday_short.{key}") for key in WEEKDAY_KEYS]
     runs: list[list[int]] = []
     for day in sorted(set(days)):
         if runs and runs[-1][-1] == day - 1:
@@ -281,10 +275,6 @@ def format_offsets(offsets: Iterable[timedelta]) -> str:
     return ",".join(parts) or "off"
 
 
-def _lang(lang: str) -> str:
-    return lang if lang in WEEKDAY_NAMES else "vi"
-
-
 def format_datetime(dt: datetime, tz: ZoneInfo, lang: str) -> str:
     """`Thứ Hai, 31/12/2026 17:00` / `Monday, 31/12/2026 17:00` in the committee's timezone."""
     return f"{format_date(dt, tz, lang)} {dt.astimezone(tz):%H:%M}"
@@ -293,7 +283,7 @@ def format_datetime(dt: datetime, tz: ZoneInfo, lang: str) -> str:
 def format_date(dt: datetime, tz: ZoneInfo, lang: str) -> str:
     """`Thứ Hai, 31/12/2026` / `Monday, 31/12/2026` in the committee's timezone."""
     local = dt.astimezone(tz)
-    return f"{WEEKDAY_NAMES[_lang(lang)][local.weekday()]}, {local:%d/%m}/{local.year:04}"
+    return f"{weekday_name(local.weekday(), lang)}, {local:%d/%m}/{local.year:04}"
 
 
 def format_short(dt: datetime, tz: ZoneInfo) -> str:
@@ -301,24 +291,25 @@ def format_short(dt: datetime, tz: ZoneInfo) -> str:
     return f"{dt.astimezone(tz):%d/%m %H:%M}"
 
 
-_DURATION_LABELS = {
-    "vi": (("ngày", "ngày"), ("giờ", "giờ"), ("phút", "phút"), "dưới 1 phút"),
-    "en": (("day", "days"), ("h", "h"), ("min", "min"), "under 1 min"),
-}
+_UNITS = ("days", "hours", "minutes")
 
 
-def format_duration(seconds: float, lang: str) -> str:
+def format_duration(seconds: float | timedelta, lang: str) -> str:
     """The two largest units of a length of time: `2 ngày 3 giờ` / `2 days 3 h`, `45 min`."""
+    if isinstance(seconds, timedelta):
+        seconds = seconds.total_seconds()
     minutes = int(abs(seconds)) // 60
     amounts = (minutes // 1440, minutes // 60 % 24, minutes % 60)
-    *labels, under_a_minute = _DURATION_LABELS[_lang(lang)]
     first = next((index for index, amount in enumerate(amounts) if amount), None)
     if first is None:
-        return str(under_a_minute)
+        return str(t(lang, "duration.under_a_minute"))
     shown = [index for index in (first, first + 1) if index < len(amounts) and amounts[index]]
-    return " ".join(f"{amounts[i]} {labels[i][amounts[i] != 1]}" for i in shown)
+    return " ".join(
+        t(lang, f"duration.{_UNITS[i]}_{'one' if amounts[i] == 1 else 'many'}", n=amounts[i])
+        for i in shown
+    )
 
 
 def weekday_name(weekday: int, lang: str) -> str:
     """The name of a weekday (Mon=0) in `lang`: `Thứ Hai` / `Monday`."""
-    return WEEKDAY_NAMES[_lang(lang)][weekday]
+    return str(t(lang, f"weekday.{WEEKDAY_KEYS[weekday]}"))

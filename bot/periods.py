@@ -22,6 +22,7 @@ from bot.dates import (
     local_to_utc,
 )
 from bot.errors import DomainError
+from bot.i18n import t
 
 ALL_DAYS = frozenset(range(7))
 MIN_YEAR, MAX_YEAR = 1900, 2999
@@ -217,34 +218,11 @@ def previous_period(label: str, tz: ZoneInfo) -> tuple[datetime, datetime, str]:
     return _shift(label, tz, forward=False)
 
 
-_TITLES = {
-    "vi": {
-        "year": "năm {y}",
-        "half": "6 tháng {half} năm {y}",
-        "quarter": "quý {roman}/{y}",
-        "month": "tháng {m}/{y}",
-        "range": "từ {a} đến {b}",
-    },
-    "en": {
-        "year": "{y}",
-        "half": "H{n} {y}",
-        "quarter": "Q{n} {y}",
-        "month": "{m}/{y}",
-        "range": "{a} – {b}",
-    },
-}
-
-
 def period_title(label: str, lang: str) -> str:
     """A period label as words to put after "report for": `6 tháng đầu năm 2026` / `H1 2026`."""
     kind, first, end = _spec(label, MIN_YEAR)
     number = (first.month - 1) // _KIND_MONTHS.get(kind, 1) + 1
-    return _TITLES.get(lang, _TITLES["vi"])[kind].format(
-        y=first.year,
-        m=f"{first.month:02}",
-        n=number,
-        roman=("I", "II", "III", "IV")[min(number, 4) - 1],
-        half="đầu" if number == 1 else "cuối",
-        a=_dmy(first),
-        b=_dmy(end - _ONE_DAY),
+    key = f"period.{kind}_{number}" if kind in ("half", "quarter") else f"period.{kind}"
+    return str(
+        t(lang, key, y=first.year, m=f"{first.month:02}", a=_dmy(first), b=_dmy(end - _ONE_DAY))
     )

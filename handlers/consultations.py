@@ -1,32 +1,27 @@
 """Consultations in the chat: /consult, the card and its buttons, comment prompts, /opinion,
 /show /pending /close for consultations, and the deadline closer.
 
-Card edits are coalesced by `CardEditor`: the first change to a card is shown at once, later ones
-within `EDIT_INTERVAL` seconds are folded into one edit at the end of that window, which renders
-the state of that moment (so the last state is always what the card shows). Tests call
-`await card_editor(app).flush()` to run the pending edit now instead of waiting.
+The card is kept up to date by the one card editor (handlers/cards.py): the first change is
+shown at once, later ones within `EDIT_INTERVAL` seconds are folded into one edit at the end of
+that window, which renders the state of that moment.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import math
-import time
 
-from telegram import Bot, ForceReply, Update
-from telegram.error import BadRequest, TelegramError
+from telegram import ForceReply, Update
 from telegram.ext import Application
 
 from bot.delivery import purposes
-from bot.delivery.outbox import Outbox
 from bot.errors import DomainError
 from bot.i18n import t
 from bot.models import Role
 from bot.permissions import MANAGERS_ONLY, MEMBERS, VOTERS
-from bot.services.consultation_model import Document, Standing, parse_answer
-from handlers import consultation_cards as cards
+from bot.services.consultation_model import KIND, Document, Standing, parse_answer
+from handlers import consultation_render as cards
 from handlers import render
+from handlers.cards import Card, card_editor, card_kind
 from handlers.context import GROUP_TYPES, Ctx, reader_language, services_of
 from handlers.outbox import outbox_of, settle
 from handlers.parsing import item_number
@@ -52,81 +47,24 @@ LINK_WORDS = {"comment": "agree_with_comments", "disagree": "disagree"}
 LINK_OF = {answer: word for word, answer in LINK_WORDS.items()}
 
 
-class CardEditor:
-    """At most one edit per card per `interval` seconds; the last state is always shown."""
-
-    def __init__(self, app: Application, interval: float = EDIT_INTERVAL) -> None:
-        self.app, self.interval = app, interval
-        self._last: dict[int, float] = {}
-        self._timers: dict[int, asyncio.Task] = {}
-
-    async def changed(self, item_id: int) -> None:
-        """A consultation changed: edit its card now, or once its window has passed."""
-        if item_id in self._timers:
-            return  # the pending edit will render the latest state
-        wait = self._last.get(item_id, -math.inf) + self.interval - time.monotonic()
-        if wait <= 0:
-            await self._edit(item_id)
-        else:
-            self._timers[item_id] = self.app.create_task(self._later(item_id, wait))
-
-    async def flush(self) -> None:
-        """Run every pending edit now."""
-        timers, self._timers = self._timers, {}
-        for item_id, task in timers.items():
-            task.cancel()
-            await self._edit(item_id)
-
-    def forget(self, item_id: int) -> None:
-        """Drop a pending edit (the card was just edited by other means)."""
-        task = self._timers.pop(item_id, None)
-        if task is not None:
-            task.cancel()
-
-    async def _later(self, item_id: int, wait: float) -> None:
-        await asyncio.sleep(wait)
-        self._timers.pop(item_id, None)
-        await self._edit(item_id)
-
-    async def _edit(self, item_id: int) -> None:
-        self._last[item_id] = time.monotonic()
-        await refresh_card(self.app.bot, state_of(self.app).services, item_id)
-
-
-def card_editor(app: Application) -> CardEditor:
-    """The application's card editor."""
-    state = state_of(app)
-    if state.consultation_cards is None:
-        state.consultation_cards = CardEditor(app)
-    return state.consultation_cards
-
-
-async def refresh_card(bot: Bot, services, item_id: int) -> None:
-    """Edit a card to the consultation's current state (unchanged or vanished cards are fine)."""
-    item = await services.items.get(item_id)
+@card_kind("consultation", interval=EDIT_INTERVAL)
+async def consultation_card(services, item_id: int, standing: Standing | None = None):
+    """The consultation's card as it should look now (None before it was posted)."""
+    item = standing.item if standing else await services.items.get(item_id)
     if item is None or item.message_id is None:
-        return
-    standing = await services.consultations.standing(item)
+        return None
+    standing = standing or await services.consultations.standing(item)
     lang = standing.committee.language
-    try:
-        await bot.edit_message_text(
-            cards.card(standing, lang),
-            chat_id=standing.committee.chat_id,
-            message_id=item.message_id,
-            reply_markup=cards.keyboard(standing, lang),
-        )
-    except BadRequest as exc:
-        if "not modified" not in exc.message.lower():
-            log.warning("card of item %s not edited: %s", item_id, exc.message)
-    except TelegramError as exc:
-        log.warning("card of item %s not edited: %s", item_id, exc)
+    text, keyboard = cards.card(standing, lang), cards.keyboard(standing, lang)
+    return Card(standing.committee.chat_id, item.message_id, text, keyboard)
 
 
-async def publish(bot: Bot, services, outbox: Outbox, standing: Standing) -> None:
+async def publish(app: Application, standing: Standing) -> None:
     """What /close and the deadline closer post: the card closed, the result, the .docx
     (result and document are staged with the close, so they survive a crash)."""
     from bot.documents import consultation_docx
 
+    outbox = outbox_of(app)
     item, lang, committee = standing.item, standing.committee.language, standing.committee
     await outbox.text(
         committee.chat_id, cards.result(standing, lang), thread_id=committee.thread_id,
@@ -138,7 +76,7 @@ async def publish(bot: Bot, services, outbox: Outbox, standing: Standing) -> Non
         caption=t(lang, "consult.docx_caption", number=item.number),
         thread_id=committee.thread_id, committee_id=committee.id, ref_id=item.id,
     )  # fmt: skip
-    await refresh_card(bot, services, item.id)
+    await card_editor(app).edit_now(KIND, item.id)
     await settle(outbox)
 
 
@@ -187,7 +125,7 @@ async def opinion(ctx: Ctx) -> None:
         number=item.number,
         answer=cards.answer_label(ctx.lang, answer),
     )
-    await card_editor(ctx.context.application).changed(item.id)
+    await card_editor(ctx.context.application).changed(KIND, item.id)
 
 
 # ---------------------------------------------------------------- buttons and prompts
@@ -208,7 +146,7 @@ async def on_button(ctx: Ctx, parts: list[str]) -> None:
         await ctx.answer(
             ctx.t("consult.recorded_notice", answer=cards.answer_label(ctx.lang, answer))
         )
-        await card_editor(ctx.context.application).changed(item.id)
+        await card_editor(ctx.context.application).changed(KIND, item.id)
         return
     service.check_can_answer(item, ctx.member)
     link = f"https://t.me/{ctx.context.bot.username}?start=op_{item.id}_{LINK_OF[answer]}"
@@ -283,7 +221,7 @@ async def take_text(update: Update, context: Context) -> bool:
     await message.reply_text(
         t(lang, "consult.recorded", name=member.display_name, number=item.number, answer=label)
     )
-    await card_editor(context.application).changed(item.id)
+    await card_editor(context.application).changed(KIND, item.id)
     return True
 
 
@@ -306,16 +244,15 @@ async def pending_consultation(ctx: Ctx, item: Item) -> None:
 async def close_consultation(ctx: Ctx, item: Item) -> None:
     """`/close N`: close now and publish the result with its .docx."""
     standing = await ctx.services.consultations.close(item, ctx.user.id)
-    card_editor(ctx.context.application).forget(item.id)
-    await publish(ctx.context.bot, ctx.services, outbox_of(ctx.context.application), standing)
+    await publish(ctx.context.application, standing)
 
 
 @auto_closer
-async def auto_close(bot: Bot, services, outbox: Outbox, now, committee_ids=None) -> None:
+async def auto_close(app: Application, now, committee_ids=None) -> None:
     """The scheduler's closer: every consultation past its deadline (in the committees that may
     be disturbed now), published like /close."""
-    for standing in await services.consultations.close_due(now, committee_ids):
+    for standing in await state_of(app).services.consultations.close_due(now, committee_ids):
         try:
-            await publish(bot, services, outbox, standing)
+            await publish(app, standing)
         except Exception:  # one item's failure must not stop the others' results
             log.exception("result of consultation %s not published", standing.item.id)

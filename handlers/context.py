@@ -114,8 +114,17 @@ class Ctx:
         """A message in the reader's language."""
         return t(self.lang, key, **params)
 
-    async def reply(self, text: str, keyboard: InlineKeyboardMarkup | None = None) -> Message:
-        """Reply to the command (split if over Telegram's limit; the keyboard goes last)."""
+    async def reply(
+        self, text: str, keyboard: InlineKeyboardMarkup | None = None
+    ) -> Message | None:
+        """Reply to the command (split if over Telegram's limit; the keyboard goes last).
+
+        Once this update has written something, the reply is the consequence of a change: it is
+        staged in the outbox with it and goes out after the commit (then None is returned).
+        """
+        if self.services.db.in_unit_transaction():
+            await self.post(text, keyboard, purpose="reply")
+            return None
         sent = None
         for chunk, markup in parts(text, keyboard):
             sent = await self.message.reply_text(chunk, reply_markup=markup)
@@ -147,10 +156,17 @@ class Ctx:
         await settle(outbox)
 
     async def answer(self, text: str = "") -> None:
-        """Answer the button press with a short notice (plain text: no HTML in notices)."""
+        """Answer the button press with a short notice (plain text: no HTML in notices); after a
+        write, once it has committed (no network wait inside the transaction)."""
         query = self.update.callback_query
-        if query is not None:
-            await query.answer(_plain(text)[:200] or None)
+        if query is None:
+            return
+        notice = _plain(text)[:200] or None
+        unit = self.services.db.current_unit()
+        if unit is not None and self.services.db.in_unit_transaction():
+            unit.after_commit(lambda: query.answer(notice))
+            return
+        await query.answer(notice)
 
     async def say(self, key: str, /, **params: object) -> Message:
         """Reply with one catalog message in the reader's language."""

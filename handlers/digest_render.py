@@ -22,7 +22,7 @@ def _lead(entry: TaskLine, lang: str) -> Html:
 
 def render(digest: Digest, lang: str, late_since: datetime | None = None) -> Html:
     """The digest as one HTML text (the sender splits it under 4096 characters)."""
-    tz = ZoneInfo(digest.committee.timezone)
+    tz = digest.committee.tz
     lines = [
         t(
             lang,
@@ -60,8 +60,7 @@ def render(digest: Digest, lang: str, late_since: datetime | None = None) -> Htm
             shown = agency or t(lang, "digest.no_agency")
             lines.append(t(lang, "digest.agency", agency=shown, count=len(group)))
             for entry in group:
-                late = (digest.end - entry.task.item.deadline).total_seconds()
-                late_text = dates.format_duration(late, lang)
+                late_text = dates.format_duration(entry.overdue_by, lang)
                 lines.append(_task(lang, "digest.overdue_line", entry, late=late_text))
     if digest.due_soon:
         lines += ["", t(lang, "digest.due_soon", count=len(digest.due_soon))]

@@ -78,7 +78,7 @@ class Sweeper:
             return
         for closer in closers:
             try:
-                await closer(self.bot, self.services, self.app.bot_data.outbox, now, committees)
+                await closer(self.app, now, committees)
             except Exception:
                 log.exception("auto-closer %s failed", getattr(closer, "__qualname__", closer))
 
@@ -91,7 +91,7 @@ class Sweeper:
             late = dispatch.reminder.planned_at if dispatch.late else None
             return digest_render.render(digest, lang, late)
         author = await services.reminders.author(dispatch)
-        return reminder_text(dispatch, lang, now, author)
+        return reminder_text(dispatch, lang, author)
 
     async def _deliver(self, dispatch: Dispatch, now: datetime) -> int:
         reminders = self.services.reminders
@@ -120,7 +120,7 @@ class Sweeper:
         reminders = self.services.reminders
         for member, lang in await reminders.copies(dispatch):
             try:
-                await send_long(self.bot, member.user_id, private_copy(dispatch, lang, now))
+                await send_long(self.bot, member.user_id, private_copy(dispatch, lang))
             except Forbidden:
                 await reminders.unreachable(member.user_id, now)
             except TelegramError as exc:

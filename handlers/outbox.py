@@ -77,6 +77,9 @@ async def post(
 
 
 async def settle(outbox: Outbox) -> None:
-    """Send what was staged, unless a transaction is open (then it goes after the commit)."""
-    if not outbox.db.in_transaction():
+    """Send what was staged now, or — inside an update's open transaction — once it commits."""
+    db = outbox.db
+    if db.in_unit_transaction():
+        db.current_unit().after_commit(outbox.flush)
+    elif not db.in_transaction():
         await outbox.flush()

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from bot import dates, scheduler
 from bot.errors import DomainError
 from bot.i18n import Html, t
@@ -23,17 +20,17 @@ def _names(members: tuple[Member, ...] | list[Member]) -> Html:
     return Html(", ".join(mention(m) for m in members))
 
 
-def reminder_text(d: Dispatch, lang: str, now: datetime, author: Member | None = None) -> Html:
+def reminder_text(d: Dispatch, lang: str, author: Member | None = None) -> Html:
     """What a due reminder says, in `lang` (the group's, or the reader's for a private copy)."""
     row, item = d.reminder, d.item
-    tz = ZoneInfo(d.committee.timezone)
+    tz = d.committee.tz
     lines: list[str] = []
     if row.kind == scheduler.ADHOC:
         who = name(author) if author else "—"
         lines.append(t(lang, "reminder.adhoc", text=row.text, author=who))
     elif item is not None:
         deadline = dates.format_datetime(item.deadline, tz, lang)
-        left = dates.format_duration((item.deadline - now).total_seconds(), lang)
+        left = dates.format_duration(d.time_left, lang)  # overdue: how long past it
         common = {"number": item.number, "title": item.title, "deadline": deadline}
         if row.kind == scheduler.PENDING:
             key = f"reminder.pending_{item.kind}"
@@ -67,9 +64,9 @@ def reminder_text(d: Dispatch, lang: str, now: datetime, author: Member | None =
     return Html("\n".join(lines))
 
 
-def private_copy(d: Dispatch, lang: str, now: datetime, author: Member | None = None) -> Html:
+def private_copy(d: Dispatch, lang: str, author: Member | None = None) -> Html:
     """The same reminder for one member's private chat, naming the committee."""
-    text = reminder_text(d, lang, now, author)
+    text = reminder_text(d, lang, author)
     return t(lang, "reminder.private", title=d.committee.title, text=text)
 
 
@@ -77,7 +74,7 @@ def private_copy(d: Dispatch, lang: str, now: datetime, author: Member | None = 
 async def remind(ctx: Ctx) -> None:
     """`/remind <date> <text>`: remind the group at that moment."""
     reminder = await ctx.services.reminders.add(ctx.committee, ctx.user.id, ctx.args)
-    tz = ZoneInfo(ctx.committee.timezone)
+    tz = ctx.committee.tz
     when = dates.format_datetime(reminder.due_at, tz, ctx.lang)
     await ctx.say("remind.done", number=reminder.seq, when=when, text=reminder.text)
 
@@ -86,7 +83,7 @@ async def remind(ctx: Ctx) -> None:
 async def reminders(ctx: Ctx) -> None:
     """`/reminders`: the ad-hoc reminders (numbered) and the next automatic ones."""
     rows = await ctx.services.reminders.scheduled(ctx.committee)
-    tz = ZoneInfo(ctx.committee.timezone)
+    tz = ctx.committee.tz
     adhoc = [(r, i) for r, i in rows if r.kind == scheduler.ADHOC]
     auto = [(r, i) for r, i in rows if r.kind != scheduler.ADHOC][:10]
     lines = [ctx.t("reminders.header", count=len(adhoc))]

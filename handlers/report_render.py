@@ -233,7 +233,7 @@ def _late_line(report: Report, line: TaskLine, lang: str) -> Html:
         key,
         number=item.number,
         title=item.title,
-        late_by=dates.format_duration(line.late_by.total_seconds(), lang),
+        late_by=dates.format_duration(line.late_by, lang),
         deadline=_day(report, item.deadline),
     )
 

@@ -14,7 +14,6 @@ from telegram import InputFile
 from bot.errors import DomainError
 from bot.permissions import MANAGERS_ONLY, SECRETARY_OR_CHAIR
 from bot.reports import chart, file_name, moment_text, period_words, workbook
-from bot.services.settings import config_of
 from handlers import report_render
 from handlers.context import Ctx
 from handlers.parsing import item_number
@@ -77,5 +76,5 @@ async def history(ctx: Ctx) -> None:
         if rest:
             raise DomainError("history.usage")
     trail = await ctx.services.reports.history(ctx.committee, number)
-    tz = config_of(ctx.committee).tz
+    tz = ctx.committee.tz
     await ctx.reply(report_render.history_text(trail, tz, ctx.lang))

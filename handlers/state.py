@@ -31,8 +31,7 @@ class AppState:
     sweeper: Sweeper | None = None  # handlers/jobs.py, started in post_init
     outbox: Outbox | None = None  # bot/delivery/outbox.py, started in post_init
     seen_users: dict[int, tuple[str | None, str]] = field(default_factory=dict)  # remember_author
-    task_cards_shown: dict[tuple[int, int], tuple[str, str | None]] = field(default_factory=dict)
-    consultation_cards: Any = None  # handlers/consultations.py's CardEditor, made on first use
+    card_editor: Any = None  # handlers/cards.py's CardEditor (every card), made on first use
     delivery: Any = None  # bot/delivery's Delivery (the inbox and its loop), set by the wiring
 
     @property

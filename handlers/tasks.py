@@ -23,18 +23,16 @@ from bot.services.task_input import read_percent
 from bot.services.task_queries import TaskView
 from bot.services.tasks import Attachment
 from handlers import render
-from handlers import task_cards as cards
+from handlers import task_render as cards
+from handlers.cards import Card, card_editor, card_kind
 from handlers.context import Ctx
 from handlers.parsing import item_number, leading_people, target
 from handlers.registry import button, command, item_view
-from handlers.state import state_of
 from storage.items import Item
 
 log = logging.getLogger(__name__)
 
 MENU_RANK = 60
-
-MAX_CARDS_REMEMBERED = 5000  # last text shown per task card, to skip edits that change nothing
 
 FILTER_WORDS = {
     "mine": "mine", "cuatoi": "mine", "cua toi": "mine", "toi": "mine",
@@ -43,32 +41,22 @@ FILTER_WORDS = {
 }  # fmt: skip
 
 
-async def refresh_card(ctx: Ctx, view: TaskView, keyboard: InlineKeyboardMarkup | None = None):
-    """Edit the task's card in the group to show `view` (its buttons, or `keyboard`)."""
+@card_kind("task")  # edited at once after every change
+async def task_card(services, item_id: int, view: TaskView | None = None) -> Card | None:
+    """The task's card as it should look now (None before it was posted)."""
+    view = view or await services.tasks.view(item_id)
     item = view.task.item
     if item.message_id is None:
-        return
-    lang = ctx.committee.language
-    text = cards.card(view, ctx.committee, lang)
-    markup = keyboard or cards.card_keyboard(view, lang)
-    # Skip an edit that would change nothing: Telegram refuses it ("message is not modified")
-    # and it would still spend the group's 20-a-minute budget.
-    shown = state_of(ctx.context).task_cards_shown
-    key = (ctx.committee.chat_id, item.message_id)
-    state = (text, markup.to_json() if markup else None)
-    if shown.get(key) == state:
-        return
-    try:
-        await ctx.context.bot.edit_message_text(
-            text, chat_id=ctx.committee.chat_id, message_id=item.message_id, reply_markup=markup
-        )
-        if len(shown) >= MAX_CARDS_REMEMBERED:
-            shown.pop(next(iter(shown)))
-        shown[key] = state
-    except BadRequest as exc:  # deleted, too old, or unchanged: the change itself is saved
-        log.info("task card %s not edited: %s", item.id, exc.message)
-    except TelegramError as exc:  # Telegram kept failing: the change is saved all the same
-        log.warning("task card %s not edited: %s", item.id, exc)
+        return None
+    committee = await services.committees.get(item.committee_id)
+    lang = committee.language
+    text = cards.card(view, committee, lang)
+    return Card(committee.chat_id, item.message_id, text, cards.card_keyboard(view, lang))
+
+
+async def refresh_card(ctx: Ctx, view: TaskView, keyboard: InlineKeyboardMarkup | None = None):
+    """Bring the task's card in the group up to `view` (its buttons, or `keyboard`)."""
+    await card_editor(ctx.context.application).changed("task", view.task.item.id, view, keyboard)
 
 
 def _number(ctx: Ctx, usage: str) -> tuple[int, str]:

@@ -2,25 +2,24 @@
 
 Polls are native Telegram polls, named unless `anon`; ballots come from `poll_answer` updates
 (anonymous polls: only counts, from `poll` updates and stopPoll). Motion cards carry a live
-"voted X of Y" counter, edited only when its text changes; presses that arrive while an edit is
-under way are coalesced into one more edit.
+"voted X of Y" counter, kept up to date by the one card editor (handlers/cards.py).
 """
 
 from __future__ import annotations
 
 import logging
-import weakref
 
-from telegram import Bot, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, TelegramError
-from telegram.ext import PollAnswerHandler, PollHandler
+from telegram import Bot, Update
+from telegram.error import TelegramError
+from telegram.ext import Application, PollAnswerHandler, PollHandler
 
 from bot.delivery import purposes
-from bot.delivery.outbox import Outbox
 from bot.errors import DomainError
 from bot.permissions import MANAGERS_ONLY, VOTERS
+from bot.services.votes import Tally
 from bot.wiring.graph import Services
-from handlers import vote_cards as cards
+from handlers import vote_render as cards
+from handlers.cards import Card, card_editor, card_kind
 from handlers.context import Ctx, services_of
 from handlers.outbox import outbox_of, post, settle
 from handlers.registry import (
@@ -32,7 +31,7 @@ from handlers.registry import (
     item_view,
     on_update,
 )
-from handlers.state import Context
+from handlers.state import Context, state_of
 from storage.committees import Committee
 from storage.items import Item
 from storage.votes import Vote
@@ -60,8 +59,7 @@ async def poll(ctx: Ctx) -> None:
         purpose=purposes.VOTE_POLL, ref_id=vote.item.id,
     )  # fmt: skip
     await settle(outbox)
-    # staged too, so it follows the poll (both go out once the update's unit has committed)
-    await ctx.post(cards.poll_opened(vote, ctx.committee, ctx.group_lang), purpose="reply")
+    await ctx.reply(cards.poll_opened(vote, ctx.committee, ctx.group_lang))
 
 
 @command("vote", aliases=("bieuquyet",), who=MANAGERS_ONLY, example="Thông qua Quy chế hạn 20/12")
@@ -71,7 +69,6 @@ async def vote(ctx: Ctx) -> None:
     motion = await votes.create_motion(ctx.committee, ctx.member, ctx.args)
     lang = ctx.group_lang
     text = cards.motion_card(await votes.tally(motion), ctx.committee, lang)
-    refresher(ctx.services).shown[motion.item.id] = text
     keyboard = cards.motion_keyboard(motion, lang)
     await ctx.post(text, keyboard, purpose=purposes.VOTE_CARD, ref_id=motion.item.id)
 
@@ -89,7 +86,7 @@ async def on_button(ctx: Ctx, parts: list[str]) -> None:
     shown = ctx.t(f"vote.choice.{choice}")
     await ctx.answer(ctx.t(key, choice=shown, number=cast.vote.item.number))
     if cast.changed:
-        await refresh_card(ctx.context.bot, ctx.services, cast.vote.item.id)
+        await card_editor(ctx.context.application).changed("vote", cast.vote.item.id)
 
 
 @on_update(PollAnswerHandler)
@@ -143,18 +140,18 @@ async def close_vote(ctx: Ctx, item: Item) -> None:
     tally = await ctx.services.votes.close(
         item, ctx.user.id, stopper(ctx.context.bot, ctx.services)
     )
-    outbox = outbox_of(ctx.context.application)
-    await post_result(ctx.context.bot, ctx.services, outbox, ctx.committee, tally)
+    await post_result(ctx.context.application, ctx.committee, tally)
 
 
 @auto_closer
-async def auto_close(bot: Bot, services: Services, outbox: Outbox, now, committee_ids=None):
+async def auto_close(app: Application, now, committee_ids=None) -> None:
     """Close every vote whose deadline has passed (in the committees that may be disturbed now)
     and post exactly what /close posts."""
-    for tally in await services.votes.close_due(now, stopper(bot, services), committee_ids):
+    services: Services = state_of(app).services
+    for tally in await services.votes.close_due(now, stopper(app.bot, services), committee_ids):
         committee = await services.committees.get(tally.item.committee_id)
         try:
-            await post_result(bot, services, outbox, committee, tally)
+            await post_result(app, committee, tally)
         except Exception:  # one item's failure must not stop the others' results
             log.exception("could not post the result of vote %s", tally.item.id)
 
@@ -176,75 +173,23 @@ def stopper(bot: Bot, services: Services):
     return stop
 
 
-async def post_result(
-    bot: Bot, services: Services, outbox: Outbox, committee: Committee, tally
-) -> None:
+async def post_result(app: Application, committee: Committee, tally: Tally) -> None:
     """Post a closed vote's result to the group; a motion's card loses its buttons."""
     if not tally.vote.is_poll:
-        await refresh_card(bot, services, tally.item.id)
+        await card_editor(app).edit_now("vote", tally.item.id)
     text = cards.result(tally, committee, committee.language)
-    await post(outbox, committee, text, purpose=purposes.VOTE_RESULT, ref_id=tally.item.id)
+    await post(outbox_of(app), committee, text, purpose=purposes.VOTE_RESULT, ref_id=tally.item.id)
 
 
 # ---------------------------------------------------------------------- the live card
-class CardRefresher:
-    """What each card shows now, and which cards are being edited (to coalesce bursts)."""
-
-    def __init__(self) -> None:
-        self.shown: dict[int, str] = {}
-        self.busy: set[int] = set()
-        self.dirty: set[int] = set()
-
-
-_REFRESHERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def refresher(services: Services) -> CardRefresher:
-    """The card state of one running bot (keyed by its VoteService)."""
-    state = _REFRESHERS.get(services.votes)
-    if state is None:
-        state = _REFRESHERS[services.votes] = CardRefresher()
-    return state
-
-
-async def refresh_card(bot: Bot, services: Services, item_id: int) -> None:
-    """Edit a motion card to its current text; skip when unchanged, coalesce concurrent calls."""
-    state = refresher(services)
-    if item_id in state.busy:
-        state.dirty.add(item_id)
-        return
-    state.busy.add(item_id)
-    try:
-        while True:
-            state.dirty.discard(item_id)
-            await _edit_card(bot, services, state, item_id)
-            if item_id not in state.dirty:
-                return
-    finally:
-        state.busy.discard(item_id)
-
-
-async def _edit_card(bot: Bot, services: Services, state: CardRefresher, item_id: int) -> None:
-    vote_ = await services.votes.get(item_id)
-    if vote_ is None or vote_.item.message_id is None:
-        return
+@card_kind("vote")  # edited at once; presses during an edit are coalesced into one more edit
+async def motion_card(services: Services, item_id: int, tally: Tally | None = None) -> Card | None:
+    """A motion's card as it should look now (None for polls and before it was posted)."""
+    vote_ = tally.vote if tally else await services.votes.get(item_id)
+    if vote_ is None or vote_.is_poll or vote_.item.message_id is None:
+        return None
     committee = await services.committees.get(vote_.item.committee_id)
     lang = committee.language
-    text = cards.motion_card(await services.votes.tally(vote_), committee, lang)
-    keyboard: InlineKeyboardMarkup | None = (
-        cards.motion_keyboard(vote_, lang) if vote_.is_open else None
-    )
-    if state.shown.get(item_id) == text:
-        return
-    try:
-        await bot.edit_message_text(
-            text, committee.chat_id, vote_.item.message_id, reply_markup=keyboard
-        )
-    except BadRequest as exc:
-        if "not modified" not in str(exc).lower():
-            log.warning("could not edit the card of vote %s: %s", item_id, exc)
-            return
-    except TelegramError as exc:  # the ballot is stored; the card catches up on the next change
-        log.warning("could not edit the card of vote %s: %s", item_id, exc)
-        return
-    state.shown[item_id] = text
+    text = cards.motion_card(tally or await services.votes.tally(vote_), committee, lang)
+    keyboard = cards.motion_keyboard(vote_, lang) if vote_.is_open else None
+    return Card(committee.chat_id, vote_.item.message_id, text, keyboard)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from storage.db import Database, from_db, to_db
 
@@ -46,6 +47,11 @@ class Committee:
     active: bool
     created_by: int | None
     created_at: datetime
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The committee's timezone: the one place a committee's IANA name becomes a zone."""
+        return ZoneInfo(self.timezone)
 
 
 FIELDS = tuple(Committee.__dataclass_fields__)

@@ -6,14 +6,16 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from storage import responses
 from storage.db import Database, from_db, to_db
+from storage.items import Item, item_from_row
 
 
 @dataclass(frozen=True)
-class ConsultationRow:
-    """The consultation-specific part of an item."""
+class Consultation:
+    """An item of kind 'consultation' with its silence rule and, once closed, who was counted."""
 
-    item_id: int
+    item: Item
     silence_agree: bool
     eligible_count: int | None
     electorate: tuple[int, ...] | None  # member ids counted at close; None while open
@@ -45,12 +47,13 @@ class Prompt:
     created_at: datetime
 
 
-def _consultation(row) -> ConsultationRow | None:
+def consultation_from_row(row) -> Consultation | None:
+    """Build a Consultation from a row holding the items and consultations columns."""
     if row is None:
         return None
     electorate = row["electorate"]
-    return ConsultationRow(
-        row["item_id"],
+    return Consultation(
+        item_from_row(row),
         bool(row["silence_agree"]),
         row["eligible_count"],
         None if electorate is None else tuple(json.loads(electorate)),
@@ -58,7 +61,14 @@ def _consultation(row) -> ConsultationRow | None:
     )
 
 
-def _opinion(row) -> Opinion:
+SELECT_CONSULTATION = (
+    "SELECT items.*, consultations.* FROM items"
+    " JOIN consultations ON consultations.item_id = items.id"
+)
+
+
+def opinion_from_row(row) -> Opinion:
+    """Build an Opinion from an `opinions` (or `current_opinions`) row."""
     return Opinion(
         row["id"],
         row["item_id"],
@@ -97,10 +107,14 @@ class ConsultationRepo:
             (item_id, int(silence_agree)),
         )
 
-    async def get(self, item_id: int) -> ConsultationRow | None:
-        """The consultation part of an item."""
-        row = await self.db.fetchone("SELECT * FROM consultations WHERE item_id = ?", (item_id,))
-        return _consultation(row)
+    async def get(self, item_id: int) -> Consultation | None:
+        """A consultation by item id."""
+        row = await self.db.fetchone(SELECT_CONSULTATION + " WHERE items.id = ?", (item_id,))
+        return consultation_from_row(row)
+
+    async def electorate(self, item_id: int) -> list[int]:
+        """Ids of the members counted on the consultation (view `electorate`)."""
+        return await responses.electorate(self.db, item_id)
 
     async def status(self, item_id: int) -> str | None:
         """The item's status (as seen inside the caller's transaction, if one is open)."""
@@ -143,16 +157,14 @@ class ConsultationRepo:
         rows = await self.db.fetchall(
             "SELECT * FROM opinions WHERE item_id = ? ORDER BY id", (item_id,)
         )
-        return [_opinion(r) for r in rows]
+        return [opinion_from_row(r) for r in rows]
 
     async def current(self, item_id: int) -> dict[int, Opinion]:
-        """Each member's latest answer on an item, by member id."""
+        """Each member's current answer on an item (view `current_opinions`), by member id."""
         rows = await self.db.fetchall(
-            "SELECT * FROM opinions o WHERE item_id = ? AND id = (SELECT MAX(p.id) FROM opinions p"
-            " WHERE p.item_id = o.item_id AND p.member_id = o.member_id)",
-            (item_id,),
+            "SELECT * FROM current_opinions WHERE item_id = ?", (item_id,)
         )
-        return {r["member_id"]: _opinion(r) for r in rows}
+        return {r["member_id"]: opinion_from_row(r) for r in rows}
 
     # ------------------------------------------------------------ prompts
     async def put_prompt(

@@ -139,6 +139,10 @@ class Database:
         """The running task's unit of work, if any."""
         return current_unit()
 
+    def current_unit(self) -> Unit | None:
+        """The running task's unit of work, if any."""
+        return self._unit()
+
     def in_unit_transaction(self) -> bool:
         """Whether the running task's unit of work has begun writing."""
         unit = self._unit()
@@ -259,6 +263,11 @@ class Database:
                 await self._end(commit=True)
         finally:
             Unit.var.reset(token)
+        if not joined:
+            for fn in unit.after:
+                result = fn()
+                if inspect.isawaitable(result):
+                    await result
 
     async def _writable(self) -> bool:
         """Before a write: join our transaction or begin our unit's; False means autocommit."""

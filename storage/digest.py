@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from storage import responses
 from storage.db import Database, to_db
 from storage.items import Item, item_from_row
 from storage.members import Member, MemberRepo
 from storage.reminders import INSERT_REMINDER, ReminderRepo
 from storage.tasks import TaskRecord, task_from_row
-
-VOTING_ROLES = ("chair", "standing_deputy", "deputy", "member")
 
 
 class DigestRepo:
@@ -52,30 +51,9 @@ class DigestRepo:
         )
         return None if row is None else (row["mode"], bool(row["anonymous"]))
 
-    async def voting_members(self, committee_id: int) -> list[Member]:
-        """Active members who answer and vote (everyone but the secretary)."""
-        members = await MemberRepo(self.db).list(committee_id)
-        return [m for m in members if m.role in VOTING_ROLES]
-
-    async def silent_members(self, item: Item) -> list[Member]:
-        """Voting members without a current answer (consultation) or ballot (vote).
-
-        Used only when the consultations/votes services offer no `pending_members`.
-        """
-        if item.kind == "consultation":
-            sql = (
-                "SELECT DISTINCT member_id FROM opinions WHERE item_id = ? AND auto = 0"
-                " AND member_id IS NOT NULL"
-            )
-        else:
-            sql = (
-                "SELECT member_id FROM ballots b WHERE item_id = ? AND member_id IS NOT NULL"
-                " AND id = (SELECT MAX(id) FROM ballots c WHERE c.item_id = b.item_id"
-                " AND c.user_id = b.user_id) AND choice != '[]'"
-            )
-        answered = {r[0] for r in await self.db.fetchall(sql, (item.id,))}
-        voters = await self.voting_members(item.committee_id)
-        return [m for m in voters if m.id not in answered]
+    async def electorates(self, item_ids: list[int]) -> dict[int, list[int]]:
+        """Member ids counted on each item (view `electorate`)."""
+        return await responses.electorates(self.db, item_ids)
 
     async def members_by_id(self, ids: list[int]) -> dict[int, Member]:
         """Members by id (inactive ones too: a digest names who led a finished task)."""

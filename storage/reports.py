@@ -11,61 +11,16 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from storage import responses
+from storage.consultations import (
+    SELECT_CONSULTATION,
+    Consultation,
+    Opinion,
+    consultation_from_row,
+    opinion_from_row,
+)
 from storage.db import Database, from_db, to_db
-from storage.items import Item, item_from_row
-
-
-@dataclass(frozen=True)
-class ConsultationRecord:
-    """A consultation: its item, silence rule and the voting members counted at close."""
-
-    item: Item
-    silence_agree: bool
-    eligible_count: int | None
-    electorate: frozenset[int] | None = None  # member ids counted at close
-
-
-@dataclass(frozen=True)
-class VoteRecord:
-    """A motion or poll: its item and the `votes` row."""
-
-    item: Item
-    mode: str
-    options: tuple[str, ...]
-    multi: bool
-    anonymous: bool
-    poll_counts: dict | None  # {"counts": [...], "voters": n} from `poll` updates (anonymous)
-    eligible_count: int | None
-    outcome: str | None
-    result: dict | None  # the tally frozen at close: eligible, choices, counts, voters
-
-
-@dataclass(frozen=True)
-class OpinionRecord:
-    """One answer row; `current` when it is the member's latest answer on that item."""
-
-    id: int
-    item_id: int
-    member_id: int
-    answer: str
-    text: str
-    auto: bool
-    at: datetime
-    current: bool
-
-
-@dataclass(frozen=True)
-class BallotRecord:
-    """One ballot row; `choice` decoded from JSON; `current` when it is the voter's latest."""
-
-    id: int
-    item_id: int
-    member_id: int | None
-    user_id: int
-    choice: object
-    at: datetime
-    current: bool
-    late: bool  # arrived after close: kept for the record, never counted
+from storage.votes import SELECT_VOTE, Ballot, Vote, ballot_from_row, vote_from_row
 
 
 @dataclass(frozen=True)
@@ -84,12 +39,11 @@ def _window(start: datetime | None, end: datetime | None) -> tuple:
     return (to_db(start), to_db(start), to_db(end), to_db(end))
 
 
-def _counts(text: str | None) -> dict | None:
-    """Poll counts as `{"counts": [...], "voters": n}` (a bare list is read as the counts)."""
-    if text is None:
-        return None
-    value = json.loads(text)
-    return {"counts": value, "voters": None} if isinstance(value, list) else value
+_IN_WINDOW = (
+    " AND (? IS NULL OR COALESCE(items.deadline, items.created_at) >= ?)"
+    " AND (? IS NULL OR COALESCE(items.deadline, items.created_at) < ?)"
+    " ORDER BY items.number"
+)
 
 
 def _ids(ids: list[int]) -> str:
@@ -104,103 +58,49 @@ class ReportRepo:
 
     async def consultations(
         self, committee_id: int, start: datetime | None, end: datetime | None
-    ) -> list[ConsultationRecord]:
+    ) -> list[Consultation]:
         """Consultations of a committee in the window, by number."""
         rows = await self.db.fetchall(
-            "SELECT items.*, c.silence_agree AS c_silence, c.eligible_count AS c_eligible,"
-            " c.electorate AS c_electorate"
-            " FROM items LEFT JOIN consultations c ON c.item_id = items.id"
-            " WHERE items.committee_id = ? AND items.kind = 'consultation'"
-            " AND (? IS NULL OR COALESCE(items.deadline, items.created_at) >= ?)"
-            " AND (? IS NULL OR COALESCE(items.deadline, items.created_at) < ?)"
-            " ORDER BY items.number",
+            SELECT_CONSULTATION + " WHERE items.committee_id = ?" + _IN_WINDOW,
             (committee_id, *_window(start, end)),
         )
-        return [
-            ConsultationRecord(
-                item_from_row(r),
-                bool(r["c_silence"]),
-                r["c_eligible"],
-                None if r["c_electorate"] is None else frozenset(json.loads(r["c_electorate"])),
-            )
-            for r in rows
-        ]
+        return [consultation_from_row(r) for r in rows]
 
     async def votes(
         self, committee_id: int, start: datetime | None, end: datetime | None
-    ) -> list[VoteRecord]:
+    ) -> list[Vote]:
         """Motions and polls of a committee in the window, by number."""
         rows = await self.db.fetchall(
-            "SELECT items.*, v.mode AS v_mode, v.options AS v_options, v.multi AS v_multi,"
-            " v.anonymous AS v_anonymous, v.poll_counts AS v_counts,"
-            " v.eligible_count AS v_eligible, v.outcome AS v_outcome, v.result AS v_result"
-            " FROM items LEFT JOIN votes v ON v.item_id = items.id"
-            " WHERE items.committee_id = ? AND items.kind = 'vote'"
-            " AND (? IS NULL OR COALESCE(items.deadline, items.created_at) >= ?)"
-            " AND (? IS NULL OR COALESCE(items.deadline, items.created_at) < ?)"
-            " ORDER BY items.number",
+            SELECT_VOTE + " WHERE items.committee_id = ?" + _IN_WINDOW,
             (committee_id, *_window(start, end)),
         )
-        return [
-            VoteRecord(
-                item=item_from_row(r),
-                mode=r["v_mode"] or "motion",
-                options=tuple(json.loads(r["v_options"] or "[]")),
-                multi=bool(r["v_multi"]),
-                anonymous=bool(r["v_anonymous"]),
-                poll_counts=_counts(r["v_counts"]),
-                eligible_count=r["v_eligible"],
-                outcome=r["v_outcome"],
-                result=None if r["v_result"] is None else json.loads(r["v_result"]),
-            )
-            for r in rows
-        ]
+        return [vote_from_row(r) for r in rows]
 
-    async def opinions(self, item_ids: list[int]) -> list[OpinionRecord]:
-        """Every answer on these consultations (history included), oldest first per item."""
+    async def opinions(self, item_ids: list[int]) -> tuple[list[Opinion], frozenset[int]]:
+        """Every answer on these consultations (history, oldest first per item) and the ids of
+        the current ones (view `current_opinions`)."""
         rows = await self.db.fetchall(
-            "SELECT o.*, o.id = (SELECT MAX(p.id) FROM opinions p"
-            " WHERE p.item_id = o.item_id AND p.member_id = o.member_id) AS is_current"
-            " FROM opinions o WHERE o.item_id IN (SELECT value FROM json_each(?))"
-            " ORDER BY o.item_id, o.id",
+            "SELECT * FROM opinions WHERE item_id IN (SELECT value FROM json_each(?))"
+            " ORDER BY item_id, id",
             (_ids(item_ids),),
         )
-        return [
-            OpinionRecord(
-                r["id"],
-                r["item_id"],
-                r["member_id"],
-                r["answer"],
-                r["text"],
-                bool(r["auto"]),
-                from_db(r["at"]),
-                bool(r["is_current"]),
-            )
-            for r in rows
-        ]
+        current = await responses.current_opinion_ids(self.db, item_ids)
+        return [opinion_from_row(r) for r in rows], current
 
-    async def ballots(self, item_ids: list[int]) -> list[BallotRecord]:
-        """Every ballot on these votes (history included), oldest first per item."""
+    async def ballots(self, item_ids: list[int]) -> tuple[list[Ballot], frozenset[int]]:
+        """Every ballot on these votes (history, late ones included, oldest first per item) and
+        the ids of the current ones (view `current_ballots`)."""
         rows = await self.db.fetchall(
-            "SELECT b.*, b.late = 0 AND b.id = (SELECT MAX(c.id) FROM ballots c"
-            " WHERE c.item_id = b.item_id AND c.user_id = b.user_id AND c.late = 0) AS is_current"
-            " FROM ballots b WHERE b.item_id IN (SELECT value FROM json_each(?))"
-            " ORDER BY b.item_id, b.id",
+            "SELECT * FROM ballots WHERE item_id IN (SELECT value FROM json_each(?))"
+            " ORDER BY item_id, id",
             (_ids(item_ids),),
         )
-        return [
-            BallotRecord(
-                r["id"],
-                r["item_id"],
-                r["member_id"],
-                r["user_id"],
-                json.loads(r["choice"]),
-                from_db(r["at"]),
-                bool(r["is_current"]),
-                bool(r["late"]),
-            )
-            for r in rows
-        ]
+        current = await responses.current_ballot_ids(self.db, item_ids)
+        return [ballot_from_row(r) for r in rows], current
+
+    async def electorates(self, item_ids: list[int]) -> dict[int, list[int]]:
+        """Member ids counted on each item (view `electorate`)."""
+        return await responses.electorates(self.db, item_ids)
 
     async def trails(self, item_ids: list[int]) -> dict[int, ItemTrail]:
         """A history summary per item: audit entries, progress notes, extension requests."""

@@ -21,6 +21,7 @@ class Unit:
         self.task = task
         self.wrote = False  # True once the unit's transaction has begun
         self.callbacks: list[Callable[[], Any]] = []
+        self.after: list[Callable[[], Any]] = []
 
     def before_commit(self, fn: Callable[[], Any]) -> None:
         """Run `fn()` (sync or async, no arguments) at the unit's successful end, inside it.
@@ -29,6 +30,12 @@ class Unit:
         commit together with the body's. `self.wrote` tells whether the body wrote.
         """
         self.callbacks.append(fn)
+
+    def after_commit(self, fn: Callable[[], Any]) -> None:
+        """Run `fn()` (sync or async) once the unit has committed (or ended without writing);
+        never after a rollback. The same callable registered twice runs once."""
+        if fn not in self.after:
+            self.after.append(fn)
 
 
 def current_unit() -> Unit | None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from storage import responses
 from storage.db import Database, from_db, to_db
 from storage.items import Item, item_from_row
 
@@ -54,12 +55,24 @@ class Ballot:
     late: bool
     at: datetime
 
+    @property
+    def voted(self) -> bool:
+        """A real ballot (a withdrawn poll answer, `[]`, is none)."""
+        return self.choice not in ([], None, "")
+
 
 def _loads(text: str | None) -> Any:
     return None if text is None else json.loads(text)
 
 
-def _vote(row) -> Vote | None:
+def _counts(text: str | None) -> dict[str, Any] | None:
+    """Poll counts as `{"counts": [...], "voters": n}` (a bare list is read as the counts)."""
+    value = _loads(text)
+    return {"counts": value, "voters": None} if isinstance(value, list) else value
+
+
+def vote_from_row(row) -> Vote | None:
+    """Build a Vote from a row holding the items and votes columns."""
     if row is None:
         return None
     return Vote(
@@ -69,7 +82,7 @@ def _vote(row) -> Vote | None:
         multi=bool(row["multi"]),
         anonymous=bool(row["anonymous"]),
         poll_id=row["poll_id"],
-        poll_counts=_loads(row["poll_counts"]),
+        poll_counts=_counts(row["poll_counts"]),
         eligible_count=row["eligible_count"],
         outcome=row["outcome"],
         result=_loads(row["result"]),
@@ -77,7 +90,8 @@ def _vote(row) -> Vote | None:
     )
 
 
-def _ballot(row) -> Ballot:
+def ballot_from_row(row) -> Ballot:
+    """Build a Ballot from a `ballots` (or `current_ballots`) row."""
     return Ballot(
         row["id"],
         row["item_id"],
@@ -89,7 +103,7 @@ def _ballot(row) -> Ballot:
     )
 
 
-_SELECT = "SELECT items.*, votes.* FROM items JOIN votes ON votes.item_id = items.id"
+SELECT_VOTE = "SELECT items.*, votes.* FROM items JOIN votes ON votes.item_id = items.id"
 _VOTE_COLUMNS = frozenset({"poll_id", "poll_counts", "result_message_id"})
 
 
@@ -101,11 +115,13 @@ class VoteRepo:
 
     async def get(self, item_id: int) -> Vote | None:
         """A vote by item id."""
-        return _vote(await self.db.fetchone(_SELECT + " WHERE items.id = ?", (item_id,)))
+        row = await self.db.fetchone(SELECT_VOTE + " WHERE items.id = ?", (item_id,))
+        return vote_from_row(row)
 
     async def by_poll_id(self, poll_id: str) -> Vote | None:
         """The vote behind a Telegram poll."""
-        return _vote(await self.db.fetchone(_SELECT + " WHERE votes.poll_id = ?", (poll_id,)))
+        row = await self.db.fetchone(SELECT_VOTE + " WHERE votes.poll_id = ?", (poll_id,))
+        return vote_from_row(row)
 
     async def insert(
         self, item_id: int, mode: str, options: list[str], multi: bool, anonymous: bool
@@ -175,17 +191,17 @@ class VoteRepo:
         )
 
     async def current(self, item_id: int) -> dict[int, Ballot]:
-        """Each user's latest on-time ballot, by user id (retractions included)."""
-        rows = await self.db.fetchall(
-            "SELECT * FROM ballots WHERE id IN (SELECT MAX(id) FROM ballots"
-            " WHERE item_id = ? AND late = 0 GROUP BY user_id)",
-            (item_id,),
-        )
-        return {r["user_id"]: _ballot(r) for r in rows}
+        """Each user's current ballot (view `current_ballots`; retractions included), by user."""
+        rows = await self.db.fetchall("SELECT * FROM current_ballots WHERE item_id = ?", (item_id,))
+        return {r["user_id"]: ballot_from_row(r) for r in rows}
+
+    async def electorate(self, item_id: int) -> list[int]:
+        """Ids of the members counted on the vote (view `electorate`)."""
+        return await responses.electorate(self.db, item_id)
 
     async def history(self, item_id: int) -> list[Ballot]:
         """Every ballot of a vote, oldest first (late ones included)."""
         rows = await self.db.fetchall(
             "SELECT * FROM ballots WHERE item_id = ? ORDER BY id", (item_id,)
         )
-        return [_ballot(r) for r in rows]
+        return [ballot_from_row(r) for r in rows]

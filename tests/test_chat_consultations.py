@@ -6,7 +6,7 @@ import io
 
 from docx import Document
 
-from handlers.consultations import card_editor
+from handlers.cards import card_editor
 from handlers.registry import AUTO_CLOSERS
 from tests.chat import (
     CHAIR,
@@ -136,7 +136,7 @@ async def test_agree_is_one_tap_and_the_counter_is_edited_in_place(tmp_path, clo
 async def test_a_burst_of_answers_is_coalesced_into_one_edit(tmp_path, clock):
     async with running(tmp_path, clock) as (conv, fake):
         await set_up_committee(conv, fake)
-        card_editor(conv.app).interval = 60  # a window no test outlives
+        card_editor(conv.app).intervals["consultation"] = 60  # a window no test outlives
         call = await open_consultation(conv)
         for user in (MEMBER_A, MEMBER_B, DEPUTY, CHAIR):
             await conv.press_button(GROUP, user, "✅ Đồng ý", call)
@@ -355,14 +355,12 @@ async def test_auto_close_at_the_deadline_posts_what_close_posts(tmp_path, clock
         await conv.send(GROUP, SECRETARY, "/settings silence none")
         call = await open_consultation(conv, "/consult Dự thảo Quy chế due +1d")
         await conv.send(GROUP, MEMBER_A, "/opinion 1 agree")
-        svc = services(conv)
         [closer] = [c for c in AUTO_CLOSERS if c.__module__ == "handlers.consultations"]
         sent = len(fake.sent(GROUP.id))
-        outbox = conv.app.bot_data.outbox
-        await closer(conv.app.bot, svc, outbox, clock.now())  # not due yet: nothing happens
+        await closer(conv.app, clock.now())  # not due yet: nothing happens
         assert len(fake.sent(GROUP.id)) == sent
         clock.advance(days=1, minutes=1)
-        await closer(conv.app.bot, svc, outbox, clock.now())
+        await closer(conv.app, clock.now())
         texts = [c.text for c in fake.sent(GROUP.id)[-2:]]
         result = (
             vi(
@@ -383,7 +381,7 @@ async def test_auto_close_at_the_deadline_posts_what_close_posts(tmp_path, clock
         assert conv.last_document(GROUP.id)[0] == "tong-hop-y-kien-1.docx"
         assert conv.keyboard(call) == []
         count = len(fake.sent(GROUP.id))
-        await closer(conv.app.bot, svc, outbox, clock.now())  # nothing left to close
+        await closer(conv.app, clock.now())  # nothing left to close
         assert len(fake.sent(GROUP.id)) == count
 
 

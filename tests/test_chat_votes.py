@@ -7,7 +7,8 @@ import asyncio
 
 from bot.i18n import Html
 from handlers import registry
-from handlers.votes import auto_close, refresh_card
+from handlers.cards import card_editor
+from handlers.votes import auto_close
 from tests.chat import (
     CHAIR,
     DEPUTY,
@@ -256,7 +257,7 @@ async def test_deadline_auto_close_posts_what_close_posts(tmp_path, clock):
         assert auto_close in registry.AUTO_CLOSERS
         clock.advance(hours=2)
         mark = len(fake.calls)
-        await auto_close(conv.app.bot, services(conv), conv.app.bot_data.outbox, clock.now())
+        await auto_close(conv.app, clock.now())
         new = fake.calls[mark:]
         assert [c.method for c in new if c.method in ("stopPoll", "sendMessage")] == [
             "stopPoll",
@@ -274,9 +275,7 @@ async def test_deadline_auto_close_posts_what_close_posts(tmp_path, clock):
         assert texts[1].startswith(vi("vote.result", number=1, title="Kế hoạch"))
         assert vi("vote.rule.majority", votes_for=3, eligible=4, needed=3) in texts[1]
         assert conv.keyboard(card) == [] and conv.keyboard(later)
-        await auto_close(
-            conv.app.bot, services(conv), conv.app.bot_data.outbox, clock.now()
-        )  # nothing more is due
+        await auto_close(conv.app, clock.now())  # nothing more is due
         assert fake.calls_of("stopPoll")[1:] == []
         assert (await services(conv).votes.get(3)).is_open
 
@@ -288,14 +287,14 @@ async def test_card_edits_are_coalesced_while_one_is_in_flight(tmp_path, clock):
         svc = services(conv)
         committee = await svc.committees.by_chat(GROUP.id)
         seats = {m.user_id: m for m in await svc.members.list(committee.id)}
-        bot = conv.app.bot
+        editor = card_editor(conv.app)
         await svc.votes.cast(committee, seats[MEMBER_A.id], 1, "for")
         fake.delay_next("editMessageText", 0.5)
-        first = asyncio.create_task(refresh_card(bot, svc, 1))
+        first = asyncio.create_task(editor.changed("vote", 1))
         await fake.wait_for(lambda: fake.calls_of("editMessageText"), what="the first edit")
         for user in (MEMBER_B, DEPUTY):  # two more ballots while that edit is in flight
             await svc.votes.cast(committee, seats[user.id], 1, "against")
-            await refresh_card(bot, svc, 1)  # returns at once: marked for one more edit
+            await editor.changed("vote", 1)  # returns at once: marked for one more edit
         await first
         edits = [c.text for c in fake.calls_of("editMessageText") if c.ok]
         assert len(edits) == 2 and "<b>1/4</b>" in edits[0] and "<b>3/4</b>" in edits[1]

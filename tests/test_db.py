@@ -247,6 +247,29 @@ async def test_a_failing_before_commit_rolls_the_unit_back(t):
     assert await count(t) == 1
 
 
+async def test_after_commit_runs_once_the_unit_committed_and_never_after_a_rollback(t):
+    seen = []
+
+    async def note():
+        seen.append(await count(t))  # outside the unit: the read connection, committed state
+
+    async with t.unit() as unit:
+        await t.execute("INSERT INTO t VALUES (2)")
+        unit.after_commit(note)
+        unit.after_commit(note)  # the same callable twice: once
+        assert seen == []
+    assert seen == [2]  # it saw the committed row
+    with pytest.raises(RuntimeError):
+        async with t.unit() as unit:
+            await t.execute("INSERT INTO t VALUES (3)")
+            unit.after_commit(note)
+            raise RuntimeError("handler failed")
+    assert seen == [2]
+    async with t.unit() as unit:  # a unit that only read: its after_commit runs at its end
+        unit.after_commit(note)
+    assert seen == [2, 2]
+
+
 async def test_units_of_concurrent_tasks_are_their_own(t):
     in_first = asyncio.Event()
     release = asyncio.Event()

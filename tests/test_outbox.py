@@ -158,3 +158,25 @@ async def _committee(db, clock) -> int:
         " VALUES (?, 'Ban', 'Asia/Ho_Chi_Minh', 'vi', 1, ?)",
         (CHAT_A, clock.now().strftime("%Y-%m-%dT%H:%M:%SZ")),
     )
+
+
+async def test_a_refused_card_is_reported_to_the_secretary_privately_once(tmp_path, clock):
+    from tests.chat import GROUP, SECRETARY, running, set_up_committee, vi
+    from tests.fakes import private_chat
+
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        await conv.send(private_chat(SECRETARY), SECRETARY, "/start")
+        forbidden = "Forbidden: bot is not a member of the supergroup chat"
+        fake.fail_next("sendMessage", 403, description=forbidden, chat_id=GROUP.id, times=2)
+        await conv.send(GROUP, SECRETARY, "/assign @so_taichinh Báo cáo kinh phí hạn 20/12")
+        await conv.send(GROUP, SECRETARY, "/assign @so_taichinh Báo cáo nhân sự hạn 21/12")
+        notes = [c.text for c in fake.sent(SECRETARY.id)][1:]  # after the /start greeting
+        title = "Ban Chỉ đạo Chuyển đổi số"
+        reason = "Forbidden: bot is not a member of the supergroup chat"
+        assert notes == [
+            vi("outbox.refused", count=1, title=title, reason=reason),
+            vi("outbox.refused", count=1, title=title, reason=reason),
+        ]
+        rows = await conv.app.bot_data.outbox.repo.unreported()
+        assert rows == []

@@ -142,7 +142,7 @@ async def province(tmp_path: Path, clock, **overrides) -> AsyncIterator[tuple]:
 
 async def quiesce(conv: Conversation) -> None:
     """Run the consultation cards' pending (rate-spaced) edits now instead of at shutdown."""
-    from handlers.consultations import card_editor
+    from handlers.cards import card_editor
 
     await card_editor(conv.app).flush()
 

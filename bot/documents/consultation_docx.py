@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 from bot import dates
 from bot.documents import plain
 from bot.services.consultations import Standing
-from bot.services.settings import config_of
 
 FONT = "Times New Roman"
 # XML 1.0 (inside a .docx) cannot hold these: people's text loses them in the file only.
@@ -51,7 +50,7 @@ def build(standing: Standing, lang: str) -> bytes:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     item, committee = standing.item, standing.committee
-    tz = config_of(committee).tz
+    tz = committee.tz
     doc = Document()
     _set_font(doc.styles["Normal"], 12)
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.config import Settings
-from bot.ops import StartupError, lockfile
+from bot.ops import StartupError, bot_version, lockfile
 from storage import health
 from storage.db import from_db, to_db
 
@@ -31,6 +31,7 @@ def status(settings: Settings, now: datetime | None = None) -> int:
         if k in items
     )
     lines = {
+        "version": bot_version(),
         "database": f"{path}, {_size(path.stat().st_size)}, schema {found['version']}"
         f" (this code: {latest}), quick_check ok",
         "bot": "not running" if pid is None else f"running (pid {pid})" if pid else "running",

@@ -208,7 +208,7 @@ class _Writer:
                 member = self._member(o.member_id)
                 rows.append([*head, self.name(member), member.agency if member else "",
                              self._label("report.answer", o.answer), o.text, self.when(o.at),
-                             self.yes_no(o.auto), self.yes_no(o.current)])  # fmt: skip
+                             self.yes_no(o.auto), self.yes_no(o.id in c.current)])  # fmt: skip
         self.sheet("Consultations", columns, rows, dates=(2, 10))
 
     def votes(self) -> None:
@@ -229,7 +229,7 @@ class _Writer:
                 member = self._member(b.member_id, b.user_id)
                 rows.append([*head, self.name(member) or str(b.user_id),
                              member.agency if member else "", self._choice(v, b.choice),
-                             self.when(b.at), self.yes_no(b.current)])  # fmt: skip
+                             self.when(b.at), self.yes_no(b.id in v.current)])  # fmt: skip
         self.sheet("Votes", columns, rows, dates=(3, 10))
 
     def _choice(self, vote: VoteLine, choice: object) -> str:

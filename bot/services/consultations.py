@@ -1,9 +1,10 @@
 """Consultations (xin ý kiến): open, answer (changeable until close), chase, close and tally.
 
-Who counts: the active members with a voting role (`VOTING_ROLES`; the secretary compiles and does
-not answer). While open, "answered X of Y" is over the current active voting members; at close that
-set is frozen in `consultations.electorate`, and each of them without an answer gets an automatic
-row, `deemed_agreed` (silence rule on) or `no_answer` (off). Answers of people who left before the
+Who counts is the view `electorate` (migration 0008): the active members with a voting role (the
+secretary compiles and does not answer); a member's current answer is the view `current_opinions`.
+While open, "answered X of Y" is over the current active voting members; at close that set is
+frozen in `consultations.electorate`, and each of them without an answer gets an automatic row,
+`deemed_agreed` (silence rule on) or `no_answer` (off). Answers of people who left before the
 close stay in the history but are not counted.
 """
 
@@ -112,10 +113,7 @@ class ConsultationService(ItemService):
         """Counted members and their current answers (frozen at close)."""
         row = await self.repo.get(item.id)
         committee = await self.committees.get(item.committee_id)
-        if row.electorate is not None:
-            counted = list((await self.members.many(list(row.electorate))).values())
-        else:
-            counted = await self._voters(item.committee_id)
+        counted = (await self.members.many(await self.repo.electorate(item.id))).values()
         current = await self.repo.current(item.id)
         rows = tuple(Row(m, current.get(m.id)) for m in sorted(counted, key=rank))
         return Standing(committee, item, row.silence_agree, rows)
@@ -256,7 +254,8 @@ class ConsultationService(ItemService):
             if await self.repo.status(item.id) != "open":
                 raise DomainError("consult.already_closed", number=item.number)
             silence = (await self.repo.get(item.id)).silence_agree
-            voters = sorted(await self._voters(item.committee_id), key=rank)
+            counted = await self.members.many(await self.repo.electorate(item.id))
+            voters = sorted(counted.values(), key=rank)
             current = await self.repo.current(item.id)
             auto = "deemed_agreed" if silence else "no_answer"
             silent = [m for m in voters if m.id not in current]
@@ -292,7 +291,3 @@ class ConsultationService(ItemService):
     async def set_result_message(self, item_id: int, message_id: int) -> None:
         """Remember the message that carries the result."""
         await self.repo.set_result_message(item_id, message_id)
-
-    async def _voters(self, committee_id: int) -> list[Member]:
-        members = await self.members.list(committee_id)
-        return [m for m in members if m.role in VOTING_ROLES]

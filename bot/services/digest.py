@@ -26,6 +26,7 @@ class TaskLine:
     task: TaskRecord
     lead: Member | None
     timeliness: Timeliness
+    overdue_by: timedelta | None = None  # open overdue: how long past its deadline at the end
 
     @property
     def agency(self) -> str:
@@ -87,7 +88,8 @@ class DigestService:
 
         def line(task: TaskRecord) -> TaskLine:
             kind = timeliness(task.item.status, task.item.deadline, task.done_at, now)
-            return TaskLine(task, leads.get(task.lead_id), kind)
+            late = now - task.item.deadline if kind == Timeliness.OPEN_OVERDUE else None
+            return TaskLine(task, leads.get(task.lead_id), kind, late)
 
         done_lines = [line(t) for t in done]
         open_lines = [line(t) for t in open_tasks]
@@ -121,10 +123,11 @@ class DigestService:
         )
 
     async def _open_items(self, committee: Committee) -> list[OpenLine]:
-        eligible = len(await self.repo.voting_members(committee.id))
+        items = await self.repo.open_items(committee.id)
+        electorates = await self.repo.electorates([item.id for item in items])
         lines = []
-        for item in await self.repo.open_items(committee.id):
-            responded: int | None = None
+        for item in items:
+            eligible, responded = len(electorates[item.id]), None
             mode = await self.repo.vote_mode(item.id) if item.kind == "vote" else None
             if mode is None or not mode[1]:
                 responded = max(0, eligible - len(await self.pending(item)))

@@ -36,6 +36,7 @@ class Dispatch:
     escalate_to: tuple[Member, ...]  # chair and secretary, from the fourth overdue reminder
     progress: int | None
     late: bool
+    time_left: timedelta | None = None  # the item's deadline − now (negative once overdue)
 
 
 class SweepMixin:
@@ -87,7 +88,8 @@ class SweepMixin:
             if not silent:
                 await self.repo.cancel(row.id, now, "nobody")
                 return None
-            return Dispatch(row, committee, item, tuple(silent), (), None, late)
+            left = item.deadline - now if item.deadline else None
+            return Dispatch(row, committee, item, tuple(silent), (), None, late, left)
         task = await self.tasks.get(item.id)
         if task is None:
             await self.repo.cancel(row.id, now, "stale")
@@ -100,7 +102,8 @@ class SweepMixin:
             bosses = tuple(m for m in roster if m.role == "chair") + tuple(
                 m for m in roster if m.role == "secretary"
             )
-        return Dispatch(row, committee, item, people, bosses, task.progress, late)
+        left = item.deadline - now if item.deadline else None
+        return Dispatch(row, committee, item, people, bosses, task.progress, late, left)
 
     async def sent(self, dispatch: Dispatch, now: datetime, message_id: int | None) -> None:
         """The group message went out: mark it, then plan what follows (next overdue, digest)."""

@@ -84,10 +84,7 @@ class ReminderService(SweepMixin):
 
     async def pending_members(self, item: Item) -> list[Member]:
         """Who has not answered a consultation or named vote yet."""
-        source = self.pending_sources.get(item.kind)
-        if source is not None:
-            return list(await source(item))
-        return await self.digest_repo.silent_members(item)
+        return list(await self.pending_sources[item.kind](item))
 
     # ------------------------------------------------------------------ planning
     async def on_item_changed(self, item_id: int) -> None:

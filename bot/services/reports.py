@@ -15,23 +15,16 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.errors import DomainError
-from bot.models import VOTING_ROLES
 from bot.periods import next_period, parse_period
-from bot.services.settings import config_of
 from bot.timeliness import ORDER, AgencyLine, Timeliness, agency_lines, agency_order, timeliness
 from storage.audit import AuditEntry, AuditRepo
 from storage.committees import Committee
+from storage.consultations import Consultation, Opinion
 from storage.items import Item, ItemRepo
 from storage.members import Member, MemberRepo
-from storage.reports import (
-    BallotRecord,
-    ConsultationRecord,
-    ItemTrail,
-    OpinionRecord,
-    ReportRepo,
-    VoteRecord,
-)
+from storage.reports import ItemTrail, ReportRepo
 from storage.tasks import TaskRecord, TaskRepo
+from storage.votes import Ballot, Vote
 
 FINISHED = frozenset({"done", "cancelled"})
 RESPONSES = frozenset({"agree", "agree_with_comments", "disagree"})
@@ -56,11 +49,12 @@ class TaskLine:
 class ConsultationLine:
     """A consultation with its current answers and response rate (secretary not counted)."""
 
-    record: ConsultationRecord
+    record: Consultation
     answers: dict[str, int]
     responded: int
     eligible: int
-    opinions: list[OpinionRecord]
+    opinions: list[Opinion]  # every answer, oldest first
+    current: frozenset[int] = frozenset()  # ids of the current answers among `opinions`
 
     @property
     def rate(self) -> float | None:
@@ -72,12 +66,13 @@ class ConsultationLine:
 class VoteLine:
     """A motion or poll with its current tally; outcome passed/rejected/open/closed."""
 
-    record: VoteRecord
+    record: Vote
     tally: dict[str, int]  # motions: for/against/abstain; polls: option index as text
     voted: int
     eligible: int
     outcome: str
-    ballots: list[BallotRecord]
+    ballots: list[Ballot]  # every ballot, late ones included, oldest first
+    current: frozenset[int] = frozenset()  # ids of the current ballots among `ballots`
 
 
 @dataclass(frozen=True)
@@ -150,7 +145,7 @@ class ReportService:
 
     async def report(self, committee: Committee, period: str) -> Report:
         """`/report [period]`; a bad period raises `date.bad_period` (or another `date.*`)."""
-        tz = config_of(committee).tz
+        tz = committee.tz
         now = self.clock.now()
         start, end, label = parse_period(period, now, tz)
         _, next_end, _ = next_period(label, tz)
@@ -167,7 +162,7 @@ class ReportService:
 
     async def export(self, committee: Committee) -> Report:
         """Every task, consultation and vote of the committee, with the whole audit log."""
-        tz = config_of(committee).tz
+        tz = committee.tz
         report = await self._build(committee, tz, None, None, None, self.clock.now())
         return replace(report, audit=await self.audit.all(committee.id))
 
@@ -197,12 +192,6 @@ class ReportService:
     ) -> Report:
         as_of = now if end is None else min(end, now)
         members = {m.id: m for m in await self.members.list(committee.id, active_only=False)}
-        voting = {
-            m.user_id: m
-            for m in members.values()
-            if m.active and m.role in VOTING_ROLES and m.user_id is not None
-        }
-        voters = sum(1 for m in members.values() if m.active and m.role in VOTING_ROLES)
         tasks = await self.tasks.in_committee(committee.id, deadline_from=start, deadline_to=end)
         trails = await self.repo.trails([t.item.id for t in tasks])
         lines = [self._task_line(t, members, as_of, trails.get(t.item.id, NO_TRAIL)) for t in tasks]
@@ -213,6 +202,7 @@ class ReportService:
             votes = [v for v in votes if v.item.status != "cancelled"]
         opinions = await self.repo.opinions([c.item.id for c in consultations])
         ballots = await self.repo.ballots([v.item.id for v in votes])
+        counted = await self.repo.electorates([x.item.id for x in (*consultations, *votes)])
         return Report(
             committee=committee,
             tz=tz,
@@ -223,8 +213,8 @@ class ReportService:
             generated_at=now,
             tasks=lines,
             agencies=_agencies(lines),
-            consultations=[_consultation(c, opinions, members, voters) for c in consultations],
-            votes=[_vote(v, ballots, voting) for v in votes],
+            consultations=[_consultation(c, *opinions, counted[c.item.id]) for c in consultations],
+            votes=[_vote(v, *ballots, counted[v.item.id], members) for v in votes],
             members=members,
         )
 
@@ -249,45 +239,38 @@ def _agencies(lines: list[TaskLine]) -> list[AgencyLine]:
     return agency_lines((line.agency, line.status) for line in lines)
 
 
-def _counted(record: ConsultationRecord, member_id: int, members: dict[int, Member]) -> bool:
-    """Whether an answer counts: its author was in the electorate frozen at close (the result's
-    rule), or, while open, is an active voting member now."""
-    if record.electorate is not None:
-        return member_id in record.electorate
-    seat = members.get(member_id)
-    return seat is not None and seat.active and seat.role in VOTING_ROLES
-
-
 def _consultation(
-    record: ConsultationRecord,
-    opinions: list[OpinionRecord],
-    members: dict[int, Member],
-    voters: int,
+    record: Consultation, opinions: list[Opinion], current: frozenset[int], electorate: list[int]
 ) -> ConsultationLine:
+    """Current answers of everyone; the response rate over the counted members (view
+    `electorate`) who answered themselves."""
     mine = [o for o in opinions if o.item_id == record.item.id]
-    current = [o for o in mine if o.current]
-    answers = Counter(o.answer for o in current)
+    now = [o for o in mine if o.id in current]
+    answers = Counter(o.answer for o in now)
+    counted = set(electorate)
     responded = sum(
-        1
-        for o in current
-        if o.answer in RESPONSES and not o.auto and _counted(record, o.member_id, members)
+        1 for o in now if o.answer in RESPONSES and not o.auto and o.member_id in counted
     )
-    eligible = record.eligible_count if record.eligible_count is not None else voters
-    return ConsultationLine(record, dict(answers), responded, max(eligible, 0), mine)
+    return ConsultationLine(record, dict(answers), responded, len(counted), mine, current)
 
 
-def _vote(record: VoteRecord, ballots: list[BallotRecord], voting: dict[int, Member]) -> VoteLine:
-    """Tally as frozen at close (`votes.result`), else from current ballots of voting members."""
+def _vote(
+    record: Vote,
+    ballots: list[Ballot],
+    current: frozenset[int],
+    electorate: list[int],
+    members: dict[int, Member],
+) -> VoteLine:
+    """Tally as frozen at close (`votes.result`), else from the current ballots of the counted."""
     mine = [b for b in ballots if b.item_id == record.item.id]
     saved = record.result
     if saved is not None:
         choices = list((saved.get("choices") or {}).values())
         counts = list(saved.get("counts") or [])
         voted = saved.get("voters") or len(choices)
-        eligible = len(saved.get("eligible") or ()) or (record.eligible_count or 0)
     else:
-        current = [b for b in mine if b.current and b.choice and b.user_id in voting]
-        choices = [b.choice for b in current]
+        users = {members[i].user_id for i in electorate if i in members}
+        choices = [b.choice for b in mine if b.id in current and b.voted and b.user_id in users]
         counts = [0] * len(record.options)
         for choice in choices:
             for index in choice if isinstance(choice, list) else ():
@@ -297,10 +280,10 @@ def _vote(record: VoteRecord, ballots: list[BallotRecord], voting: dict[int, Mem
         if record.anonymous and record.poll_counts:
             counts = list(record.poll_counts.get("counts") or counts)
             voted = record.poll_counts.get("voters") or sum(counts)
-        eligible = len(voting)
+    eligible = len(electorate)
     if record.mode == "motion":
         tally = {c: sum(1 for x in choices if x == c) for c in MOTION_CHOICES}
     else:
         tally = {str(i): n for i, n in enumerate(counts)}
     outcome = record.outcome or ("open" if record.item.closed_at is None else "closed")
-    return VoteLine(record, tally, voted, eligible, outcome, mine)
+    return VoteLine(record, tally, voted, eligible, outcome, mine, current)

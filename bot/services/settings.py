@@ -53,7 +53,7 @@ def config_of(committee: Committee) -> CommitteeConfig:
     if committee.digest_weekday is not None and committee.digest_time:
         digest = (committee.digest_weekday, time.fromisoformat(committee.digest_time))
     return CommitteeConfig(
-        tz=ZoneInfo(committee.timezone),
+        tz=committee.tz,
         language=committee.language,
         workdays=frozenset(int(d) for d in committee.workdays.split(",") if d),
         quiet=quiet,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.errors import DomainError
@@ -41,6 +41,20 @@ class TaskView:
     def status(self) -> str:
         """open, in_progress, done or cancelled."""
         return self.task.item.status
+
+    @property
+    def overdue_by(self) -> timedelta | None:
+        """How long an open task is past its deadline at `now` (None unless open overdue)."""
+        if self.timeliness != Timeliness.OPEN_OVERDUE:
+            return None
+        return self.now - self.task.item.deadline
+
+    @property
+    def late_by(self) -> timedelta | None:
+        """How late a finished task was done (None unless done late)."""
+        if self.timeliness != Timeliness.DONE_LATE:
+            return None
+        return self.task.done_at - self.task.item.deadline
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,6 @@ from bot.errors import DomainError
 from bot.events import Events
 from bot.models import SECRETARY_CHAIR
 from bot.services.roster import Person, RosterService
-from bot.services.settings import config_of
 from bot.services.task_extensions import TaskExtensions
 from bot.services.task_input import check_note, read_new_task
 from bot.services.task_queries import OPEN, TaskQueries, TaskView
@@ -79,7 +78,7 @@ class TaskService(TaskExtensions, TaskQueries):
             if all(seat.id != s.id for s in seats):
                 seats.append(seat)
         now = self.clock.now()
-        parsed = read_new_task(text, now, config_of(committee).tz)
+        parsed = read_new_task(text, now, committee.tz)
         lead, cooperators = seats[0], seats[1:]
         async with self.db.transaction():
             number = await self.committees.take_number(committee.id)

@@ -1,7 +1,8 @@
 """Votes (design §4): native Telegram polls and formal motions, ballots, tallies and closing.
 
-Who counts: the active members whose role is in VOTING_ROLES, taken from the roster while a vote
-is open and frozen in a snapshot at close. A ballot from anyone else (the secretary, a former
+Who counts: the view `electorate` (migration 0008) — the active members whose role is in
+VOTING_ROLES while a vote is open, frozen in a snapshot at close; a person's current ballot is the
+view `current_ballots`. A ballot from anyone else (the secretary, a former
 member, someone outside the committee answering a named poll) is recorded but never counted.
 Poll answers that arrive after close are recorded with `late = 1` and never counted.
 Anonymous polls: Telegram tells nobody who answered, so the tally is the counts from `poll`
@@ -20,7 +21,6 @@ from bot.errors import DomainError
 from bot.models import VOTING_ROLES, Role
 from bot.pass_rule import CHOICES, Decision, decide
 from bot.services.item_service import ItemService
-from bot.services.settings import config_of
 from bot.services.vote_input import MAX_QUESTION, parse_poll, split_motion
 from storage.committees import Committee
 from storage.items import Item
@@ -112,7 +112,7 @@ class VoteService(ItemService):
         return await self._create(committee, actor, title, deadline, "motion", [], False, False)
 
     def _deadline(self, committee: Committee, text: str):
-        return dates.parse_deadline(text, self.clock.now(), config_of(committee).tz)
+        return dates.parse_deadline(text, self.clock.now(), committee.tz)
 
     async def _create(self, committee, actor, title, deadline, mode, options, multi, anon) -> Vote:
         now = self.clock.now()
@@ -183,15 +183,15 @@ class VoteService(ItemService):
         """Counts so far (open) or as frozen at close."""
         if vote.result is not None:
             return await self._snapshot(vote)
-        voting = [
-            m for m in await self.members.list(vote.item.committee_id) if m.role in VOTING_ROLES
-        ]
+        ids = await self.repo.electorate(vote.item.id)
+        people = await self.members.many(ids)
+        voting = [people[i] for i in ids if i in people]
         chair = next((m.id for m in voting if m.role == Role.CHAIR), None)
         counts = (vote.poll_counts or {}).get("counts") or [0] * len(vote.options)
         if vote.anonymous:
             voters = (vote.poll_counts or {}).get("voters", 0)
             return Tally(vote, voting, {}, 0, chair, list(counts), voters)
-        current = {u: b for u, b in (await self.repo.current(vote.item.id)).items() if b.choice}
+        current = {u: b for u, b in (await self.repo.current(vote.item.id)).items() if b.voted}
         by_user = {m.user_id: m for m in voting if m.user_id is not None}
         choices = {by_user[u].id: b.choice for u, b in current.items() if u in by_user}
         others = sum(1 for u in current if u not in by_user)

@@ -141,7 +141,6 @@ async def _post_init(app: Application) -> None:
     state.outbox = Outbox(state.opened.db, app.bot, state.clock)
     purposes.install(state.outbox, state.opened)
     state.outbox.start()  # whatever a crash left unsent goes out now
-    state.delivery.after_commit.append(state.outbox.flush)  # each update's messages, once committed
     await register_menus(app)
     for hook in registry.ON_START:
         await hook(app)

@@ -203,6 +203,11 @@ class FakeBotAPI(UpdateInjector):
         )
         self._faults[method.lower()].extend([(chat_id, body)] * times)
 
+    def clear_faults(self) -> None:
+        """Forget every fault and delay still queued (Telegram is healthy again)."""
+        self._faults.clear()
+        self._delays.clear()
+
     def delay_next(self, method: str, seconds: float) -> None:
         """Make the next call of ``method`` answer only after ``seconds`` (or at stop)."""
         self._delays[method.lower()].append(seconds)

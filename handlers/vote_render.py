@@ -7,7 +7,6 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import dates
 from bot.i18n import Html, t
 from bot.pass_rule import CHOICES
-from bot.services.settings import config_of
 from bot.services.votes import Tally
 from handlers.callbacks import pack
 from handlers.render import mention, name
@@ -26,7 +25,7 @@ def poll_question(vote: Vote) -> str:
 
 
 def _when(committee: Committee, moment, lang: str) -> str:
-    return dates.format_datetime(moment, config_of(committee).tz, lang)
+    return dates.format_datetime(moment, committee.tz, lang)
 
 
 def _names(members: list[Member], lang: str, *, notify: bool = False) -> Html:
@@ -166,7 +165,7 @@ def view(
     lines += _turnout(tally, lang)
     if history and not vote.anonymous:
         lines.append(t(lang, "vote.history"))
-        tz = config_of(committee).tz
+        tz = committee.tz
         for ballot in history:
             lines.append(_history_line(vote, ballot, people.get(ballot.user_id), tz, lang))
     return Html("\n".join(lines))

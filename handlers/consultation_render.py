@@ -7,7 +7,6 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import dates
 from bot.i18n import Html, t
 from bot.services.consultation_model import Event, Standing
-from bot.services.settings import config_of
 from handlers import render
 from handlers.callbacks import pack
 from storage.items import Item
@@ -23,7 +22,7 @@ def answer_label(lang: str, answer: str) -> Html:
 
 
 def _when(standing: Standing, moment, lang: str) -> str:
-    return dates.format_datetime(moment, config_of(standing.committee).tz, lang)
+    return dates.format_datetime(moment, standing.committee.tz, lang)
 
 
 def _document(item: Item) -> str:

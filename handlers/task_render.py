@@ -7,8 +7,6 @@ it sets it, without it shows the percent row —, b back, d done, e how to ask f
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import dates
@@ -26,13 +24,9 @@ VERSION = "v1"
 QUICK_PERCENTS = (25, 50, 75, 90)
 
 
-def _tz(committee: Committee) -> ZoneInfo:
-    return ZoneInfo(committee.timezone)
-
-
 def when(value, committee: Committee, lang: str) -> str:
     """A moment with its weekday in the committee's timezone (`—` when there is none)."""
-    return dates.format_datetime(value, _tz(committee), lang) if value else "—"
+    return dates.format_datetime(value, committee.tz, lang) if value else "—"
 
 
 def card(view: TaskView, committee: Committee, lang: str) -> Html:
@@ -53,7 +47,7 @@ def card(view: TaskView, committee: Committee, lang: str) -> Html:
     elif view.timeliness == Timeliness.DONE_ON_TIME:
         lines.append(t(lang, "task.card.done_on_time", when=when(task.done_at, committee, lang)))
     elif view.timeliness == Timeliness.DONE_LATE:
-        late = dates.format_duration((task.done_at - item.deadline).total_seconds(), lang)
+        late = dates.format_duration(view.late_by, lang)
         done_at = when(task.done_at, committee, lang)
         lines.append(t(lang, "task.card.done_late", late=late, when=done_at))
     document = item.document_name or item.document_url
@@ -96,15 +90,15 @@ def percent_keyboard(number: int, lang: str) -> InlineKeyboardMarkup:
 def _state(view: TaskView, committee: Committee, lang: str) -> str:
     task = view.task
     if view.timeliness == Timeliness.OPEN_OVERDUE:
-        overdue = (view.now - task.item.deadline).total_seconds()
-        word = t(lang, "task.list.overdue_by", duration=dates.format_duration(overdue, lang))
+        word = t(
+            lang, "task.list.overdue_by", duration=dates.format_duration(view.overdue_by, lang)
+        )
         return f"{t(lang, f'task.status.{view.status}')} {task.progress}% · {word}"
     if view.timeliness == Timeliness.DONE_LATE:
-        late = (task.done_at - task.item.deadline).total_seconds()
-        word = t(lang, "task.list.late_by", duration=dates.format_duration(late, lang))
-        return f"{dates.format_short(task.done_at, _tz(committee))} · {word}"
+        word = t(lang, "task.list.late_by", duration=dates.format_duration(view.late_by, lang))
+        return f"{dates.format_short(task.done_at, committee.tz)} · {word}"
     if view.status == "done":
-        return dates.format_short(task.done_at, _tz(committee))
+        return dates.format_short(task.done_at, committee.tz)
     return f"{t(lang, f'task.status.{view.status}')} {task.progress}%"
 
 
@@ -118,7 +112,7 @@ def line(view: TaskView, committee: Committee, lang: str) -> Html:
         number=view.number,
         title=view.task.item.title,
         lead=render.with_agency(view.lead, lang),
-        deadline=dates.format_short(view.task.item.deadline, _tz(committee)),
+        deadline=dates.format_short(view.task.item.deadline, committee.tz),
         state=_state(view, committee, lang),
     )
 
@@ -146,7 +140,7 @@ def everywhere(groups: list[tuple[Committee, list[TaskView]]], lang: str) -> Htm
 
 def _short(text: str | None, committee: Committee, lang: str) -> str:
     moment = from_db(text) if text else None
-    return dates.format_datetime(moment, _tz(committee), lang) if moment else "—"
+    return dates.format_datetime(moment, committee.tz, lang) if moment else "—"
 
 
 def _what(entry: HistoryEntry, people: dict[int, Member], committee: Committee, lang: str) -> str:
@@ -186,7 +180,7 @@ def history(
     lines = [t(lang, "task.history.heading")]
     for entry in entries:
         actor = render.name(entry.actor) if entry.actor else t(lang, "task.history.unknown_actor")
-        when = dates.format_short(entry.at, _tz(committee))
+        when = dates.format_short(entry.at, committee.tz)
         what = _what(entry, people, committee, lang)
         lines.append(t(lang, "task.history.line", when=when, actor=actor, what=what))
     return Html("\n".join(lines))

@@ -1,0 +1,212 @@
+"""The one card editor (handlers/cards.py) through the real Application and the fake Bot API.
+
+A test kind of card renders a message the bot really sent, from a state the test changes; the
+editor must skip unchanged edits, coalesce bursts so the last state shows, respect a kind's
+minimum interval, survive Telegram's refusals and stay bounded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from handlers.cards import Card, CardEditor, Kind, card_editor
+from tests.chat import GROUP, running
+
+KIND = "test"
+
+
+class Board:
+    """A card message and the state its renderer shows."""
+
+    def __init__(self, conv, fake, interval: float = 0.0) -> None:
+        self.conv, self.fake = conv, fake
+        self.editor = card_editor(conv.app)
+        self.editor.kinds[KIND] = Kind(self.render, interval)
+        self.editor.intervals[KIND] = interval
+        self.text = "v0"
+        self.message_ids: dict[int, int] = {}
+        self.renders = 0
+        self.hidden: set[int] = set()
+        self.now = 0.0
+        self.editor.monotonic = lambda: self.now
+
+    async def post(self, item_id: int = 1) -> None:
+        sent = await self.conv.app.bot.send_message(GROUP.id, self.text)
+        self.message_ids[item_id] = sent.message_id
+
+    async def render(self, services, item_id: int, view) -> Card | None:
+        self.renders += 1
+        if item_id in self.hidden:
+            return None
+        keyboard = InlineKeyboardMarkup(
+            [[InlineKeyboardButton("OK", callback_data=f"k:{item_id}")]]
+        )
+        return Card(GROUP.id, self.message_ids[item_id], view or self.text, keyboard)
+
+    async def change(self, text: str, item_id: int = 1) -> None:
+        self.text = text
+        await self.editor.changed(KIND, item_id)
+
+    def attempts(self) -> list:
+        return self.fake.calls_of("editMessageText")
+
+    def shown(self) -> list[str]:
+        return [c.params["text"] for c in self.fake.edits(GROUP.id)]
+
+
+async def test_every_card_kind_uses_the_one_editor(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, _):
+        editor = card_editor(conv.app)
+        assert editor is card_editor(conv.app)
+        assert editor.intervals == {"task": 0.0, "consultation": 5.0, "vote": 0.0}
+
+
+async def test_an_edit_that_changes_nothing_is_never_sent(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        board = Board(conv, fake)
+        await board.post()
+        await board.change("v1")
+        await board.change("v1")  # same text and keyboard: nothing to send
+        assert board.shown() == ["v1"] and len(board.attempts()) == 1
+        await board.change("v2")
+        await board.change("v2")
+        assert board.shown() == ["v1", "v2"]
+        assert all(c.ok for c in board.attempts())  # never "message is not modified"
+
+
+async def test_a_posted_card_is_remembered(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        board = Board(conv, fake)
+        await board.post()
+        board.editor.remember(await board.render(None, 1, None))
+        await board.change("v0")
+        assert board.attempts() == []
+
+
+async def test_not_modified_from_telegram_counts_as_shown(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        board = Board(conv, fake)
+        await board.post()
+        await board.change("v1")
+        fresh = card_editor(conv.app)
+        fresh._shown.clear()  # as after a restart: the editor does not know what the card shows
+        await board.change("v1")
+        [first, refused] = board.attempts()
+        assert first.ok and refused.status == 400
+        await board.change("v1")
+        assert len(board.attempts()) == 2  # now known: not asked again
+
+
+async def test_edits_during_an_edit_in_flight_are_coalesced_into_the_last_state(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        board = Board(conv, fake)
+        await board.post()
+        fake.delay_next("editMessageText", 0.5)
+        board.text = "v1"
+        first = asyncio.create_task(board.editor.changed(KIND, 1))
+        await fake.wait_for(lambda: board.attempts(), what="the first edit")
+        await board.change("v2")  # returns at once: marked for one more edit
+        await board.change("v3")
+        await first
+        assert board.shown() == ["v1", "v3"]
+
+
+async def test_a_kinds_interval_folds_a_burst_into_one_later_edit(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        board = Board(conv, fake, interval=60)
+        await board.post()
+        await board.change("v1")  # the first change shows at once
+        await board.change("v2")
+        await board.change("v3")
+        assert board.shown() == ["v1"]
+        await board.editor.flush()
+        assert board.shown() == ["v1", "v3"]
+        await board.editor.flush()  # nothing waits any more
+        board.now = 61.0
+        await board.change("v4")  # the window has passed: at once again
+        assert board.shown() == ["v1", "v3", "v4"]
+
+
+async def test_the_waiting_edit_runs_at_the_end_of_the_window(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        board = Board(conv, fake, interval=0.01)
+        board.editor.monotonic = asyncio.get_running_loop().time
+        await board.post()
+        await board.change("v1")
+        await board.change("v2")
+        await fake.wait_for(lambda: board.shown() == ["v1", "v2"], what="the coalesced edit")
+
+
+async def test_edit_now_ignores_the_interval(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        board = Board(conv, fake, interval=60)
+        await board.post()
+        await board.change("v1")
+        await board.change("v2")
+        board.text = "closed"
+        await board.editor.edit_now(KIND, 1)
+        assert board.shown() == ["v1", "closed"]
+        await board.editor.flush()
+        assert board.shown() == ["v1", "closed"]  # the waiting edit was dropped
+
+
+async def test_telegram_refusals_are_handled_and_the_next_change_catches_up(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        board = Board(conv, fake)
+        await board.post()
+        fake.fail_next("editMessageText", 400, description="Bad Request: message can't be edited")
+        await board.change("v1")  # no exception reaches the caller
+        fake.fail_next("editMessageText", 403, description="Forbidden: bot was kicked")
+        await board.change("v1")  # not shown yet: tried again
+        assert [c.status for c in board.attempts()] == [400, 403]
+        await board.change("v1")
+        assert board.shown() == ["v1"]
+
+
+async def test_a_keyboard_override_lasts_one_edit(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        board = Board(conv, fake)
+        await board.post()
+        other = InlineKeyboardMarkup([[InlineKeyboardButton("50%", callback_data="p:50")]])
+        await board.editor.changed(KIND, 1, keyboard=other)
+        await board.editor.changed(KIND, 1)  # back to the card's own keyboard
+        rows = [c.params["reply_markup"]["inline_keyboard"][0][0]["text"] for c in board.attempts()]
+        assert rows == ["50%", "OK"] and board.shown() == ["v0", "v0"]
+
+
+async def test_a_view_given_by_the_caller_spares_a_read_and_no_card_means_no_edit(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        board = Board(conv, fake)
+        await board.post()
+        await board.editor.changed(KIND, 1, "from the view")
+        assert board.shown() == ["from the view"]
+        board.hidden.add(1)
+        await board.change("v9")
+        assert board.shown() == ["from the view"] and board.renders == 2
+
+
+async def test_memory_is_bounded(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        board = Board(conv, fake)
+        editor = CardEditor(conv.app, board.editor.kinds, remembered=3)
+        for item_id in range(1, 6):
+            await board.post(item_id)
+            await editor.changed(KIND, item_id)
+        assert len(board.shown()) == 5
+        assert len(editor._shown) == 3 and len(editor._last) == 3
+
+
+async def test_edit_now_during_an_edit_in_flight_follows_at_once(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        board = Board(conv, fake, interval=60)
+        await board.post()
+        fake.delay_next("editMessageText", 0.5)
+        board.text = "v1"
+        first = asyncio.create_task(board.editor.changed(KIND, 1))
+        await fake.wait_for(lambda: board.attempts(), what="the first edit")
+        board.text = "closed"
+        await board.editor.edit_now(KIND, 1)  # returns at once: the edit under way follows up
+        await first
+        assert board.shown() == ["v1", "closed"]
