@@ -7,10 +7,10 @@
   its first HTTP 200; whatever was not answered 200 is posted again after the restart (as
   Telegram does). Nothing answered 200 is lost, nothing is done twice.
 
-Cards, polls and results go through the outbox (sent after the commit); a plain reply to a
-command is still sent inside the update's unit, before its commit, so the reply in flight at
-the kill is sent again after the restart (the unit rolled back and runs again): at most one
-repeat, counted and printed.
+Replies, cards and results are staged in the outbox with their change and sent after the
+commit (bot/delivery/outbox.py): a command committed before the kill gets its reply from the
+outbox after the restart; one killed before its commit runs again. The one message in flight at
+the kill (sent, not yet marked sent) may arrive twice: at most one repeat, counted and printed.
 """
 
 from __future__ import annotations
