@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import contextvars
+import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 
 log = logging.getLogger(__name__)
 
 Listener = Callable[[int], Awaitable[None]]
+
+# Item ids changed inside the running guarded call, announced once its transaction committed.
+_DEFERRED: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
+    "deferred_item_changes", default=None
+)
 
 
 class Events:
@@ -22,5 +30,44 @@ class Events:
 
     async def item_changed(self, item_id: int) -> None:
         """Tell every listener that item `item_id` was created, changed, finished or closed."""
+        deferred = _DEFERRED.get()
+        if deferred is not None:  # inside a guarded call: after its commit
+            deferred.append(item_id)
+            return
         for listener in self._listeners:
             await listener(item_id)
+
+    @asynccontextmanager
+    async def deferred(self) -> AsyncIterator[None]:
+        """Hold `item_changed` until the block ends well (nothing is announced on an error)."""
+        if _DEFERRED.get() is not None:
+            yield
+            return
+        changed: list[int] = []
+        token = _DEFERRED.set(changed)
+        try:
+            yield
+        finally:
+            _DEFERRED.reset(token)
+        for item_id in dict.fromkeys(changed):
+            await self.item_changed(item_id)
+
+
+def guarded(method: Callable) -> Callable:
+    """A service change whose checks guard its writes: read, check and write in one transaction.
+
+    Two concurrent calls (`/done` and `/cancel` of one task) then run one after the other, the
+    second seeing the first's result; listeners hear of the change after the commit. The service
+    needs `self.db` (and `self.events` if it announces changes).
+    """
+
+    @functools.wraps(method)
+    async def run(self, *args, **kwargs):
+        events = getattr(self, "events", None) or _NO_EVENTS
+        async with events.deferred(), self.db.transaction():
+            return await method(self, *args, **kwargs)
+
+    return run
+
+
+_NO_EVENTS = Events()

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import LANGUAGES
+from bot.names import shown
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 
@@ -53,13 +54,21 @@ def escape(value: object) -> str:
     return html.escape(str(value), quote=False)
 
 
+def _param(value: object) -> str:
+    """A parameter as it goes into a message: `Html` as is; text escaped and, when it could
+    reorder the line (bot/names.py), isolated so a name or a title cannot move a deadline."""
+    if isinstance(value, Html):
+        return value
+    return shown(escape(value)) if isinstance(value, str) else escape(value)
+
+
 def t(lang: str, key: str, /, **params: object) -> Html:
-    """The message `key` in `lang`, with every parameter HTML-escaped (unless `Html`)."""
+    """The message `key` in `lang`, every parameter escaped (and isolated) unless `Html`."""
     lang = lang if lang in LANGUAGES else LANGUAGES[0]
     text = catalog(lang).get(key)
     if text is None:
         raise KeyError(f"missing catalog key {key!r} for {lang}")
-    return Html(text.format(**{name: escape(value) for name, value in params.items()}))
+    return Html(text.format(**{name: _param(value) for name, value in params.items()}))
 
 
 def has(key: str) -> bool:

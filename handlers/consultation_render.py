@@ -86,7 +86,7 @@ def pending(standing: Standing, lang: str) -> Html:
         number=number,
         count=len(waiting),
         eligible=standing.eligible,
-        names=Html(", ".join(render.mention(m) for m in waiting)),
+        names=Html(", ".join(render.mention(m, lang) for m in waiting)),
     )
 
 
@@ -143,7 +143,7 @@ def show(standing: Standing, timeline: list[Event], lang: str) -> Html:
         lines.append(t(lang, "consult.show_no_answers"))
     silent = [row.member for row in standing.rows if not row.answered]
     if silent:
-        names = Html(", ".join(render.name(m) for m in silent))
+        names = Html(", ".join(render.name(m, lang) for m in silent))
         if standing.closed:
             label = "deemed_agreed" if standing.silence_agree else "no_answer"
             lines.append(
@@ -158,7 +158,7 @@ def show(standing: Standing, timeline: list[Event], lang: str) -> Html:
 
 def _event(standing: Standing, event: Event, lang: str) -> Html:
     at = _when(standing, event.at, lang)
-    name = render.name(event.member) if event.member else "—"
+    name = render.name(event.member, lang) if event.member else "—"
     if event.action == "open":
         return t(lang, "consult.history_open", at=at, name=name)
     if event.action == "close":

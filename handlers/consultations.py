@@ -153,7 +153,7 @@ async def on_button(ctx: Ctx, parts: list[str]) -> None:
     prompt = await ctx.message.reply_text(
         ctx.t(
             "consult.prompt",
-            name=render.mention(ctx.member),
+            name=render.mention(ctx.member, ctx.lang),
             number=item.number,
             answer=cards.answer_label(ctx.lang, answer),
             link=link,

@@ -16,8 +16,8 @@ from storage.members import Member
 MENU_RANK = 90
 
 
-def _names(members: tuple[Member, ...] | list[Member]) -> Html:
-    return Html(", ".join(mention(m) for m in members))
+def _names(members: tuple[Member, ...] | list[Member], lang: str) -> Html:
+    return Html(", ".join(mention(m, lang) for m in members))
 
 
 def reminder_text(d: Dispatch, lang: str, author: Member | None = None) -> Html:
@@ -26,7 +26,7 @@ def reminder_text(d: Dispatch, lang: str, author: Member | None = None) -> Html:
     tz = d.committee.tz
     lines: list[str] = []
     if row.kind == scheduler.ADHOC:
-        who = name(author) if author else "—"
+        who = name(author, lang) if author else "—"
         lines.append(t(lang, "reminder.adhoc", text=row.text, author=who))
     elif item is not None:
         deadline = dates.format_datetime(item.deadline, tz, lang)
@@ -34,7 +34,7 @@ def reminder_text(d: Dispatch, lang: str, author: Member | None = None) -> Html:
         common = {"number": item.number, "title": item.title, "deadline": deadline}
         if row.kind == scheduler.PENDING:
             key = f"reminder.pending_{item.kind}"
-            names = _names(d.members)
+            names = _names(d.members, lang)
             lines.append(t(lang, key, left=left, count=len(d.members), names=names, **common))
         else:
             if row.kind == scheduler.OVERDUE:
@@ -51,11 +51,11 @@ def reminder_text(d: Dispatch, lang: str, author: Member | None = None) -> Html:
             else:
                 lines.append(t(lang, "reminder.offset", left=left, **common))
             if d.members:
-                lines.append(t(lang, "reminder.lead", name=mention(d.members[0])))
+                lines.append(t(lang, "reminder.lead", name=mention(d.members[0], lang)))
             if len(d.members) > 1:
-                lines.append(t(lang, "reminder.cooperators", names=_names(d.members[1:])))
+                lines.append(t(lang, "reminder.cooperators", names=_names(d.members[1:], lang)))
             if d.escalate_to:
-                names = _names(d.escalate_to)
+                names = _names(d.escalate_to, lang)
                 lines.append(t(lang, "reminder.escalation", names=names, count=row.seq))
         lines.append(t(lang, "reminder.show", number=item.number))
     if d.late:
@@ -92,7 +92,7 @@ async def reminders(ctx: Ctx) -> None:
     for row, _ in adhoc:
         author = await ctx.services.roster.seat(ctx.committee, row.created_by or 0)
         when = dates.format_datetime(row.due_at, tz, ctx.lang)
-        who = name(author) if author else "—"
+        who = name(author, ctx.lang) if author else "—"
         lines.append(ctx.t("reminders.line", number=row.seq, when=when, text=row.text, author=who))
     if auto:
         lines += ["", ctx.t("reminders.auto_header")]

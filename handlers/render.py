@@ -5,29 +5,40 @@ from __future__ import annotations
 from bot import dates
 from bot.i18n import Html, escape, t
 from bot.models import ROLE_ORDER, Role
+from bot.names import shown, visible
 from bot.services.roster import RosterEntry
 from bot.services.settings import config_of
 from storage.committees import Committee
 from storage.members import Member
 
 
-def name(member: Member) -> Html:
-    """A member's name, escaped, without notifying them."""
-    return Html(escape(member.display_name))
+def shown_name(full_name: str, username: str | None, user_id: int | None, lang: str) -> Html:
+    """A person's name as a message shows it: isolated, escaped; a name with nothing visible
+    (only U+3164, zero-width or control characters) falls back to @username or "user #id"."""
+    if visible(full_name):
+        return Html(shown(escape(full_name)))
+    if username:
+        return Html(f"@{escape(username)}")
+    return t(lang, "common.user_number", id=user_id if user_id is not None else "?")
 
 
-def mention(member: Member) -> Html:
+def name(member: Member, lang: str) -> Html:
+    """A member's name, escaped and isolated, without notifying them."""
+    return shown_name(member.full_name, member.username, member.user_id, lang)
+
+
+def mention(member: Member, lang: str) -> Html:
     """A member's name that notifies them (a text mention by id, else their @username)."""
     if member.user_id:
-        return Html(f'<a href="tg://user?id={member.user_id}">{escape(member.display_name)}</a>')
+        return Html(f'<a href="tg://user?id={member.user_id}">{name(member, lang)}</a>')
     if member.username:
         return Html(f"@{escape(member.username)}")
-    return name(member)
+    return name(member, lang)
 
 
 def with_agency(member: Member, lang: str, *, notify: bool = False) -> Html:
     """`Name (Agency)` for cards and lists."""
-    shown = mention(member) if notify else name(member)
+    shown = mention(member, lang) if notify else name(member, lang)
     if member.agency:
         return t(lang, "common.name_agency", name=shown, agency=member.agency)
     return shown

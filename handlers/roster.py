@@ -18,7 +18,7 @@ async def join(ctx: Ctx) -> None:
     """Join the committee as a member of an agency, or change one's agency."""
     seat, new = await ctx.services.roster.join(ctx.committee, person_of(ctx.user), ctx.args)
     key = "join.done" if new else "join.updated"
-    await ctx.say(key, name=seat.display_name, agency=seat.agency)
+    await ctx.say(key, name=render.name(seat, ctx.lang), agency=seat.agency)
 
 
 @command("add", aliases=("them",), who=SECRETARY_OR_CHAIR, example="@nguoi_moi member Sở Mới")
@@ -32,7 +32,7 @@ async def add(ctx: Ctx) -> None:
     seat, created = await ctx.services.roster.add(ctx.committee, ctx.member, person, role, agency)
     await ctx.say(
         "add.created" if created else "add.updated",
-        name=seat.display_name,
+        name=render.name(seat, ctx.lang),
         role=render.role_name(seat.role, ctx.lang),
         agency=seat.agency or "—",
     )
@@ -46,7 +46,9 @@ async def role(ctx: Ctx) -> None:
     if new_role is None:
         raise DomainError("role.usage")
     seat = await ctx.services.roster.set_role(ctx.committee, ctx.member, person, new_role)
-    await ctx.say("role.done", name=seat.display_name, role=render.role_name(seat.role, ctx.lang))
+    await ctx.say(
+        "role.done", name=render.name(seat, ctx.lang), role=render.role_name(seat.role, ctx.lang)
+    )
 
 
 @command("remove", aliases=("xoa",), who=SECRETARY_OR_CHAIR, example="@du_bi")
@@ -54,14 +56,14 @@ async def remove(ctx: Ctx) -> None:
     """Take a member off the roster: `/remove @user`."""
     person, _ = target(ctx.message, ctx.args, "remove.usage")
     seat = await ctx.services.roster.remove(ctx.committee, ctx.member, person)
-    await ctx.say("remove.done", name=seat.display_name)
+    await ctx.say("remove.done", name=render.name(seat, ctx.lang))
 
 
 @command("leave", aliases=("roi",), who=MEMBERS)
 async def leave(ctx: Ctx) -> None:
     """Leave the committee."""
     seat = await ctx.services.roster.leave(ctx.committee, ctx.member)
-    await ctx.say("leave.done", name=seat.display_name)
+    await ctx.say("leave.done", name=render.name(seat, ctx.lang))
 
 
 @command("members", aliases=("thanhvien",), who=MEMBERS)
@@ -106,7 +108,12 @@ async def start(ctx: Ctx) -> None:
             await deep_link(ctx, payload)
             return
         await ctx.reply(
-            ctx.t("start.private", name=ctx.user.full_name)
+            ctx.t(
+                "start.private",
+                name=render.shown_name(
+                    ctx.user.full_name, ctx.user.username, ctx.user.id, ctx.lang
+                ),
+            )
             + "\n\n"
             + render.committees_list(committees, ctx.lang)
         )

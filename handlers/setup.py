@@ -7,6 +7,7 @@ from telegram.ext import ChatMemberHandler, MessageHandler, TypeHandler, filters
 
 from bot.i18n import t
 from bot.permissions import GROUP_ADMIN
+from handlers import render
 from handlers.context import GROUP_TYPES, Ctx, person_of, service_sender, services_of
 from handlers.outbox import outbox_of, settle
 from handlers.registry import command, on_update
@@ -30,7 +31,8 @@ async def setup(ctx: Ctx) -> None:
     committee = await ctx.services.roster.setup(
         ctx.chat.id, thread, title, person_of(ctx.user), status in ADMIN_STATUSES
     )
-    await ctx.say("setup.done", title=committee.title, name=ctx.user.full_name)
+    name = render.shown_name(ctx.user.full_name, ctx.user.username, ctx.user.id, ctx.lang)
+    await ctx.say("setup.done", title=committee.title, name=name)
 
 
 @on_update(lambda fn: ChatMemberHandler(fn, ChatMemberHandler.MY_CHAT_MEMBER))

@@ -179,7 +179,9 @@ def history(
     """`/show N`: every change with when, who, and what (notes and reasons quoted literally)."""
     lines = [t(lang, "task.history.heading")]
     for entry in entries:
-        actor = render.name(entry.actor) if entry.actor else t(lang, "task.history.unknown_actor")
+        actor = (
+            render.name(entry.actor, lang) if entry.actor else t(lang, "task.history.unknown_actor")
+        )
         when = dates.format_short(entry.at, committee.tz)
         what = _what(entry, people, committee, lang)
         lines.append(t(lang, "task.history.line", when=when, actor=actor, what=what))
@@ -204,7 +206,7 @@ def extension_request(
         before=when(request.old_deadline, committee, lang),
         after=when(request.new_deadline, committee, lang),
         reason=request.reason,
-        deciders=Html(", ".join(render.mention(m) for m in deciders)),
+        deciders=Html(", ".join(render.mention(m, lang) for m in deciders)),
     )
     if decided_by is None:
         return text
@@ -214,7 +216,7 @@ def extension_request(
 def decision(outcome: ExtensionOutcome, decider: Member, committee: Committee, lang: str) -> Html:
     """The line added to a request once decided."""
     request = outcome.request
-    name = render.name(decider)
+    name = render.name(decider, lang)
     deadline = when(outcome.view.task.item.deadline, committee, lang)
     if request.status == "approved":
         return t(lang, "extension.approved", name=name, deadline=deadline)

@@ -99,14 +99,14 @@ async def tasks(ctx: Ctx) -> None:
         person, _ = target(ctx.message, ctx.args, "task.list.usage")
         seat = await ctx.services.roster.require_member(ctx.committee, person)
         views = await service.list_tasks(ctx.committee, seat, "mine")
-        heading = ctx.t("task.list.mine", name=seat.display_name, count=len(views))
+        heading = ctx.t("task.list.mine", name=render.name(seat, ctx.lang), count=len(views))
         await ctx.reply(cards.task_list(heading, views, ctx.committee, ctx.lang))
         return
     else:
         raise DomainError("task.list.usage")
     views = await service.list_tasks(ctx.committee, ctx.member, which)
     if which == "mine":
-        heading = ctx.t("task.list.mine", name=ctx.member.display_name, count=len(views))
+        heading = ctx.t("task.list.mine", name=render.name(ctx.member, ctx.lang), count=len(views))
     else:
         heading = ctx.t(f"task.list.{which}", count=len(views))
     await ctx.reply(cards.task_list(heading, views, ctx.committee, ctx.lang))
@@ -122,7 +122,7 @@ async def mytasks(ctx: Ctx) -> None:
     if ctx.member is None:
         raise DomainError("common.not_member")
     views = await ctx.services.tasks.list_tasks(ctx.committee, ctx.member, "mine")
-    heading = ctx.t("task.list.mine", name=ctx.member.display_name, count=len(views))
+    heading = ctx.t("task.list.mine", name=render.name(ctx.member, ctx.lang), count=len(views))
     await ctx.reply(cards.task_list(heading, views, ctx.committee, ctx.lang))
 
 

@@ -31,7 +31,7 @@ def _when(committee: Committee, moment, lang: str) -> str:
 def _names(members: list[Member], lang: str, *, notify: bool = False) -> Html:
     if not members:
         return t(lang, "vote.nobody")
-    return Html(", ".join(mention(m) if notify else name(m) for m in members))
+    return Html(", ".join(mention(m, lang) if notify else name(m, lang) for m in members))
 
 
 def _deadline(committee: Committee, vote: Vote, lang: str) -> Html:
@@ -172,7 +172,7 @@ def view(
 
 
 def _history_line(vote: Vote, ballot: Ballot, member: Member | None, tz, lang: str) -> Html:
-    who = name(member) if member else t(lang, "vote.someone", user_id=ballot.user_id)
+    who = name(member, lang) if member else t(lang, "vote.someone", user_id=ballot.user_id)
     if vote.is_poll:
         picked = [vote.options[i] for i in ballot.choice if i < len(vote.options)]
         what = ", ".join(picked) if picked else t(lang, "poll.retracted")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from storage.db import Database, from_db, to_db
+from storage.text import visible
 
 
 @dataclass(frozen=True)
@@ -25,12 +26,12 @@ class Member:
 
     @property
     def display_name(self) -> str:
-        """Name to show: full name, else @username, else the id."""
-        if self.full_name:
+        """Name to show: full name (if anything in it is visible), else @username, else #id."""
+        if visible(self.full_name):
             return self.full_name
         if self.username:
             return f"@{self.username}"
-        return str(self.user_id)
+        return f"#{self.user_id}"
 
 
 FIELDS = tuple(Member.__dataclass_fields__)
@@ -133,17 +134,6 @@ class MemberRepo:
         await self.db.execute(
             f"UPDATE members SET {assignments}, updated_at = ? WHERE id = ?",  # noqa: S608 - names checked
             (*values.values(), to_db(now), member_id),
-        )
-
-    async def bind_username(
-        self, user_id: int, username: str, full_name: str, now: datetime
-    ) -> int:
-        """Bind every seat pre-registered as @username to this user id; return how many."""
-        return await self.db.execute_rowcount(
-            "UPDATE members SET user_id = ?, full_name = CASE WHEN full_name = '' THEN ?"
-            " ELSE full_name END, updated_at = ? WHERE username = ? AND user_id IS NULL"
-            " AND committee_id NOT IN (SELECT committee_id FROM members WHERE user_id = ?)",
-            (user_id, full_name, to_db(now), username.lower(), user_id),
         )
 
     async def refresh_identity(

@@ -56,13 +56,15 @@ def services(conv: Conversation):
 
 
 async def set_up_committee(conv: Conversation, fake: FakeBotAPI, chat: Chat = GROUP) -> None:
-    """Secretary sets up the group; chair, a deputy and two members join with their agencies."""
+    """Secretary sets up the group; chair, a deputy and two members join with their agencies, and
+    the secretary gives the chair and the deputy their roles (a pre-registered chair's seat would
+    wait for a confirmation button: tests/test_chat_seats.py)."""
     fake.set_chat_member(chat.id, SECRETARY, "administrator")
     await conv.send(chat, SECRETARY, "/setup Ban Chỉ đạo Chuyển đổi số")
-    await conv.send(chat, SECRETARY, "/add @chutich_qt chair UBND tỉnh")
-    await conv.send(chat, SECRETARY, "/add @pho_ban deputy Sở Thông tin và Truyền thông")
     await conv.send(chat, CHAIR, "/join UBND tỉnh")
     await conv.send(chat, DEPUTY, "/join Sở Thông tin và Truyền thông")
+    await conv.send(chat, SECRETARY, "/add @chutich_qt chair UBND tỉnh")
+    await conv.send(chat, SECRETARY, "/add @pho_ban deputy Sở Thông tin và Truyền thông")
     await conv.send(chat, MEMBER_A, "/join Sở Tài chính")
     await conv.send(chat, MEMBER_B, "/join Sở Kế hoạch và Đầu tư")
 
@@ -75,3 +77,8 @@ def vi(key: str, /, **params) -> str:
 def en(key: str, /, **params) -> str:
     """An English catalog message, for exact-reply assertions."""
     return t("en", key, **params)
+
+
+def iso(text: str) -> str:
+    """A user-given string that could reorder its line, as messages show it (issue 19)."""
+    return f"\u2068{text}\u2069"

@@ -5,12 +5,15 @@ that change hands never crash.
 
 from __future__ import annotations
 
+from bot.i18n import Html
 from tests.chat import (
     CHAIR,
+    DEPUTY,
     GROUP,
     MEMBER_A,
     MEMBER_B,
     SECRETARY,
+    iso,
     running,
     services,
     set_up_committee,
@@ -173,3 +176,123 @@ async def test_a_service_account_is_never_added_to_the_roster(tmp_path, clock):
         assert reply == vi("roster.service_account", name="@groupanonymousbot")
         assert await seat_of(conv, ANONYMOUS_ADMIN.id) is None
         assert await seat_of(conv, CHANNEL_BOT.id) is None
+
+
+# ------------------------------------------------------------------ point 5: 100 entities
+async def test_pending_with_more_than_100_mentions_notifies_everyone(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        # One-letter names: over 100 mentions fit in one message's 4096 characters.
+        crowd = [User(10_000 + i, chr(ord("A") + i % 26)) for i in range(130)]
+        for person in crowd:
+            await conv.send(GROUP, person, f"/join Xã {person.id}")
+        await conv.send(GROUP, SECRETARY, "/consult Góp ý dự thảo hạn 20/12")
+        await conv.send(GROUP, SECRETARY, "/pending 1")
+        parts = conv.new_sent(GROUP.id)
+        assert len(parts) >= 2
+        assert all(len(p.result.get("entities") or []) <= 100 for p in parts)
+        everyone = {p.id for p in crowd} | {CHAIR.id, MEMBER_A.id, MEMBER_B.id}
+        notified = set()
+        for part in parts:
+            notified |= {
+                e["user"]["id"] for e in part.result["entities"] if e["type"] == "text_mention"
+            }
+        assert everyone <= notified
+
+
+# ------------------------------------------------------------------ point 2: pre-registration
+async def test_a_pre_registered_member_seat_binds_with_an_announcement(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        await conv.send(GROUP, SECRETARY, "/add @so_moi member Sở Mới")
+        newcomer = User(310, "Đào Mới", username="so_moi")
+        await conv.send(GROUP, newcomer, "/help")
+        announcement = conv.new_texts(GROUP.id)[0]
+        assert announcement == vi(
+            "seat.bound",
+            username="so_moi",
+            name="Đào Mới",
+            id=310,
+            role=Html(vi("roles.member")),
+            agency="Sở Mới",
+        )
+        assert (await seat_of(conv, 310)).role == "member"
+
+
+async def test_a_pre_registered_deputy_waits_for_the_secretary_button(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        await conv.send(GROUP, SECRETARY, "/add @ptb_moi deputy Sở Mới")
+        claimant = User(311, "Ai Đó", username="ptb_moi")
+        texts = [await conv.ask(GROUP, claimant, "/join Sở Mới"), *conv.new_texts(GROUP.id)[1:]]
+        assert "id 311" in texts[0] and vi("roles.deputy") in texts[0]
+        assert texts[1] == vi("join.awaiting", username="@ptb_moi")
+        assert await seat_of(conv, 311) is None  # nothing bound yet
+        card = conv.new_sent(GROUP.id)[0]
+        assert [label for label, _ in conv.keyboard(card)[0]] == [
+            vi("seat.confirm_button"),
+            vi("seat.reject_button"),
+        ]
+        # Neither the claimant, nor a member, nor the deputy may confirm.
+        for user in (claimant, MEMBER_A, DEPUTY):
+            await conv.press_button(GROUP, user, "Xác nhận", card)
+            assert await seat_of(conv, 311) is None
+        # Not this person: the seat keeps waiting; the claimant is told when writing again.
+        await conv.press_button(GROUP, CHAIR, "Không phải người này", card)
+        assert await seat_of(conv, 311) is None
+        assert await conv.ask(GROUP, claimant, "/join Sở Mới") == vi(
+            "join.not_this_person", username="@ptb_moi"
+        )
+        assert len([t for t in conv.new_texts(GROUP.id) if "id 311" in t]) == 0  # asked once
+
+
+async def test_the_secretary_confirms_a_pre_registered_chair(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        fake.set_chat_member(GROUP.id, SECRETARY, "administrator")
+        await conv.send(GROUP, SECRETARY, "/setup Ban")
+        await conv.send(GROUP, SECRETARY, "/add @chutich_qt chair UBND tỉnh")
+        await conv.send(GROUP, CHAIR, "/help")
+        card = conv.new_sent(GROUP.id)[0]
+        confirm = conv.keyboard(card)[0][0][1]
+        await conv.press(GROUP, SECRETARY, card, confirm)
+        assert conv.last_answer() == vi("seat.confirmed_notice")
+        edited = fake.message(GROUP.id, card.result["message_id"])
+        assert edited["text"].startswith("✅") and "reply_markup" not in edited
+        chair = await seat_of(conv, CHAIR.id)
+        assert chair.role == "chair" and chair.agency == "UBND tỉnh"
+        assert conv.keyboard(card) == []  # the buttons are gone from the message …
+        await conv.press(GROUP, SECRETARY, card, confirm)
+        assert conv.last_answer() == vi("claim.decided")  # … and an old press changes nothing
+
+
+# ------------------------------------------------------------------ point 7: names that lie
+RLO = "\u202e"
+
+
+async def test_a_right_to_left_override_in_a_name_or_agency_is_isolated(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        liar = User(320, f"An{RLO}gnoV", username="so_dao")
+        await conv.send(GROUP, liar, f"/join Sở {RLO}Giả")
+        card = await conv.ask(GROUP, SECRETARY, "/assign @so_dao Báo cáo hạn 20/12")
+        assert RLO not in card
+        assert iso("AngnoV") in card and iso("Sở Giả") in card
+        listing = await conv.ask(GROUP, SECRETARY, "/members")
+        assert RLO not in listing and iso("AngnoV") in listing
+
+
+async def test_an_invisible_name_falls_back_to_username_or_user_number(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        blank = User(321, "\u3164", username="so_trong")
+        nameless = User(322, "\u200b\u3164")
+        assert await conv.ask(GROUP, blank, "/join Sở A") == vi(
+            "join.done", name=Html("@so_trong"), agency="Sở A"
+        )
+        assert await conv.ask(GROUP, nameless, "/join Sở B") == vi(
+            "join.done", name=Html(vi("common.user_number", id=322)), agency="Sở B"
+        )
+        await conv.send(GROUP, SECRETARY, "/consult Góp ý hạn 20/12")
+        pending = await conv.ask(GROUP, SECRETARY, "/pending 1")
+        assert '<a href="tg://user?id=322">người dùng #322</a>' in pending
+        assert '<a href="tg://user?id=321">@so_trong</a>' in pending

@@ -384,10 +384,12 @@ async def crash_run(tmp_path: Path, *, seed: int, rounds: int, kills: int) -> di
                 (SECRETARY, "/setup Ban Chỉ đạo Chuyển đổi số"),
                 (SECRETARY, "/settings quiet off"),  # the real clock may be at night…
                 (SECRETARY, "/settings workdays mon-sun"),  # …or on a Sunday
-                (SECRETARY, "/add @chutich_qt chair UBND tỉnh"),
-                (SECRETARY, "/add @pho_ban deputy Sở Thông tin và Truyền thông"),
+                # Joined first, then given their roles: a pre-registered chair's or deputy's
+                # seat would wait for the secretary's confirmation button (issue 19).
                 (CHAIR, "/join UBND tỉnh"),
                 (DEPUTY, "/join Sở Thông tin và Truyền thông"),
+                (SECRETARY, "/role @chutich_qt chair"),
+                (SECRETARY, "/role @pho_ban deputy"),
                 (MEMBER_A, "/join Sở Tài chính"),
                 (MEMBER_B, "/join Sở Kế hoạch và Đầu tư"),
             ):

@@ -16,7 +16,7 @@ from bot.i18n import t
 from bot.models import Role
 from handlers import registry
 from tests.chat import GROUP, MEMBER_A, OTHER_GROUP, SECRETARY, services, vi
-from tests.fakes import private_chat
+from tests.fakes import User, private_chat
 from tests.workload import (
     ACTORS,
     GATE_REFUSALS,
@@ -71,7 +71,13 @@ def matrix_names() -> list[str]:
 
 def test_the_table_covers_every_declared_command_and_the_matrix_every_one():
     buttons = {b.gate for b in registry.BUTTONS.values()}
-    assert buttons == {"task.card", "task.extension", "consultation.answer", "vote.ballot"}
+    assert buttons == {
+        "task.card",
+        "task.extension",
+        "consultation.answer",
+        "vote.ballot",
+        "roster.confirm_seat",
+    }
     assert set(matrix_names()) == set(EXAMPLES)
     assert set(PERMISSIONS) == set(matrix_names()) | buttons
     assert NOT_ROLE_GATED == {"setup"}
@@ -255,6 +261,10 @@ def cards(fake, group_id: int) -> list:
 async def test_every_button_against_the_table(tmp_path, clock):
     async with province(tmp_path, clock) as (conv, fake):
         db = services(conv).db
+        # A pre-registered deputy's seat claimed by the account now showing @pho_moi: its card
+        # waits for the secretary's or chair's confirmation.
+        await conv.send(GROUP, SECRETARY, "/add @pho_moi deputy Sở Mới")
+        await conv.send(GROUP, User(330, "Người Nhận Ghế", username="pho_moi"), "/help")
         snapshot = await roster_snapshot(db)
         pressed, escapes = 0, []
         for card in cards(fake, GROUP.id):

@@ -72,7 +72,12 @@ async def test_pre_registration_binds_on_first_message(services, committee):
         committee, secretary, Person(username="ChuTich"), Role.CHAIR, "UBND tỉnh"
     )
     assert created and seat.user_id is None and seat.username == "chutich"
-    await services.roster.seen(CHAIR)
+    # a chair's seat is bound once the secretary confirms the account that claimed it
+    claims = services.roster.claims
+    arrival = await claims.arrive(committee.chat_id, CHAIR.user_id, "chutich", CHAIR.full_name)
+    assert arrival.claim is not None
+    assert await services.roster.seat(committee, CHAIR.user_id) is None
+    await claims.decide(committee, secretary, arrival.claim.id, True)
     bound = await services.roster.seat(committee, CHAIR.user_id)
     assert bound.id == seat.id and bound.full_name == "Võ Văn Hưng"
     # someone already seen is bound at once when added by @username

@@ -104,8 +104,8 @@ async def set_up_province(conv: Conversation, fake: FakeBotAPI) -> None:
     """GROUP with every role and one item of each kind, OTHER_GROUP with its own task #1."""
     await set_up_committee(conv, fake)
     g = GROUP
-    await conv.send(g, SECRETARY, "/add @ptbtt_qt standing_deputy Văn phòng UBND tỉnh")
     await conv.send(g, STANDING, "/join Văn phòng UBND tỉnh")
+    await conv.send(g, SECRETARY, "/add @ptbtt_qt standing_deputy Văn phòng UBND tỉnh")
     await conv.send(g, SECRETARY, "/add @du_bi member Sở Dự bị")  # pre-registered, never speaks
     for text in (
         "/assign @so_taichinh @so_tttt Báo cáo kinh phí hạn 20/12",

@@ -7,10 +7,13 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.config import LANGUAGES
 from bot.errors import DomainError
+from bot.events import guarded
 from bot.models import ROLE_ORDER, SECRETARY_CHAIR, Role, is_service_account
+from bot.services.seat_claims import SeatClaims
 from storage.audit import AuditRepo
 from storage.committees import Committee, CommitteeRepo
 from storage.members import Member, MemberRepo
+from storage.seat_claims import SeatClaimRepo
 from storage.users import UserPrefs, UserRepo
 
 MAX_AGENCY = 200
@@ -55,6 +58,7 @@ class RosterService:
         self.default_timezone = default_timezone
         self.default_language = default_language
         self.db = members.db  # the repositories' database: every guarded write is one transaction
+        self.claims = SeatClaims(committees, members, SeatClaimRepo(self.db), audit, clock)
 
     async def setup(
         self, chat_id: int, thread_id: int | None, title: str, founder: Person, is_admin: bool
@@ -82,12 +86,14 @@ class RosterService:
         await self.audit.add(committee_id, "committee.setup", founder.user_id, now, title=title)
         return await self.committees.get(committee_id)
 
+    @guarded
     async def join(self, committee: Committee, person: Person, agency: str) -> tuple[Member, bool]:
         """Join as a member, or update one's agency; returns (seat, newly joined)."""
         agency = self._agency(agency, required=True)
         now = self.clock.now()
         seat = await self.members.by_user(committee.id, person.user_id)  # never by @username
         if seat is None:
+            await self.claims.check_not_awaiting(committee, person.user_id, person.username)
             member_id = await self._insert_seat(committee.id, person, Role.MEMBER, agency, now)
             await self.audit.add(committee.id, "member.join", person.user_id, now, agency=agency)
             return await self.members.get(member_id), True
@@ -105,6 +111,7 @@ class RosterService:
         )
         return await self.members.get(seat.id), not seat.active
 
+    @guarded
     async def add(
         self, committee: Committee, actor: Member, person: Person, role: Role, agency: str
     ) -> tuple[Member, bool]:
@@ -148,6 +155,7 @@ class RosterService:
         )
         return await self.members.get(seat.id), False
 
+    @guarded
     async def set_role(
         self, committee: Committee, actor: Member, person: Person, role: Role
     ) -> Member:
@@ -168,11 +176,13 @@ class RosterService:
         )
         return await self.members.get(seat.id)
 
+    @guarded
     async def remove(self, committee: Committee, actor: Member, person: Person) -> Member:
         """Deactivate a member (history stays)."""
         seat = await self.require_member(committee, person)
         return await self._deactivate(committee, seat, actor.user_id, "member.remove")
 
+    @guarded
     async def leave(self, committee: Committee, seat: Member) -> Member:
         """A member leaves the committee."""
         return await self._deactivate(committee, seat, seat.user_id, "member.leave")
@@ -220,16 +230,12 @@ class RosterService:
         return await self.users.get(user_id)
 
     async def seen(self, person: Person) -> None:
-        """Someone wrote: remember their name and bind any seat pre-registered by @username."""
+        """Someone wrote: remember their name and username (pre-registered seats: `claims`)."""
         if is_service_account(person.user_id):
             return
         now = self.clock.now()
         async with self.db.transaction():
             await self.users.touch(person.user_id, person.username, person.full_name, now)
-            if person.username:
-                await self.members.bind_username(
-                    person.user_id, person.username, person.full_name, now
-                )
             await self.members.refresh_identity(
                 person.user_id, person.username, person.full_name, now
             )

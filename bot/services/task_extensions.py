@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.errors import DomainError
+from bot.events import guarded
 from bot.models import SECRETARY_CHAIR
 from bot.services.task_input import check_note, read_date_and_reason
 from bot.services.task_queries import TaskView
@@ -34,6 +35,7 @@ class ExtensionOutcome:
 class TaskExtensions:
     """Extension part of `TaskService`."""
 
+    @guarded
     async def extend(
         self, committee: Committee, actor: Member, number: int, text: str
     ) -> ExtensionOutcome:
@@ -83,6 +85,7 @@ class TaskExtensions:
         request = await self.repo.extension(request_id)
         return ExtensionOutcome(await self.view(task.item.id), request, False, actor)
 
+    @guarded
     async def decide(
         self, committee: Committee, actor: Member, number: int, approve: bool, reason: str = ""
     ) -> ExtensionOutcome:
@@ -93,6 +96,7 @@ class TaskExtensions:
             raise DomainError("extension.none_pending", number=number)
         return await self._decide(committee, actor, task, request, approve, reason)
 
+    @guarded
     async def decide_request(
         self, committee: Committee, actor: Member, request_id: int, approve: bool
     ) -> ExtensionOutcome:

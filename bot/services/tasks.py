@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.errors import DomainError
-from bot.events import Events
+from bot.events import Events, guarded
 from bot.models import SECRETARY_CHAIR
 from bot.services.roster import Person, RosterService
 from bot.services.task_extensions import TaskExtensions
@@ -61,6 +61,7 @@ class TaskService(TaskExtensions, TaskQueries):
             events,
         )
 
+    @guarded
     async def create(
         self,
         committee: Committee,
@@ -114,6 +115,7 @@ class TaskService(TaskExtensions, TaskQueries):
         await self.events.item_changed(item_id)
         return await self.view(item_id)
 
+    @guarded
     async def start(self, committee: Committee, actor: Member, number: int) -> TaskView:
         """An assignee starts work: open → in_progress."""
         task = await self.task(committee, number)
@@ -126,6 +128,7 @@ class TaskService(TaskExtensions, TaskQueries):
             committee, actor, task, "task.start", {"status": "in_progress"}, {"started_at": now}
         )
 
+    @guarded
     async def progress(
         self, committee: Committee, actor: Member, number: int, percent: int, note: str = ""
     ) -> TaskView:
@@ -144,6 +147,7 @@ class TaskService(TaskExtensions, TaskQueries):
             committee, actor, task, "task.progress", item_cols, task_cols, note=(percent, note)
         )
 
+    @guarded
     async def done(
         self, committee: Committee, actor: Member, number: int, note: str = ""
     ) -> TaskView:
@@ -160,6 +164,7 @@ class TaskService(TaskExtensions, TaskQueries):
             committee, actor, task, "task.done", item_cols, task_cols, note=(None, note)
         )
 
+    @guarded
     async def reassign(
         self, committee: Committee, actor: Member, number: int, person: Person
     ) -> TaskView:
@@ -186,6 +191,7 @@ class TaskService(TaskExtensions, TaskQueries):
         await self.events.item_changed(task.item.id)
         return await self.view(task.item.id)
 
+    @guarded
     async def cancel(
         self, committee: Committee, actor: Member, number: int, reason: str = ""
     ) -> TaskView:
@@ -198,6 +204,7 @@ class TaskService(TaskExtensions, TaskQueries):
             committee, actor, task, "task.cancel", item_cols, {}, reason=reason
         )
 
+    @guarded
     async def reopen(self, committee: Committee, actor: Member, number: int) -> TaskView:
         """Back from done or cancelled: in progress if work had started, else open."""
         task = await self.task(committee, number)

@@ -114,6 +114,20 @@ class FakeBotAPI(UpdateInjector):
         """Return the successful editMessageText/editMessageReplyMarkup calls."""
         return self._successful(("editmessagetext", "editmessagereplymarkup"), chat_id)
 
+    def notified(self, chat_id: int) -> set[int | str]:
+        """Who the bot's messages in ``chat_id`` notify: user ids of applied text mentions and
+        @usernames of applied mentions (Telegram applies only a message's first 100 entities)."""
+        found: set[int | str] = set()
+        for call in self.sent(chat_id):
+            text = call.result.get("text") or ""
+            for entity in call.result.get("entities") or []:
+                if entity["type"] == "text_mention":
+                    found.add(entity["user"]["id"])
+                elif entity["type"] == "mention":
+                    start = entity["offset"]  # the fake's texts here are BMP-only
+                    found.add(text[start + 1 : start + entity["length"]].lower())
+        return found
+
     def message(self, chat_id: int, message_id: int) -> JSON | None:
         """Return the current state of a stored message (after edits), or None if deleted."""
         return self.messages.get((int(chat_id), int(message_id)))
@@ -382,7 +396,10 @@ class FakeBotAPI(UpdateInjector):
 
     async def _api_sendMessage(self, call: Call) -> JSON:
         text = shapes.displayed_text(call.params.get("text"), call.params.get("parse_mode"), "text")
-        return self._new_message(call, text=text, entities=call.params.get("entities"))
+        entities = call.params.get("entities") or shapes.message_entities(
+            call.params.get("text"), call.params.get("parse_mode")
+        )
+        return self._new_message(call, text=text, entities=entities)
 
     async def _api_sendDocument(self, call: Call) -> JSON:
         upload = self._store_upload(call, "document", "document")

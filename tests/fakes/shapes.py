@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -235,6 +236,21 @@ _HTML_TAGS = frozenset(
 )
 
 
+_ENTITY_TYPES = {
+    "b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline",
+    "ins": "underline", "s": "strikethrough", "strike": "strikethrough", "del": "strikethrough",
+    "span": "spoiler", "tg-spoiler": "spoiler", "code": "code", "pre": "pre",
+    "blockquote": "blockquote", "tg-emoji": "custom_emoji",
+}  # fmt: skip
+# What Telegram detects in plain text by itself (each one an entity too).
+_AUTO_ENTITIES = (
+    ("mention", re.compile(r"(?<![\w@])@[A-Za-z0-9_]{4,32}")),
+    ("hashtag", re.compile(r"(?<![\w#])#\w*[^\W\d]\w*")),
+    ("bot_command", re.compile(r"(?<![\w/])/[A-Za-z][A-Za-z0-9_@]*")),
+    ("url", re.compile(r"https?://[^\s]+")),
+)
+
+
 class _TelegramHTML(HTMLParser):
     """Telegram's HTML parse mode: a few tags, properly nested; anything else is an error."""
 
@@ -243,11 +259,17 @@ class _TelegramHTML(HTMLParser):
         self.parts: list[str] = []
         self.stack: list[str] = []
         self.errors: list[str] = []
+        self.opened: list[tuple[str, dict, int]] = []  # tag, attributes, UTF-16 offset
+        self.entities: list[JSON] = []
+
+    def _offset(self) -> int:
+        return utf16_len("".join(self.parts))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in _HTML_TAGS:
             self.errors.append(f'Unsupported start tag "{tag}"')
         self.stack.append(tag)
+        self.opened.append((tag, dict(attrs), self._offset()))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.errors.append(f'Unsupported start tag "{tag}"')
@@ -257,6 +279,21 @@ class _TelegramHTML(HTMLParser):
             self.errors.append(f'Unexpected end tag "{tag}"')
         else:
             self.stack.pop()
+            _, attrs, start = self.opened.pop()
+            self._entity(tag, attrs, start, self._offset() - start)
+
+    def _entity(self, tag: str, attrs: dict, offset: int, length: int) -> None:
+        if length == 0:
+            return
+        entity: JSON = {"type": _ENTITY_TYPES.get(tag, "text_link"), "offset": offset}
+        entity["length"] = length
+        href = attrs.get("href") or ""
+        if tag == "a" and href.startswith("tg://user?id="):
+            entity |= {"type": "text_mention", "user": {"id": int(href.split("=", 1)[1])}}
+            entity["user"] |= {"is_bot": False, "first_name": "".join(self.parts)[-length:]}
+        elif tag == "a":
+            entity["url"] = href
+        self.entities.append(entity)
 
     def handle_data(self, data: str) -> None:
         self.parts.append(data)
@@ -272,6 +309,28 @@ def strip_html(text: str) -> str:
     if parser.errors:
         raise ApiError(400, f"Bad Request: can't parse entities: {parser.errors[0]}")
     return "".join(parser.parts)
+
+
+def message_entities(text: Any, parse_mode: Any) -> list[JSON] | None:
+    """The entities Telegram applies to a sent text: markup and detected ones, at most 100.
+
+    Telegram silently drops every entity after the first `MessageLimit.MESSAGE_ENTITIES`: a
+    mention there notifies nobody. Text mentions carry only the user's id and shown name.
+    """
+    if text is None:
+        return None
+    shown, found = str(text), []
+    if str(parse_mode or "").upper() == "HTML":
+        parser = _TelegramHTML()
+        parser.feed(shown)
+        parser.close()
+        shown, found = "".join(parser.parts), parser.entities
+    for kind, pattern in _AUTO_ENTITIES:
+        for match in pattern.finditer(shown):
+            offset = utf16_len(shown[: match.start()])
+            found.append({"type": kind, "offset": offset, "length": utf16_len(match[0])})
+    found.sort(key=lambda e: (e["offset"], -e["length"]))
+    return found[: MessageLimit.MESSAGE_ENTITIES] or None
 
 
 def displayed_text(text: Any, parse_mode: Any, kind: str = "text") -> str | None:
