@@ -102,13 +102,13 @@ async def test_a_failing_handler_is_recorded_and_not_retried(tmp_path, clock):
     async with FakeBotAPI() as fake:
         settings = bot_settings(fake, tmp_path / "bot.db")
         app = build_application(settings, clock, throttle=False)
-        app.add_handler(CommandHandler("boom", boom), group=-2)
+        app.add_handler(CommandHandler("boom", boom), group=-10)
         async with running_bot(app, fake) as conv:
             assert await conv.ask(GROUP, MEMBER_A, "/boom") == vi("error.apology")
             [row] = await rows(services(conv).db)
             assert row["done_at"] and row["error"] == "RuntimeError: handler failed"
         again = build_application(settings, clock, throttle=False)
-        again.add_handler(CommandHandler("boom", boom), group=-2)
+        again.add_handler(CommandHandler("boom", boom), group=-10)
         async with running_bot(again, fake) as conv:
             await conv.settle()
     assert [c.text for c in fake.sent(GROUP.id)] == [vi("error.apology")]  # not processed again
@@ -117,7 +117,7 @@ async def test_a_failing_handler_is_recorded_and_not_retried(tmp_path, clock):
 @pytest.mark.skipif(not HAS_UNIT, reason="needs Database.unit() (storage/db.py, house-db)")
 async def test_a_failing_handler_leaves_no_write_behind(tmp_path, clock):
     async with running(tmp_path, clock) as (conv, _):
-        conv.app.add_handler(CommandHandler("boom", boom), group=-2)
+        conv.app.add_handler(CommandHandler("boom", boom), group=-10)
         await conv.send(GROUP, MEMBER_A, "/boom")
         db = services(conv).db
         assert await db.fetchval("SELECT value FROM scheduler_state WHERE key = 'boom'") is None
