@@ -159,6 +159,9 @@ async def tables(db) -> list[str]:
 
 # The delivery layer's own bookkeeping: every update is recorded there, refused or not.
 BOOKKEEPING = frozenset({"inbox"})
+# The answer to the command itself: staged in the outbox once its update's unit has begun a
+# write, even when the write was then refused and undone. Cards, results and notices still count.
+ANSWERS = ("outbox", "purpose", "reply")
 
 
 async def fingerprint(db) -> dict[str, list[tuple]]:
@@ -169,6 +172,8 @@ async def fingerprint(db) -> dict[str, list[tuple]]:
             continue
         quoted = name.replace('"', '""')
         rows = await db.fetchall(f'SELECT * FROM "{quoted}"')  # a name read from sqlite_master
+        if name == ANSWERS[0]:
+            rows = [r for r in rows if r[ANSWERS[1]] != ANSWERS[2]]
         state[name] = sorted((tuple(r) for r in rows), key=repr)
     return state
 
