@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextvars
-import functools
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -51,23 +50,3 @@ class Events:
             _DEFERRED.reset(token)
         for item_id in dict.fromkeys(changed):
             await self.item_changed(item_id)
-
-
-def guarded(method: Callable) -> Callable:
-    """A service change whose checks guard its writes: read, check and write in one transaction.
-
-    Two concurrent calls (`/done` and `/cancel` of one task) then run one after the other, the
-    second seeing the first's result; listeners hear of the change after the commit. The service
-    needs `self.db` (and `self.events` if it announces changes).
-    """
-
-    @functools.wraps(method)
-    async def run(self, *args, **kwargs):
-        events = getattr(self, "events", None) or _NO_EVENTS
-        async with events.deferred(), self.db.transaction():
-            return await method(self, *args, **kwargs)
-
-    return run
-
-
-_NO_EVENTS = Events()

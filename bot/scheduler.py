@@ -94,9 +94,10 @@ def first_overdue(deadline: datetime, cfg: CommitteeConfig) -> datetime:
 def next_overdue(
     deadline: datetime, sent: int, last_sent: datetime | None, cfg: CommitteeConfig
 ) -> Plan:
-    """The next overdue reminder after `sent` of them (the last one went out at `last_sent`)."""
+    """The next overdue reminder after `sent` of them (the last went out or was refused at
+    `last_sent`)."""
     at = first_overdue(deadline, cfg)
-    if sent and last_sent is not None:
+    if last_sent is not None:  # sent, or refused for good: the next one is the next morning
         at = max(at, morning(local_date(last_sent, cfg.tz) + _DAY, cfg))
     return Plan(at, OVERDUE, sent + 1)
 

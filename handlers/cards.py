@@ -101,6 +101,7 @@ class CardEditor:
         self._dirty: set[Key] = set()
         self._forced: set[Key] = set()  # asked to edit now while an edit was under way
         self._keyboards: dict[Key, InlineKeyboardMarkup] = {}
+        self._posted: OrderedDict[Key, tuple] = OrderedDict()  # staged, message id not known yet
         self._timers: dict[Key, asyncio.Task] = {}
 
     @property
@@ -119,6 +120,8 @@ class CardEditor:
 
         `view` is a current view the caller holds (spares a read); `keyboard` replaces the card's
         own keyboard on the next edit (e.g. the task card's percent row)."""
+        if self._after_commit(lambda: self.changed(kind, item_id, None, keyboard)):
+            return
         key = (kind, item_id)
         if keyboard is not None:
             self._keyboards[key] = keyboard
@@ -135,6 +138,8 @@ class CardEditor:
 
     async def edit_now(self, kind: str, item_id: int) -> None:
         """Bring a card up to date now, whatever its interval (a result is being posted)."""
+        if self._after_commit(lambda: self.edit_now(kind, item_id)):
+            return
         self._cancel((kind, item_id))
         await self._start((kind, item_id), force=True)
 
@@ -149,7 +154,27 @@ class CardEditor:
         """A card was just posted with this content (the next identical render edits nothing)."""
         self._remember((card.chat_id, card.message_id), card.state)
 
+    def posted(
+        self, kind: str, item_id: int, text: str, keyboard: InlineKeyboardMarkup | None = None
+    ) -> None:
+        """A card was staged for posting with this content, its message id not known yet (the
+        outbox sends it): the first render that equals it will edit nothing."""
+        self._posted[(kind, item_id)] = Card(0, 0, text, keyboard).state
+        self._posted.move_to_end((kind, item_id))
+        while len(self._posted) > self.remembered:
+            self._posted.popitem(last=False)
+
     # ------------------------------------------------------------------ internals
+    def _after_commit(self, again: Callable[[], Any]) -> bool:
+        """Inside an update that has written: do it once the unit commits (a card shows only
+        committed state, and no Telegram call waits inside the transaction)."""
+        db = self.services.db
+        unit = db.current_unit()
+        if unit is None or not db.in_unit_transaction():
+            return False
+        unit.after_commit(again)
+        return True
+
     def _wait(self, key: Key) -> float:
         interval = self.intervals.get(key[0], 0.0)
         if interval <= 0:
@@ -204,6 +229,9 @@ class CardEditor:
         if keyboard is not None:
             card = replace(card, keyboard=keyboard)
         where = (card.chat_id, card.message_id)
+        staged = self._posted.pop(key, None)
+        if staged is not None and where not in self._shown:
+            self._remember(where, staged)
         if self._shown.get(where) == card.state:
             return
         self._touch(key)

@@ -8,10 +8,9 @@ from bot import dates
 from bot.i18n import Html, t
 from bot.services.consultation_model import Event, Standing
 from handlers import render
-from handlers.callbacks import pack
+from handlers.callbacks import CALLBACK_VERSION, pack
 from storage.items import Item
 
-CALLBACK_VERSION = "v1"  # routes.CALLBACK_VERSION (routes imports this module, not the reverse)
 ROUTE = "c"
 CODES = {"y": "agree", "c": "agree_with_comments", "n": "disagree"}
 

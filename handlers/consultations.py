@@ -89,12 +89,9 @@ async def consult(ctx: Ctx) -> None:
     if replied is not None and replied.document is not None:
         document = Document(replied.document.file_id, replied.document.file_name)
     standing = await ctx.services.consultations.open(ctx.committee, ctx.member, ctx.args, document)
-    await ctx.post(
-        cards.card(standing, ctx.group_lang),
-        cards.keyboard(standing, ctx.group_lang),
-        purpose=purposes.CONSULTATION_CARD,
-        ref_id=standing.item.id,
-    )
+    text, keyboard = cards.card(standing, ctx.group_lang), cards.keyboard(standing, ctx.group_lang)
+    await ctx.post(text, keyboard, purpose=purposes.CONSULTATION_CARD, ref_id=standing.item.id)
+    card_editor(ctx.context.application).posted(KIND, standing.item.id, text, keyboard)
 
 
 @command(

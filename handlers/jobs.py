@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from datetime import datetime
 
 from telegram import Bot
@@ -18,10 +19,11 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application
 
 from bot import scheduler
+from bot.delivery.recovery import on_thread_lost, thread_lost
 from bot.services.reminder_sweep import Dispatch
 from bot.wiring.graph import Services
 from handlers import digest_render, registry
-from handlers.outbox import send_long, send_to_group
+from handlers.outbox import send_long, send_to_group, settle
 from handlers.registry import on_start
 from handlers.reminders import private_copy, reminder_text
 from handlers.state import Context, state_of
@@ -99,8 +101,12 @@ class Sweeper:
             text = await self._text(dispatch, now)
             if text is None:
                 return 0
-            messages = await send_to_group(self.services, dispatch.committee, text, bot=self.bot)
-        except (BadRequest, Forbidden) as exc:  # the group is gone or refuses us: give up
+            messages = await self._send(dispatch, text)
+        except Forbidden as exc:  # removed from the group: away until it is re-added
+            await self.services.recovery.away(dispatch.committee, None)
+            await reminders.failed(dispatch, now, repr(exc), permanent=True)
+            return 0
+        except BadRequest as exc:  # refused: that message ends, the schedule goes on
             await reminders.failed(dispatch, now, repr(exc), permanent=True)
             return 0
         except TelegramError as exc:  # 429 after the limiter's retries, timeouts, 5xx: later
@@ -114,6 +120,20 @@ class Sweeper:
         await reminders.sent(dispatch, now, messages[0].message_id if messages else None)
         await self._copies(dispatch, now)
         return 1
+
+    async def _send(self, dispatch: Dispatch, text: str) -> list:
+        """Post to the committee's topic; if the topic was deleted, to the general chat."""
+        committee = dispatch.committee
+        try:
+            return await send_to_group(self.services, committee, text, bot=self.bot)
+        except BadRequest as exc:
+            if committee.thread_id is None or not thread_lost(exc.message):
+                raise
+        outbox = self.app.bot_data.outbox
+        await on_thread_lost(outbox, self.services, committee.chat_id, committee.thread_id)
+        await settle(outbox)  # the secretary's note
+        moved = replace(committee, thread_id=None)
+        return await send_to_group(self.services, moved, text, bot=self.bot)
 
     async def _copies(self, dispatch: Dispatch, now: datetime) -> None:
         """Private copies (best effort, after the mark): a blocked bot marks the person."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot import dates
 from bot.i18n import Html, escape, has, t
 from bot.models import Role
+from bot.names import shown as shown_text
 from bot.reports import (
     agency_label,
     audit_value,
@@ -300,7 +301,7 @@ def action_text(entry: AuditEntry, history: History, tz, lang: str) -> Html:
         params[key] = audit_value(key, value, history.members, tz, lang)
     for key in ("note", "reason"):  # optional free text: " — text" or nothing
         value = entry.details.get(key)
-        params[f"{key}_text"] = Html(f" — {escape(value)}") if value else ""
+        params[f"{key}_text"] = Html(f" — {shown_text(escape(value))}") if value else ""
     key = f"history.act.{entry.action}"
     if has(key):
         try:

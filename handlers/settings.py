@@ -8,6 +8,8 @@ from handlers.context import Ctx
 from handlers.registry import command, gate
 
 MENU_RANK = 30
+TOPIC_WORDS = ("topic", "chude", "chủđề")
+HERE_WORDS = ("here", "day", "đây")
 CHANGE = gate(
     "settings.change",
     who=SECRETARY_OR_CHAIR,
@@ -26,6 +28,13 @@ async def settings(ctx: Ctx) -> None:
         return
     if not CHANGE.allows(ctx.role):
         await ctx.say(CHANGE.refusal)
+        return
+    if key.lower() in TOPIC_WORDS:
+        if value.strip().lower() not in HERE_WORDS:
+            await ctx.say("recovery.topic_usage")
+            return
+        await ctx.services.recovery.move_topic(ctx.committee, ctx.thread_id, ctx.user.id)
+        await ctx.say("recovery.topic_moved")
         return
     committee = await ctx.services.committee_settings.change(ctx.committee, ctx.user.id, key, value)
     await ctx.reply(ctx.t("settings.changed") + "\n\n" + render.settings_view(committee, ctx.lang))

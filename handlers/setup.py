@@ -10,6 +10,7 @@ from bot.permissions import GROUP_ADMIN
 from handlers import render
 from handlers.context import GROUP_TYPES, Ctx, person_of, service_sender, services_of
 from handlers.outbox import outbox_of, settle
+from handlers.recovery import announce_return
 from handlers.registry import command, on_update
 from handlers.state import Context, state_of
 
@@ -37,7 +38,10 @@ async def setup(ctx: Ctx) -> None:
 
 @on_update(lambda fn: ChatMemberHandler(fn, ChatMemberHandler.MY_CHAT_MEMBER))
 async def bot_membership(update: Update, context: Context) -> None:
-    """The bot was added to or removed from a group: introduce itself, or mark it dormant."""
+    """The bot was added to or removed from a group: introduce itself, or mark it dormant.
+
+    Back in a committee's group: active again, everything replanned, one catch-up message for
+    what fell due meanwhile, and a private note to the secretary (`handlers.recovery`)."""
     change: ChatMemberUpdated = update.my_chat_member
     if change.chat.type not in GROUP_TYPES:
         return
@@ -45,14 +49,23 @@ async def bot_membership(update: Update, context: Context) -> None:
     committee = await services.committees.by_chat(change.chat.id)
     was_in = change.old_chat_member.status in PRESENT
     is_in = change.new_chat_member.status in PRESENT
-    if committee is not None and was_in != is_in:
-        await services.committees.set_active(committee.id, is_in)
-    if is_in and not was_in:
-        lang = committee.language if committee else services.settings.default_language
-        key = "intro.back" if committee else "intro.new"
-        outbox = outbox_of(context.application)
-        await outbox.text(change.chat.id, t(lang, key, bot=context.bot.username))
-        await settle(outbox)
+    if was_in == is_in:
+        return
+    actor = change.from_user.id if change.from_user else None
+    outbox = outbox_of(context.application)
+    if not is_in:
+        if committee is not None:
+            await services.recovery.away(committee, actor)
+        return
+    back = await services.recovery.back(committee, actor) if committee is not None else None
+    lang = committee.language if committee else services.settings.default_language
+    key = "intro.back" if committee else "intro.new"
+    await outbox.text(change.chat.id, t(lang, key, bot=context.bot.username),
+                      thread_id=committee.thread_id if committee else None,
+                      committee_id=committee.id if committee else None)  # fmt: skip
+    if back is not None:
+        await announce_return(outbox, services, back)
+    await settle(outbox)
 
 
 @on_update(lambda fn: MessageHandler(filters.StatusUpdate.MIGRATE, fn))

@@ -6,8 +6,6 @@ write there?) are spent only when someone asks.
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from telegram.constants import ChatAction, ChatMemberStatus
 from telegram.error import BadRequest, Forbidden
 
@@ -29,7 +27,7 @@ async def status(ctx: Ctx) -> None:
     swept = (
         ctx.t(
             "status.swept",
-            when=dates.format_datetime(last, ZoneInfo(ctx.committee.timezone), ctx.lang),
+            when=dates.format_datetime(last, ctx.committee.tz, ctx.lang),
         )
         if last
         else ctx.t("status.never_swept")

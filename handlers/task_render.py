@@ -15,12 +15,11 @@ from bot.services.task_extensions import ExtensionOutcome
 from bot.services.task_queries import HistoryEntry, TaskView
 from bot.timeliness import Timeliness
 from handlers import render
-from handlers.callbacks import pack
+from handlers.callbacks import CALLBACK_VERSION, pack
 from storage.committees import Committee
 from storage.db import from_db
 from storage.members import Member
 
-VERSION = "v1"
 QUICK_PERCENTS = (25, 50, 75, 90)
 
 
@@ -67,12 +66,12 @@ def card_keyboard(view: TaskView, lang: str) -> InlineKeyboardMarkup | None:
     n = view.number
     if view.status not in ("open", "in_progress"):
         return None
-    first = [_button(lang, "task.button.progress", pack(VERSION, "t", "p", n))]
+    first = [_button(lang, "task.button.progress", pack(CALLBACK_VERSION, "t", "p", n))]
     if view.status == "open":
-        first.insert(0, _button(lang, "task.button.start", pack(VERSION, "t", "s", n)))
+        first.insert(0, _button(lang, "task.button.start", pack(CALLBACK_VERSION, "t", "s", n)))
     second = [
-        _button(lang, "task.button.done", pack(VERSION, "t", "d", n)),
-        _button(lang, "task.button.extend", pack(VERSION, "t", "e", n)),
+        _button(lang, "task.button.done", pack(CALLBACK_VERSION, "t", "d", n)),
+        _button(lang, "task.button.extend", pack(CALLBACK_VERSION, "t", "e", n)),
     ]
     return InlineKeyboardMarkup([first, second])
 
@@ -80,10 +79,10 @@ def card_keyboard(view: TaskView, lang: str) -> InlineKeyboardMarkup | None:
 def percent_keyboard(number: int, lang: str) -> InlineKeyboardMarkup:
     """The quick progress row (25/50/75/90%) and a way back to the card's buttons."""
     row = [
-        _button(lang, "task.button.percent", pack(VERSION, "t", "p", number, p), percent=p)
+        _button(lang, "task.button.percent", pack(CALLBACK_VERSION, "t", "p", number, p), percent=p)
         for p in QUICK_PERCENTS
     ]
-    back = [_button(lang, "task.button.back", pack(VERSION, "t", "b", number))]
+    back = [_button(lang, "task.button.back", pack(CALLBACK_VERSION, "t", "b", number))]
     return InlineKeyboardMarkup([row, back])
 
 
@@ -231,8 +230,8 @@ def extension_keyboard(request_id: int, lang: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                _button(lang, "extension.approve", pack(VERSION, "x", "a", request_id)),
-                _button(lang, "extension.reject", pack(VERSION, "x", "r", request_id)),
+                _button(lang, "extension.approve", pack(CALLBACK_VERSION, "x", "a", request_id)),
+                _button(lang, "extension.reject", pack(CALLBACK_VERSION, "x", "r", request_id)),
             ]
         ]
     )

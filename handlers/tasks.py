@@ -1,5 +1,5 @@
-"""Task commands and buttons: /assign /tasks /mytasks /progress /done /extend /approve /reject
-/reassign /cancel /reopen, `/show N` for tasks, the card's buttons and the extension buttons.
+"""Task commands and buttons: /assign /tasks /mytasks /progress /done /reassign /cancel /reopen,
+`/show N` for tasks, and the card's buttons (extensions: `handlers/task_extensions.py`).
 
 The card is posted in the committee's language and edited in place after every change. The
 card's "Progress" button swaps its keyboard for a quick 25/50/75/90% row (a button cannot carry a
@@ -11,14 +11,12 @@ from __future__ import annotations
 import logging
 
 from telegram import InlineKeyboardMarkup
-from telegram.error import BadRequest, TelegramError
 
 from bot.dates import fold_text
 from bot.delivery import purposes
 from bot.errors import DomainError
 from bot.i18n import Html
 from bot.permissions import ANYONE, MANAGERS_ONLY, MEMBERS, SECRETARY_OR_CHAIR
-from bot.services.task_extensions import ExtensionOutcome
 from bot.services.task_input import read_percent
 from bot.services.task_queries import TaskView
 from bot.services.tasks import Attachment
@@ -78,12 +76,9 @@ async def assign(ctx: Ctx) -> None:
     attachment = Attachment(doc.file_id, doc.file_name) if doc else None
     view = await ctx.services.tasks.create(ctx.committee, ctx.member, people, rest, attachment)
     lang = ctx.group_lang
-    await ctx.post(
-        cards.card(view, ctx.committee, lang),
-        cards.card_keyboard(view, lang),
-        purpose=purposes.TASK_CARD,
-        ref_id=view.task.item.id,
-    )
+    text, keyboard = cards.card(view, ctx.committee, lang), cards.card_keyboard(view, lang)
+    await ctx.post(text, keyboard, purpose=purposes.TASK_CARD, ref_id=view.task.item.id)
+    card_editor(ctx.context.application).posted("task", view.task.item.id, text, keyboard)
 
 
 @command("tasks", aliases=("nhiemvu",), who=MEMBERS)
@@ -161,69 +156,6 @@ async def done(ctx: Ctx) -> None:
     await ctx.say("done.done", number=number, timeliness=ctx.t(f"timeliness.{view.timeliness}"))
 
 
-@command("extend", aliases=("giahan",), who=MEMBERS, example="{task} 28/12 chờ số liệu")
-async def extend(ctx: Ctx) -> None:
-    """`/extend N <date> <reason>`: a request from an assignee, at once from secretary/chair."""
-    number, rest = _number(ctx, "extend.usage")
-    if not rest:
-        raise DomainError("extend.usage")
-    outcome = await ctx.services.tasks.extend(ctx.committee, ctx.member, number, rest)
-    await refresh_card(ctx, outcome.view)
-    if outcome.applied:
-        deadline = cards.when(outcome.view.task.item.deadline, ctx.committee, ctx.lang)
-        await ctx.say("extend.applied", number=number, deadline=deadline)
-        return
-    lang = ctx.group_lang
-    deciders = await ctx.services.tasks.deciders(ctx.committee)
-    text = cards.extension_request(outcome, deciders, ctx.committee, lang)
-    keyboard = cards.extension_keyboard(outcome.request.id, lang)
-    await ctx.post(text, keyboard, purpose=purposes.TASK_EXTENSION, ref_id=outcome.request.id)
-
-
-async def _after_decision(ctx: Ctx, outcome: ExtensionOutcome) -> None:
-    """Edit the card and the request message (its buttons go) after approve/reject."""
-    await refresh_card(ctx, outcome.view)
-    request = outcome.request
-    if request.message_id is None:
-        return
-    lang = ctx.committee.language
-    deciders = await ctx.services.tasks.deciders(ctx.committee)
-    text = cards.extension_request(outcome, deciders, ctx.committee, lang, decided_by=ctx.member)
-    try:
-        await ctx.context.bot.edit_message_text(
-            text, chat_id=ctx.committee.chat_id, message_id=request.message_id
-        )
-    except BadRequest as exc:
-        log.info("extension message %s not edited: %s", request.id, exc.message)
-    except TelegramError as exc:
-        log.warning("extension message %s not edited: %s", request.id, exc)
-
-
-async def _decide_command(ctx: Ctx, approve: bool) -> None:
-    number, reason = _number(ctx, "approve.usage" if approve else "reject.usage")
-    outcome = await ctx.services.tasks.decide(ctx.committee, ctx.member, number, approve, reason)
-    await _after_decision(ctx, outcome)
-    deadline = cards.when(outcome.view.task.item.deadline, ctx.committee, ctx.lang)
-    await ctx.say("approve.done" if approve else "reject.done", number=number, deadline=deadline)
-
-
-@command("approve", aliases=("duyet",), who=SECRETARY_OR_CHAIR, example="{task_extension}")
-async def approve(ctx: Ctx) -> None:
-    """`/approve N`."""
-    await _decide_command(ctx, True)
-
-
-@command(
-    "reject",
-    aliases=("tuchoi",),
-    who=SECRETARY_OR_CHAIR,
-    example="{task_extension} chưa đủ lý do",
-)
-async def reject(ctx: Ctx) -> None:
-    """`/reject N [reason]`."""
-    await _decide_command(ctx, False)
-
-
 @command(
     "reassign", aliases=("giaolai",), who=SECRETARY_OR_CHAIR, example="{task_reassign} @so_tttt"
 )
@@ -292,18 +224,3 @@ async def on_button(ctx: Ctx, parts: list[str]) -> None:
         await ctx.answer(ctx.t("task.notice.extend_howto", number=number))
     else:
         await ctx.answer(ctx.t("common.stale_button"))
-
-
-@button("x", gate="task.extension", who=SECRETARY_OR_CHAIR)
-async def on_extension_button(ctx: Ctx, parts: list[str]) -> None:
-    """`v1:x:a:<request id>` approves an extension request, `v1:x:r:<request id>` rejects it."""
-    if len(parts) < 2 or parts[0] not in ("a", "r") or not parts[1].isdigit():
-        await ctx.answer(ctx.t("common.stale_button"))
-        return
-    approve = parts[0] == "a"
-    outcome = await ctx.services.tasks.decide_request(
-        ctx.committee, ctx.member, int(parts[1]), approve
-    )
-    await _after_decision(ctx, outcome)
-    key = "extension.notice_approved" if approve else "extension.notice_rejected"
-    await ctx.answer(ctx.t(key, number=outcome.view.number))

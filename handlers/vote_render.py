@@ -8,7 +8,7 @@ from bot import dates
 from bot.i18n import Html, t
 from bot.pass_rule import CHOICES
 from bot.services.votes import Tally
-from handlers.callbacks import pack
+from handlers.callbacks import CALLBACK_VERSION, pack
 from handlers.render import mention, name
 from storage.committees import Committee
 from storage.members import Member
@@ -72,7 +72,7 @@ def motion_keyboard(vote: Vote, lang: str) -> InlineKeyboardMarkup:
     buttons = [
         InlineKeyboardButton(
             t(lang, f"vote.button.{choice}"),
-            callback_data=pack("v1", ROUTE, "b", vote.item.id, CODES[choice]),
+            callback_data=pack(CALLBACK_VERSION, ROUTE, "b", vote.item.id, CODES[choice]),
         )
         for choice in CHOICES
     ]

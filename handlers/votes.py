@@ -71,6 +71,7 @@ async def vote(ctx: Ctx) -> None:
     text = cards.motion_card(await votes.tally(motion), ctx.committee, lang)
     keyboard = cards.motion_keyboard(motion, lang)
     await ctx.post(text, keyboard, purpose=purposes.VOTE_CARD, ref_id=motion.item.id)
+    card_editor(ctx.context.application).posted("vote", motion.item.id, text, keyboard)
 
 
 @button("v", gate="vote.ballot", who=VOTERS)

@@ -129,10 +129,16 @@ class ItemRepo:
     async def due_open(
         self, kind: str, now: datetime, committee_ids: Collection[int] | None = None
     ) -> list[Item]:
-        """Open items of a kind whose deadline has passed, in any (or the given) committees."""
+        """Open items of a kind whose deadline has passed, in any (or the given) committees.
+
+        Items held for the secretary's decision (the bot was away at their deadline: see
+        `storage.recovery`) are not due: they close only when someone decides.
+        """
         rows = await self.db.fetchall(
             "SELECT * FROM items WHERE kind = ? AND status = 'open'"
-            " AND deadline IS NOT NULL AND deadline <= ? ORDER BY deadline",
+            " AND deadline IS NOT NULL AND deadline <= ?"
+            " AND id NOT IN (SELECT item_id FROM held_items WHERE decided_at IS NULL)"
+            " ORDER BY deadline",
             (kind, to_db(now)),
         )
         items = [item_from_row(r) for r in rows]

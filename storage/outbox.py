@@ -152,6 +152,14 @@ class OutboxRepo:
             (new_chat_id, old_chat_id),
         )
 
+    async def drop_thread(self, chat_id: int, thread_id: int) -> None:
+        """A forum topic was deleted: the chat's pending rows for it go to the general chat."""
+        await self.db.execute(
+            "UPDATE outbox SET thread_id = NULL WHERE chat_id = ? AND thread_id = ?"
+            " AND sent_at IS NULL AND failed_at IS NULL",
+            (chat_id, thread_id),
+        )
+
     async def unreported(self) -> list[OutboxRow]:
         """Refused rows not yet reported to their committee's secretary."""
         rows = await self.db.fetchall(

@@ -205,10 +205,12 @@ class ReminderRepo:
         )
 
     async def overdue_state(self, item_id: int, deadline: datetime) -> tuple[int, datetime | None]:
-        """How many overdue reminders went out for this deadline, and when the last did."""
+        """How many overdue reminders went out for this deadline, and when the last one went
+        out or was refused for good (the next one follows the next morning either way)."""
         row = await self.db.fetchone(
-            "SELECT COUNT(*), MAX(sent_at) FROM reminders WHERE item_id = ?"
-            " AND kind = 'task_overdue' AND deadline = ? AND sent_at IS NOT NULL",
+            "SELECT COUNT(sent_at), MAX(COALESCE(sent_at, cancelled_at)) FROM reminders"
+            " WHERE item_id = ? AND kind = 'task_overdue' AND deadline = ?"
+            " AND (sent_at IS NOT NULL OR cancel_reason = 'undeliverable')",
             (item_id, to_db(deadline)),
         )
         return int(row[0]), from_db(row[1])

@@ -12,6 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # A token that looks real, so that any leak of it is found by a plain substring search.
 TOKEN = "424242:STARTUP-secret-AbCdEf_0123456789"
+BASE = {"BOT_TOKEN": TOKEN}
 CLEARED = ("BOT_", "DATABASE_", "TIMEZONE", "WEBHOOK_", "STARTUP_", "BACKUP_", "LOG_", "DEFAULT_")
 
 
@@ -98,3 +99,11 @@ def tree(folder: Path) -> dict[str, bytes]:
         str(p.relative_to(folder)): p.read_bytes() if p.is_file() else b"<dir>"
         for p in sorted(folder.rglob("*"))
     }
+
+
+def refused(outcome, line: str, code: int) -> None:
+    """The process printed exactly `line` as its only line and exited with `code`."""
+    assert outcome.stderr == line + "\n", outcome.stderr
+    assert outcome.code == code
+    assert TOKEN not in outcome.output
+    assert "Traceback" not in outcome.output

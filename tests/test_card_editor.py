@@ -12,7 +12,7 @@ import asyncio
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from handlers.cards import Card, CardEditor, Kind, card_editor
-from tests.chat import GROUP, running
+from tests.chat import GROUP, MEMBER_A, SECRETARY, running, set_up_committee
 
 KIND = "test"
 
@@ -210,3 +210,47 @@ async def test_edit_now_during_an_edit_in_flight_follows_at_once(tmp_path, clock
         await board.editor.edit_now(KIND, 1)  # returns at once: the edit under way follows up
         await first
         assert board.shown() == ["v1", "closed"]
+
+
+async def test_a_card_staged_before_its_message_id_is_known_is_remembered(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        board = Board(conv, fake)
+        board.editor.posted(KIND, 1, "v0", _ok_keyboard(1))
+        await board.post()  # the outbox sends it; the message id becomes known afterwards
+        await board.change("v0")
+        assert board.attempts() == []
+        await board.change("v1")
+        assert board.shown() == ["v1"]
+
+
+def _ok_keyboard(item_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton("OK", callback_data=f"k:{item_id}")]])
+
+
+async def test_a_request_that_leaves_the_task_card_as_posted_edits_nothing(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        await conv.send(GROUP, SECRETARY, "/assign @so_taichinh Báo cáo kinh phí hạn 31/12")
+        await conv.send(GROUP, MEMBER_A, "/extend 1 15/01/2027 chờ số liệu")  # card unchanged
+        assert fake.calls_of("editMessageText") == []  # not even a refused "not modified"
+        await conv.send(GROUP, MEMBER_A, "/progress 1 30")
+        assert len(fake.edits(GROUP.id)) == 1
+
+
+async def test_inside_an_updates_transaction_the_card_is_edited_only_after_the_commit(
+    tmp_path, clock
+):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        await conv.send(GROUP, SECRETARY, "/assign @so_taichinh Báo cáo kinh phí hạn 20/12")
+        svc = conv.app.bot_data.services
+        committee = await svc.committees.by_chat(GROUP.id)
+        member = await svc.members.by_user(committee.id, MEMBER_A.id)
+        item = await svc.items.by_number(committee.id, 1)
+        editor, edits = card_editor(conv.app), len(fake.edits(GROUP.id))
+        async with svc.db.unit():
+            await svc.tasks.progress(committee, member, 1, 40)
+            await editor.changed("task", item.id)
+            assert len(fake.edits(GROUP.id)) == edits  # not while the transaction is open
+        assert len(fake.edits(GROUP.id)) == edits + 1
+        assert "40%" in fake.message(GROUP.id, item.message_id)["text"]

@@ -279,6 +279,16 @@ async def test_a_right_to_left_override_in_a_name_or_agency_is_isolated(tmp_path
         assert iso("AngnoV") in card and iso("Sở Giả") in card
         listing = await conv.ask(GROUP, SECRETARY, "/members")
         assert RLO not in listing and iso("AngnoV") in listing
+        # A title echoed next to its deadline, and a right-to-left name.
+        card = await conv.ask(GROUP, SECRETARY, f"/assign @so_dao {RLO}Kế hoạch hạn 21/12")
+        assert RLO not in card and iso("Kế hoạch") in card and "21/12/2026" in card
+        hebrew = User(323, "שרה", username="so_sara")
+        assert await conv.ask(GROUP, hebrew, "/join Sở Mới") == vi(
+            "join.done", name="שרה", agency="Sở Mới"
+        )
+        assert iso("שרה") in conv.last_text(GROUP.id)
+        # Left-to-right text cannot move its neighbours: shown as typed, no marks.
+        assert "\u2068" not in await conv.ask(GROUP, MEMBER_A, "/join Sở Tài chính")
 
 
 async def test_an_invisible_name_falls_back_to_username_or_user_number(tmp_path, clock):
@@ -296,3 +306,19 @@ async def test_an_invisible_name_falls_back_to_username_or_user_number(tmp_path,
         pending = await conv.ask(GROUP, SECRETARY, "/pending 1")
         assert '<a href="tg://user?id=322">người dùng #322</a>' in pending
         assert '<a href="tg://user?id=321">@so_trong</a>' in pending
+
+
+async def test_adding_an_already_seen_username_as_deputy_still_waits_for_confirmation(
+    tmp_path, clock
+):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        seen = User(312, "Đã Gặp", username="da_gap")
+        await conv.send(GROUP, seen, "/help")  # the bot knows who shows @da_gap now
+        await conv.send(GROUP, SECRETARY, "/add @da_gap deputy Sở Gặp")
+        assert await seat_of(conv, 312) is None
+        await conv.send(GROUP, seen, "/help")
+        card = conv.new_sent(GROUP.id)[0]
+        assert "id 312" in card.text and conv.keyboard(card)
+        await conv.press_button(GROUP, SECRETARY, "Xác nhận", card)
+        assert (await seat_of(conv, 312)).role == "deputy"

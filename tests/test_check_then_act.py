@@ -105,3 +105,30 @@ async def test_two_joins_of_one_person_at_once_give_one_seat(services, board):
     assert [r[1] for r in results] == [True, False]  # joined, then updated the agency
     seats = [s for s in await services.members.list(committee.id) if s.user_id == 9]
     assert len(seats) == 1 and seats[0].agency == "Sở Mới 2"
+
+
+async def test_a_seat_removed_meanwhile_acts_no_more(services, board):
+    committee, seats = board
+    number = await new_task(services, board)
+    results = await both(
+        services.roster.remove(committee, seats["sec"], Person(username="chutich")),
+        services.tasks.cancel(committee, seats["chair"], number, "không cần"),  # checked before
+    )
+    assert refused(results) == ["common.seat_changed"]
+    assert (await services.tasks.task(committee, number)).item.status == "open"
+
+
+async def test_a_member_removed_meanwhile_casts_no_ballot_and_gives_no_opinion(services, board):
+    committee, seats = board
+    vote = await services.votes.create_motion(committee, seats["sec"], "Thông qua due 31/12")
+    results = await both(
+        services.roster.remove(committee, seats["sec"], Person(username="binh")),
+        services.votes.cast(committee, seats["b"], vote.item.id, "f"),
+    )
+    assert refused(results) == ["common.seat_changed"]
+    item = await services.consultations.open(committee, seats["sec"], "Góp ý due 31/12")
+    results = await both(
+        services.roster.remove(committee, seats["sec"], Person(username="an")),
+        services.consultations.answer(item, seats["a"], "agree"),
+    )
+    assert refused(results) == ["common.seat_changed"]

@@ -35,6 +35,7 @@ from telegram import (
 from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 
 from bot.clock import Clock
+from bot.delivery.recovery import thread_lost
 from bot.delivery.split import parts
 from storage.db import Database
 from storage.outbox import OutboxRepo, OutboxRow
@@ -49,6 +50,7 @@ Sent = Callable[[OutboxRow, Message], Awaitable[None]]
 Failed = Callable[[OutboxRow, str], Awaitable[None]]
 Reporter = Callable[[list[OutboxRow]], Awaitable[None]]
 Migrated = Callable[[int, int], Awaitable[None]]
+ThreadLost = Callable[[OutboxRow], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,7 @@ class Outbox:
         self.hooks: dict[str, PurposeHooks] = {}
         self.reporter: Reporter | None = None
         self.on_migrated: Migrated | None = None
+        self.on_thread_lost: ThreadLost | None = None  # the forum topic was deleted
         self._flushing = asyncio.Lock()
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
@@ -179,7 +182,16 @@ class Outbox:
                 await self.on_migrated(row.chat_id, exc.new_chat_id)
             await self.repo.move_chat(row.chat_id, exc.new_chat_id)
             return "failed_retry_now"
-        except (BadRequest, Forbidden) as exc:
+        except BadRequest as exc:
+            if row.thread_id is not None and thread_lost(exc.message):
+                # The topic is gone: this chat's pending posts go to its general chat instead.
+                if self.on_thread_lost is not None:
+                    await self.on_thread_lost(row)
+                await self.repo.drop_thread(row.chat_id, row.thread_id)
+                return "failed_retry_now"
+            await self._fail(row, exc.message)
+            return "failed"
+        except Forbidden as exc:
             await self._fail(row, exc.message)
             return "failed"
         except TelegramError as exc:

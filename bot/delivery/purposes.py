@@ -8,6 +8,7 @@ from collections import defaultdict
 from telegram import Message
 from telegram.error import TelegramError
 
+from bot.delivery import recovery
 from bot.delivery.outbox import Outbox, PurposeHooks
 from bot.i18n import t
 from bot.models import Role
@@ -74,6 +75,7 @@ def install(outbox: Outbox, services) -> None:
             await _tell_secretaries(outbox, services, committee_id, refused)
 
     outbox.on_migrated = migrated
+    recovery.install(outbox, services)
     outbox.reporter = report
 
 

@@ -30,6 +30,7 @@ from bot.services.consultation_model import (
     parse_consult,
     rank,
 )
+from bot.services.guard import guarded
 from bot.services.item_service import ItemService
 from bot.services.settings import config_of
 from storage.committees import Committee
@@ -179,6 +180,7 @@ class ConsultationService(ItemService):
     def _is_open(self, item: Item) -> bool:
         return item.status == "open" and (item.deadline is None or self.clock.now() < item.deadline)
 
+    @guarded
     async def answer(
         self, item: Item, member: Member | None, answer: str, text: str = ""
     ) -> tuple[Standing, str]:

@@ -145,9 +145,20 @@ class SweepMixin:
         if permanent or row.attempts + 1 >= MAX_ATTEMPTS:
             log.warning("reminder %s dropped after %s: %s", row.id, row.attempts + 1, error)
             await self.repo.cancel(row.id, now, "undeliverable")
+            await self._plan_next(dispatch, now)
             return
         retry = now + timedelta(minutes=min(60, 2**row.attempts))
         await self.repo.failed(row.id, error, retry)
+
+    async def _plan_next(self, dispatch: Dispatch, now: datetime) -> None:
+        """A failure ends that one message, never the schedule: plan what follows it."""
+        row = dispatch.reminder
+        if row.kind == scheduler.DIGEST:
+            committee = await self.committees.get(row.committee_id)
+            if committee is not None:
+                await self.plan_digest(committee, now, replace=False)
+        elif row.item_id is not None:
+            await self.replan(row.item_id, now)
 
     async def copies(self, dispatch: Dispatch) -> list[tuple[Member, str]]:
         """Who also gets this reminder privately (can_dm and notify), with their language."""
@@ -171,8 +182,9 @@ class SweepMixin:
     async def closable_committees(self, now: datetime) -> frozenset[int]:
         """Committees with a consultation or vote past its deadline that may be disturbed now.
 
-        The auto-closers close (and post) only there; a committee in quiet hours or on a day
-        off waits for its next allowed moment without holding back any other committee.
+        The auto-closers close (and post) only there; a committee the bot was removed from
+        closes nothing (its members could not answer), and one in quiet hours or on a day off
+        waits for its next allowed moment without holding back any other committee.
         """
         due = [
             *await self.items.due_open("consultation", now),
@@ -181,6 +193,8 @@ class SweepMixin:
         allowed: set[int] = set()
         for committee_id in {item.committee_id for item in due}:
             committee = await self.committees.get(committee_id)
+            if committee is None or not committee.active:  # bot away: nothing closes, no silence
+                continue
             if scheduler.allowed(now, config_of(committee)):
                 allowed.add(committee_id)
         return frozenset(allowed)

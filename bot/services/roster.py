@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.config import LANGUAGES
 from bot.errors import DomainError
-from bot.events import guarded
 from bot.models import ROLE_ORDER, SECRETARY_CHAIR, Role, is_service_account
-from bot.services.seat_claims import SeatClaims
+from bot.services.guard import guarded
+from bot.services.seat_claims import CONFIRMED_ROLES, SeatClaims
 from storage.audit import AuditRepo
 from storage.committees import Committee, CommitteeRepo
 from storage.members import Member, MemberRepo
@@ -119,6 +119,7 @@ class RosterService:
         agency = self._agency(agency, required=False)
         if is_service_account(person.user_id, person.username):
             raise DomainError("roster.service_account", name=_label(person))
+        explicit = person.user_id is not None  # a reply or a text mention names the account
         if person.user_id is None and person.username:
             known = await self.users.id_of_username(person.username)
             if known is not None:
@@ -127,6 +128,9 @@ class RosterService:
         seat = await self._seat_of(committee, person)
         await self._check_chair_free(committee, role, seat)
         if seat is None:
+            if role in CONFIRMED_ROLES and person.username and not explicit:
+                # Known only by the username it shows now: wait for them and a confirmation.
+                person = Person(None, person.username, "")
             member_id = await self._insert_seat(committee.id, person, role, agency, now)
             await self.audit.add(
                 committee.id,

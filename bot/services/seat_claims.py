@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.errors import DomainError
-from bot.events import guarded
 from bot.models import MANAGERS, is_service_account
+from bot.services.guard import guarded
 from storage.audit import AuditRepo
 from storage.committees import Committee, CommitteeRepo
 from storage.members import Member, MemberRepo

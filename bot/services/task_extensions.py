@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.errors import DomainError
-from bot.events import guarded
 from bot.models import SECRETARY_CHAIR
+from bot.services.guard import guarded
 from bot.services.task_input import check_note, read_date_and_reason
 from bot.services.task_queries import TaskView
 from storage.committees import Committee

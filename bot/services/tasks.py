@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.errors import DomainError
-from bot.events import Events, guarded
+from bot.events import Events
 from bot.models import SECRETARY_CHAIR
+from bot.services.guard import guarded
 from bot.services.roster import Person, RosterService
 from bot.services.task_extensions import TaskExtensions
 from bot.services.task_input import check_note, read_new_task

@@ -20,6 +20,7 @@ from bot import dates
 from bot.errors import DomainError
 from bot.models import VOTING_ROLES, Role
 from bot.pass_rule import CHOICES, Decision, decide
+from bot.services.guard import guarded
 from bot.services.item_service import ItemService
 from bot.services.vote_input import MAX_QUESTION, parse_poll, split_motion
 from storage.committees import Committee
@@ -220,6 +221,7 @@ class VoteService(ItemService):
         return await self.repo.history(vote.item.id)
 
     # ------------------------------------------------------------------ ballots
+    @guarded
     async def cast(
         self, committee: Committee, member: Member | None, item_id: int, choice: str
     ) -> Cast:

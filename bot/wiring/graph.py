@@ -9,6 +9,7 @@ from bot.config import Settings
 from bot.events import Events
 from bot.services.consultations import ConsultationService
 from bot.services.digest import DigestService
+from bot.services.recovery import RecoveryService
 from bot.services.reminders import ReminderService
 from bot.services.reports import ReportService
 from bot.services.roster import RosterService
@@ -22,6 +23,7 @@ from storage.db import Database
 from storage.digest import DigestRepo
 from storage.items import ItemRepo
 from storage.members import MemberRepo
+from storage.recovery import HeldRepo
 from storage.reminders import ReminderRepo
 from storage.reports import ReportRepo
 from storage.scheduler_state import SchedulerStateRepo
@@ -51,6 +53,7 @@ class Services:
     reports: ReportService
     reminders: ReminderService
     digest: DigestService
+    recovery: RecoveryService
 
     @classmethod
     def build(cls, db: Database, clock: Clock, settings: Settings) -> Services:
@@ -112,4 +115,7 @@ class Services:
             reports=ReportService(ReportRepo(db), task_repo, members, items, audit, clock),
             reminders=reminders,
             digest=DigestService(digest_repo, task_repo, reminders.pending_members, clock),
+            recovery=RecoveryService(
+                db, committees, items, HeldRepo(db), reminders, audit, events, clock
+            ),
         )
