@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import TelegramError
 
 from bot.dates import format_datetime
 from bot.delivery.outbox import Outbox
@@ -12,10 +15,13 @@ from bot.permissions import SECRETARY_OR_CHAIR
 from bot.services.recovery import EXTEND_CHOICES, Return
 from handlers import registry
 from handlers.callbacks import pack
+from handlers.cards import card_editor
 from handlers.context import Ctx
 from handlers.outbox import post
 from handlers.registry import button
 from storage.items import Item
+
+log = logging.getLogger(__name__)
 
 ROUTE = "rc"
 CATCH_UP = "recovery.catch_up"
@@ -81,6 +87,7 @@ async def on_decision(ctx: Ctx, parts: list[str]) -> None:
     if action == "c":
         item = await service.close_now(ctx.committee, int(parts[1]), ctx.user.id)
         await registry.ITEM_CLOSERS[item.kind](ctx, item)
+        await _drop_row(ctx, item.id)
         await ctx.answer(ctx.t("recovery.notice_closed", number=item.number))
         return
     item = await service.extend(ctx.committee, int(parts[1]), int(parts[2]), ctx.user.id)
@@ -91,4 +98,29 @@ async def on_decision(ctx: Ctx, parts: list[str]) -> None:
           deadline=format_datetime(item.deadline, tz, ctx.group_lang)),
         purpose="recovery.extended",
     )  # fmt: skip
+    await card_editor(ctx.context.application).changed(item.kind, item.id)  # the new deadline
+    await _drop_row(ctx, item.id)
     await ctx.answer(ctx.t("recovery.notice_extended", number=item.number))
+
+
+async def _drop_row(ctx: Ctx, item_id: int) -> None:
+    """The catch-up message loses the buttons of a decided item (after the commit)."""
+    message = ctx.update.callback_query.message if ctx.update.callback_query else None
+    markup = getattr(message, "reply_markup", None)
+    if markup is None:
+        return
+    suffix = f":{item_id}"
+    rows = [row for row in markup.inline_keyboard if not row[0].callback_data.endswith(suffix)]
+
+    async def edit() -> None:
+        try:
+            await message.edit_reply_markup(InlineKeyboardMarkup(rows) if rows else None)
+        except TelegramError as exc:  # deleted, too old: the buttons answer "decided" anyway
+            log.warning("catch-up message not edited: %s", exc)
+
+    db = ctx.services.db
+    unit = db.current_unit()
+    if unit is not None and db.in_unit_transaction():
+        unit.after_commit(edit)
+    else:
+        await edit()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
@@ -11,8 +11,10 @@ from bot.clock import Clock
 
 if TYPE_CHECKING:
     from bot.config import Settings
+    from bot.delivery import Delivery
     from bot.delivery.outbox import Outbox
     from bot.wiring.graph import Services
+    from handlers.cards import CardEditor
     from handlers.jobs import Sweeper
 
 
@@ -31,8 +33,8 @@ class AppState:
     sweeper: Sweeper | None = None  # handlers/jobs.py, started in post_init
     outbox: Outbox | None = None  # bot/delivery/outbox.py, started in post_init
     seen_users: dict[int, tuple[str | None, str]] = field(default_factory=dict)  # remember_author
-    card_editor: Any = None  # handlers/cards.py's CardEditor (every card), made on first use
-    delivery: Any = None  # bot/delivery's Delivery (the inbox and its loop), set by the wiring
+    card_editor: CardEditor | None = None  # handlers/cards.py (every card), made on first use
+    delivery: Delivery | None = None  # the inbox and its loop (bot/delivery), set by the wiring
 
     @property
     def services(self) -> Services:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.i18n import Html
+from handlers.cards import card_editor
 from tests.chat import (
     CHAIR,
     DEPUTY,
@@ -42,6 +43,7 @@ async def test_a_week_away_then_one_catch_up_and_everything_resumes(tmp_path, cl
         await conv.send(private_chat(SECRETARY), SECRETARY, "/start")
         await conv.send(GROUP, SECRETARY, "/assign @so_taichinh Báo cáo kinh phí hạn 03/12")
         await conv.send(GROUP, SECRETARY, "/consult Góp ý dự thảo Quy chế hạn 04/12")
+        consultation_card = conv.last_sent(GROUP.id)
         await conv.send(GROUP, SECRETARY, "/poll Họp ngày nào? | Thứ Hai | Thứ Ba due 04/12")
         clock.set(local(2026, 12, 2, 10))
         await remove_bot(conv, fake)
@@ -71,7 +73,8 @@ async def test_a_week_away_then_one_catch_up_and_everything_resumes(tmp_path, cl
                    deadline="Thứ Sáu, 04/12/2026 23:59"),
             ])),
         )  # fmt: skip
-        assert [label for row in conv.keyboard(catch_up) for label, _ in row] == [
+        buttons = conv.keyboard(catch_up)
+        assert [label for row in buttons for label, _ in row] == [
             "Đóng #2", "#2: +2 ngày làm việc", "#2: +5 ngày làm việc",
             "Đóng #3", "#3: +2 ngày làm việc", "#3: +5 ngày làm việc",
         ]  # fmt: skip
@@ -89,21 +92,26 @@ async def test_a_week_away_then_one_catch_up_and_everything_resumes(tmp_path, cl
             assert (await svc.items.by_number(1, number)).status == "open"
 
         # A member cannot decide; the secretary extends #2 and the chair closes #3 now.
-        await conv.press(GROUP, MEMBER_A, catch_up, conv.keyboard(catch_up)[0][1][1])
+        await conv.press(GROUP, MEMBER_A, catch_up, buttons[0][1][1])
         assert conv.last_answer() != vi("recovery.notice_extended", number=2)
         assert conv.new_texts(GROUP.id) == []
-        await conv.press(GROUP, SECRETARY, catch_up, conv.keyboard(catch_up)[0][1][1])
+        await conv.press(GROUP, SECRETARY, catch_up, buttons[0][1][1])
         assert conv.last_answer() == vi("recovery.notice_extended", number=2)
+        assert conv.keyboard(catch_up) == buttons[1:]  # #2's row is gone
+        await card_editor(conv.app).flush()
+        card = fake.message(GROUP.id, consultation_card.result["message_id"])
+        assert "11/12/2026" in card["text"] and "04/12/2026" not in card["text"]
         assert conv.new_texts(GROUP.id) == [
             vi("recovery.extended", number=2, title="Góp ý dự thảo Quy chế",
                deadline="Thứ Sáu, 11/12/2026 23:59")
         ]  # fmt: skip
-        await conv.press(GROUP, CHAIR, catch_up, conv.keyboard(catch_up)[1][0][1])
+        await conv.press(GROUP, CHAIR, catch_up, buttons[1][0][1])
         assert conv.last_answer() == vi("recovery.notice_closed", number=3)
         assert (await svc.items.by_number(1, 3)).status == "closed"
         assert any("Họp ngày nào?" in text for text in conv.new_texts(GROUP.id))
-        await conv.press(GROUP, SECRETARY, catch_up, conv.keyboard(catch_up)[1][0][1])
+        await conv.press(GROUP, SECRETARY, catch_up, buttons[1][0][1])
         assert conv.last_answer() == vi("recovery.decided", number=3)
+        assert conv.keyboard(fake.message(GROUP.id, catch_up.result["message_id"])) == []
 
         # Reminders and digests resume on their usual schedule.
         def overdue(count: int, late: str) -> str:
@@ -142,6 +150,8 @@ async def test_a_week_away_then_one_catch_up_and_everything_resumes(tmp_path, cl
         assert [text[:1] for text in monday[2:]] == ["📰", "🔴"]
         assert monday[3].startswith(overdue(4, "10 ngày 8 giờ"))
         assert (await svc.items.by_number(1, 2)).status == "closed"
+        back_note = vi("recovery.back_note", title="Ban Chỉ đạo Chuyển đổi số", count=2)
+        assert [c.text for c in fake.sent(SECRETARY.id)].count(back_note) == 1  # once
 
 
 NO_RIGHTS = "Bad Request: not enough rights to send text messages to the chat"

@@ -15,6 +15,7 @@ from bot.clock import Clock
 from bot.errors import DomainError
 from bot.events import Events
 from bot.periods import add_working_days
+from bot.services.guard import guarded
 from bot.services.settings import config_of
 from storage.audit import AuditRepo
 from storage.committees import Committee, CommitteeRepo
@@ -87,16 +88,15 @@ class RecoveryService:
             raise DomainError("recovery.decided", number=item.number)
         return item
 
+    @guarded  # two presses at once: the second sees the first's decision
     async def close_now(self, committee: Committee, item_id: int, actor_id: int) -> Item:
         """Release a held item to be closed now; the caller closes it as `/close` does."""
         item = await self._held_item(committee, item_id)
-        async with self.db.transaction():
-            await self.held.decide(item.id, self.clock.now(), "closed")
-            await self.audit.add(
-                committee.id, "recovery.close", actor_id, self.clock.now(), item.id
-            )
+        await self.held.decide(item.id, self.clock.now(), "closed")
+        await self.audit.add(committee.id, "recovery.close", actor_id, self.clock.now(), item.id)
         return item
 
+    @guarded
     async def extend(self, committee: Committee, item_id: int, days: int, actor_id: int) -> Item:
         """Give a held item a new deadline `days` working days from today (end of that day)."""
         if not 1 <= days <= MAX_EXTENSION:
@@ -105,14 +105,13 @@ class RecoveryService:
         now = self.clock.now()
         cfg = config_of(committee)
         deadline = add_working_days(now, days, cfg.workdays, cfg.tz)
-        async with self.db.transaction():
-            await self.items.update(item.id, now, deadline=deadline)
-            await self.held.decide(item.id, now, "extended")
-            await self.audit.add(
-                committee.id, "recovery.extend", actor_id, now, item.id,
-                before=item.deadline, after=deadline, days=days,
-            )  # fmt: skip
-        await self.events.item_changed(item.id)
+        await self.items.update(item.id, now, deadline=deadline)
+        await self.held.decide(item.id, now, "extended")
+        await self.audit.add(
+            committee.id, "recovery.extend", actor_id, now, item.id,
+            before=item.deadline, after=deadline, days=days,
+        )  # fmt: skip
+        await self.events.item_changed(item.id)  # after the commit (guarded): reminders replan
         return await self.items.get(item.id)
 
     # ------------------------------------------------------------------ forum topics
