@@ -13,7 +13,8 @@ gives the inbox's cost in µs per update measured alone (bench/inbox_cost.py).
 Both bots run in this process at once, each on its own instance of the fake server
 (tests/fakes, via bench/fakes.py `CountingFake`); each scenario's updates are split into rounds
 that alternate ours/bare, so load from elsewhere on the machine hits both alike. The ratio is
-given on the best round of each bot (the least disturbed) and on the median round. Telegram's
+given on the best round of each bot (the least disturbed), on the median round, and as the
+median of paired rounds (each of ours against the bare round right after it). Telegram's
 pacing (AIORateLimiter's 30/s and 20/min per group) is off for both bots (`throttle=False`): this
 measures our code, not Telegram's limits (bench/fanout.py measures those). See bench/scenarios.py
 for what each bot does per update.
@@ -62,6 +63,7 @@ class Result:
     median_rate: float
     cpu_ms: float  # process CPU per update (bot, fake server and driver together)
     hops: float  # hand-offs to aiosqlite's worker thread per update (ours; 0 for the bare bot)
+    rates: list[float]  # each round's rate, in order (round i of ours ran just before bare's)
     p50_ms: float
     p99_ms: float
     inbox_hops: float | None = None  # database hand-offs for inbox work per update (ours only)
@@ -113,6 +115,7 @@ def summarize(rounds: list[Round]) -> Result:
         median_rate=statistics.median(len(r.latencies) / r.elapsed for r in rounds),
         cpu_ms=sum(r.cpu for r in rounds) / len(latencies) * 1000,
         hops=sum(r.hops for r in rounds) / len(latencies),
+        rates=[len(r.latencies) / r.elapsed for r in rounds],
         p50_ms=statistics.median(latencies) * 1000,
         p99_ms=latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
         inbox_hops=(
@@ -167,19 +170,26 @@ async def compare(n: int, rounds: int) -> tuple[dict[str, Result], dict[str, Res
     return out  # type: ignore[return-value]
 
 
+def paired(ours: Result, bare: Result) -> float:
+    """The median of round-by-round ratios: each of our rounds against the bare round run right
+    after it, under nearly the same load from elsewhere (the steadiest figure on a busy machine)."""
+    return statistics.median(o / b for o, b in zip(ours.rates, bare.rates, strict=True))
+
+
 def table(ours: dict[str, Result], bare: dict[str, Result]) -> str:
     """A Markdown table of both bots' figures and the ratio of update rates."""
     lines = [
         "| scenario | updates | ours upd/s | bare upd/s | ratio (best round) | ratio (median)"
+        " | ratio (paired)"
         " | ours p50 / p99 ms | bare p50 / p99 ms | CPU ms/update ours / bare"
         " | hand-offs/update (inbox's) |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for key in ours:
         o, b = ours[key], bare[key]
         lines.append(
             f"| {key} | {o.updates} | {o.rate:.0f} | {b.rate:.0f} | **{o.rate / b.rate:.2f}** |"
-            f" {o.median_rate / b.median_rate:.2f} |"
+            f" {o.median_rate / b.median_rate:.2f} | {paired(o, b):.2f} |"
             f" {o.p50_ms:.1f} / {o.p99_ms:.1f} | {b.p50_ms:.1f} / {b.p99_ms:.1f} |"
             f" {o.cpu_ms:.2f} / {b.cpu_ms:.2f} | {o.hops:.1f} ({o.inbox_hops:.1f}) |"
         )

@@ -240,7 +240,7 @@ async def pending_consultation(ctx: Ctx, item: Item) -> None:
 @item_closer("consultation")
 async def close_consultation(ctx: Ctx, item: Item) -> None:
     """`/close N`: close now and publish the result with its .docx."""
-    standing = await ctx.services.consultations.close(item, ctx.user.id)
+    standing = await ctx.services.consultations.close(item, ctx.member)
     await publish(ctx.context.application, standing)
 
 

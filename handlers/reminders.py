@@ -73,7 +73,7 @@ def private_copy(d: Dispatch, lang: str, author: Member | None = None) -> Html:
 @command("remind", aliases=("nhac", "hennhac"), who=MANAGERS_ONLY, example="+2h Họp thử quyền")
 async def remind(ctx: Ctx) -> None:
     """`/remind <date> <text>`: remind the group at that moment."""
-    reminder = await ctx.services.reminders.add(ctx.committee, ctx.user.id, ctx.args)
+    reminder = await ctx.services.reminders.add(ctx.committee, ctx.member, ctx.args)
     tz = ctx.committee.tz
     when = dates.format_datetime(reminder.due_at, tz, ctx.lang)
     await ctx.say("remind.done", number=reminder.seq, when=when, text=reminder.text)
@@ -111,7 +111,7 @@ async def unremind(ctx: Ctx) -> None:
     word = ctx.args.strip().lstrip("#")
     if not (word.isascii() and word.isdigit()) or len(word) > 9:  # "²".isdigit() is true
         raise DomainError("unremind.usage")
-    row = await ctx.services.reminders.cancel(ctx.committee, ctx.user.id, int(word))
+    row = await ctx.services.reminders.cancel(ctx.committee, ctx.member, int(word))
     await ctx.say("unremind.done", number=row.seq, text=row.text)
 
 

@@ -36,5 +36,5 @@ async def settings(ctx: Ctx) -> None:
         await ctx.services.recovery.move_topic(ctx.committee, ctx.thread_id, ctx.user.id)
         await ctx.say("recovery.topic_moved")
         return
-    committee = await ctx.services.committee_settings.change(ctx.committee, ctx.user.id, key, value)
+    committee = await ctx.services.committee_settings.change(ctx.committee, ctx.member, key, value)
     await ctx.reply(ctx.t("settings.changed") + "\n\n" + render.settings_view(committee, ctx.lang))

@@ -138,9 +138,7 @@ async def pending_vote(ctx: Ctx, item: Item) -> None:
 @item_closer("vote")
 async def close_vote(ctx: Ctx, item: Item) -> None:
     """`/close N` for a vote: stop the poll, freeze and post the result."""
-    tally = await ctx.services.votes.close(
-        item, ctx.user.id, stopper(ctx.context.bot, ctx.services)
-    )
+    tally = await ctx.services.votes.close(item, ctx.member, stopper(ctx.context.bot, ctx.services))
     await post_result(ctx.context.application, ctx.committee, tally)
 
 

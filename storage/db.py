@@ -1,11 +1,13 @@
 """The database: one aiosqlite connection for writes, a read connection, transactions, times.
 
 Writes go through the single long-lived aiosqlite connection, serialised by a lock. A write
-transaction costs two hand-offs to aiosqlite's worker thread: `BEGIN IMMEDIATE`, then `COMMIT`
-(or `ROLLBACK`). The statements in between run synchronously on the event loop's thread through
-the same sqlite3 connection (see `sqlite3_behind`): they are microseconds of CPU and no I/O
-(nothing is fsynced before COMMIT), while a hand-off costs ≈ 45 µs plus a loop wake-up
-(bench/ANALYSIS.md). COMMIT stays on the worker: it may checkpoint the WAL and fsync.
+transaction costs one hand-off to aiosqlite's worker thread, its `COMMIT` (or `ROLLBACK`): a
+COMMIT may checkpoint the WAL and fsync, which must not block the loop. `BEGIN IMMEDIATE` and
+the statements in between run synchronously on the event loop's thread through the same sqlite3
+connection (see `sqlite3_behind`): microseconds of CPU and no I/O (nothing is fsynced before
+COMMIT), while a hand-off costs ≈ 45 µs on an idle machine and milliseconds on a busy one (a
+thread wake-up each way; bench/ANALYSIS.md). BEGIN never waits on the loop: when another process
+holds the write lock it goes to the worker, which waits with the busy timeout.
 
 Plain reads outside a transaction go to a second, read-only sqlite3 connection used on the loop's
 thread: in WAL mode a reader sees the latest committed state without waiting for a writer. Reads
@@ -32,6 +34,7 @@ import aiosqlite
 from storage.unit import Unit, current_unit
 
 ISO = "%Y-%m-%dT%H:%M:%SZ"
+BUSY_TIMEOUT = "PRAGMA busy_timeout = 5000"  # how long a write waits for another process's lock
 
 
 def to_db(moment: datetime | None) -> str | None:
@@ -110,7 +113,7 @@ class Database:
                 "PRAGMA foreign_keys=ON",
                 "PRAGMA journal_mode=WAL",
                 "PRAGMA synchronous=NORMAL",
-                "PRAGMA busy_timeout=5000",
+                BUSY_TIMEOUT,
             ):
                 await conn.execute(pragma)
             return cls(conn, target, None if target == ":memory:" else _open_reader(target))
@@ -148,16 +151,39 @@ class Database:
         unit = self._unit()
         return unit is not None and unit.wrote
 
-    async def _hop(self, sql: str) -> aiosqlite.Cursor:
+    async def _hop(self, sql: str, params: Any = (), many: bool = False) -> aiosqlite.Cursor:
         """Run one statement on aiosqlite's worker thread (a hand-off)."""
         self.hops += 1
-        return await self.conn.execute(sql)
+        try:
+            if many:
+                return await self.conn.executemany(sql, params)
+            return await self.conn.execute(sql, params)
+        except asyncio.CancelledError:
+            # The worker still runs the statement we stopped waiting for: let it finish (calls
+            # run in order) before the loop's thread may use the connection again.
+            with suppress(BaseException):
+                await self.conn.execute("SELECT 1")
+            raise
+
+    def _begin_here(self) -> bool:
+        """`BEGIN IMMEDIATE` on the loop's thread if the write lock is free now (never waits)."""
+        self._raw.execute("PRAGMA busy_timeout = 0")
+        try:
+            self._raw.execute("BEGIN IMMEDIATE")
+            return True
+        except sqlite3.OperationalError as error:
+            if error.sqlite_errorname != "SQLITE_BUSY":
+                raise
+            return False  # another process writes: wait for it on the worker thread
+        finally:
+            self._raw.execute(BUSY_TIMEOUT)
 
     async def _begin(self) -> None:
         """Take the write lock and `BEGIN IMMEDIATE` for the running task."""
         await self._lock.acquire()
         try:
-            await self._hop("BEGIN IMMEDIATE")
+            if not self._begin_here():
+                await self._hop("BEGIN IMMEDIATE")
         except asyncio.CancelledError:
             # The worker still runs the BEGIN we stopped waiting for: undo it before anyone else
             # gets the lock (the worker runs calls in order).
@@ -308,10 +334,7 @@ class Database:
         if await self._writable():
             return (self._raw.executemany if many else self._raw.execute)(sql, params)
         async with self._lock:
-            self.hops += 1
-            if many:
-                return await self.conn.executemany(sql, params)
-            return await self.conn.execute(sql, params)
+            return await self._hop(sql, params, many)
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Run one write statement; return lastrowid (0 when none)."""

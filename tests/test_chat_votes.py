@@ -161,7 +161,7 @@ async def test_motion_by_buttons_with_live_counter_and_the_pass_rule(tmp_path, c
         )
         await conv.press_button(GROUP, OUTSIDER, "Tán thành", card)
         assert conv.last_answer() == (
-            "Bạn chưa là thành viên của Ban. Gõ /join Tên cơ quan để tham gia."
+            "Đồng chí chưa là thành viên của Ban. Gõ /join Tên cơ quan để tham gia."
         )
         assert conv.new_edits(GROUP.id) == []
         await conv.press_button(GROUP, CHAIR, "Tán thành", card)

@@ -132,3 +132,28 @@ async def test_a_member_removed_meanwhile_casts_no_ballot_and_gives_no_opinion(s
         services.consultations.answer(item, seats["a"], "agree"),
     )
     assert refused(results) == ["common.seat_changed"]
+
+
+async def test_a_chair_demoted_meanwhile_opens_closes_reminds_and_changes_nothing(services, board):
+    """The remaining writers the gate let through also check the seat again inside their
+    transaction: a seat changed meanwhile (here: the chair made a member) acts no more."""
+    committee, seats = board
+    chair = seats["chair"]
+    consultation = await services.consultations.open(committee, chair, "Dự thảo A due 31/12")
+    calls = [
+        services.consultations.open(committee, chair, "Dự thảo B due 31/12"),
+        services.votes.create_motion(committee, chair, "Thông qua quy chế due 31/12"),
+        services.votes.create_poll(committee, chair, "Ngày họp? | T5 | T6 due 31/12"),
+        services.consultations.close(consultation.item, chair),
+        services.reminders.add(committee, chair, "+2h Họp Ban Chỉ đạo"),
+        services.committee_settings.change(committee, chair, "quiet", "22:00-06:00"),
+    ]
+    for call in calls:
+        demote = services.roster.set_role(committee, seats["sec"], Person(2), "member")
+        results = await asyncio.gather(demote, call, return_exceptions=True)
+        assert refused(results) == ["common.seat_changed"], call
+        await services.roster.set_role(committee, seats["sec"], Person(2), "chair")  # again
+        chair = await services.members.by_user(committee.id, 2)
+    standing = await services.consultations.standing(consultation.item)
+    assert not standing.closed
+    assert (await services.committees.get(committee.id)).quiet_start != "22:00"

@@ -30,7 +30,7 @@ from bot.services.consultation_model import (
     parse_consult,
     rank,
 )
-from bot.services.guard import guarded
+from bot.services.guard import actor_id, check_actor, guarded
 from bot.services.item_service import ItemService
 from bot.services.settings import config_of
 from storage.committees import Committee
@@ -43,6 +43,7 @@ class ConsultationService(ItemService):
     """Every rule about consultations; handlers only parse and render."""
 
     # ------------------------------------------------------------ opening
+    @guarded
     async def open(
         self, committee: Committee, actor: Member, text: str, document: Document | None = None
     ) -> Standing:
@@ -246,13 +247,15 @@ class ConsultationService(ItemService):
 
     # ------------------------------------------------------------ closing
     async def close(
-        self, item: Item, actor_user_id: int | None, at: datetime | None = None
+        self, item: Item, actor: Member | int | None, at: datetime | None = None
     ) -> Standing:
         """Close now (recorded as closed `at`, default now): silent members get their automatic
-        row; the result is frozen."""
+        row; the result is frozen. `actor` is the closing seat (None: the deadline)."""
         now = self.clock.now()
         closed_at = at or now
+        actor_user_id = actor_id(actor)
         async with self.db.transaction():
+            await check_actor(self, actor)
             if await self.repo.status(item.id) != "open":
                 raise DomainError("consult.already_closed", number=item.number)
             silence = (await self.repo.get(item.id)).silence_agree

@@ -34,6 +34,16 @@ def guarded(method: Callable) -> Callable:
     return run
 
 
+def actor_id(actor: Member | int | None) -> int | None:
+    """The user id of an actor given as a seat (checked again by `guarded`) or as a user id."""
+    return actor.user_id if isinstance(actor, Member) else actor
+
+
+async def check_actor(service, actor: Member | int | None) -> None:
+    """Inside a transaction: refuse if the seat the gate checked has changed meanwhile."""
+    await _check_actor(service, (actor,))
+
+
 async def _check_actor(service, args: tuple) -> None:
     members = getattr(service, "members", None)
     actor = next((a for a in args if isinstance(a, Member)), None)

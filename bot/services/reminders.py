@@ -26,6 +26,7 @@ from bot.clock import Clock
 from bot.dates import fold_text, local_date, local_to_utc, looks_like_deadline, parse_deadline
 from bot.errors import DomainError
 from bot.events import Events
+from bot.services.guard import actor_id, guarded
 from bot.services.reminder_sweep import OPEN, SweepMixin
 from bot.services.settings import config_of
 from storage.audit import AuditRepo
@@ -78,6 +79,7 @@ class ReminderService(SweepMixin):
         self.committees, self.items, self.tasks, self.members = committees, items, tasks, members
         self.users, self.state = users, state
         self.audit, self.clock = audit, clock
+        self.db = repo.db  # the database every repository here works on
         # item kind → who has not answered (the consultations/votes services' pending_members)
         self.pending_sources = dict(pending_sources or {})
         events.on_item_changed(self.on_item_changed)
@@ -172,8 +174,10 @@ class ReminderService(SweepMixin):
         return len(changes)
 
     # ------------------------------------------------------------------ ad-hoc
-    async def add(self, committee: Committee, user_id: int, args: str) -> Reminder:
+    @guarded
+    async def add(self, committee: Committee, actor: Member | int, args: str) -> Reminder:
         """`/remind <date> <text>`: a reminder to the group at that moment (next allowed one)."""
+        user_id = actor_id(actor)
         when_text, text = leading_date(args)
         if not when_text or not text:
             raise DomainError("remind.usage")
@@ -200,8 +204,10 @@ class ReminderService(SweepMixin):
             shown.append((row, item))
         return shown
 
-    async def cancel(self, committee: Committee, user_id: int, number: int) -> Reminder:
+    @guarded
+    async def cancel(self, committee: Committee, actor: Member | int, number: int) -> Reminder:
         """`/unremind N`: cancel ad-hoc reminder N if it has not gone out."""
+        user_id = actor_id(actor)
         row = await self.repo.adhoc(committee.id, number)
         if row is None or row.sent_at is not None or row.cancelled_at is not None:
             raise DomainError("unremind.not_found", number=number)

@@ -10,8 +10,11 @@ from bot import dates
 from bot.clock import Clock
 from bot.config import LANGUAGES
 from bot.errors import DomainError
+from bot.services.guard import actor_id as _actor_id
+from bot.services.guard import guarded
 from storage.audit import AuditRepo
 from storage.committees import Committee, CommitteeRepo
+from storage.members import Member, MemberRepo
 
 # The keys `/settings` accepts, with Vietnamese aliases.
 KEYS = ("language", "timezone", "digest", "reminders", "quiet", "workdays", "silence")
@@ -75,13 +78,25 @@ def normalize_key(word: str) -> str:
 class SettingsService:
     """Validated changes to a committee's settings."""
 
-    def __init__(self, committees: CommitteeRepo, audit: AuditRepo, clock: Clock) -> None:
+    def __init__(
+        self,
+        committees: CommitteeRepo,
+        audit: AuditRepo,
+        clock: Clock,
+        members: MemberRepo | None = None,
+    ) -> None:
         self.committees = committees
         self.audit = audit
         self.clock = clock
+        self.members = members  # to check again, inside the change, the seat the gate saw
+        self.db = committees.db
 
-    async def change(self, committee: Committee, actor_id: int, key: str, value: str) -> Committee:
+    @guarded
+    async def change(
+        self, committee: Committee, actor: Member | int, key: str, value: str
+    ) -> Committee:
         """Apply `/settings key value`; the whole value is checked before anything is stored."""
+        actor_id = _actor_id(actor)
         key = normalize_key(key)
         value = " ".join(value.split())
         if not value:

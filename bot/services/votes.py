@@ -20,7 +20,7 @@ from bot import dates
 from bot.errors import DomainError
 from bot.models import VOTING_ROLES, Role
 from bot.pass_rule import CHOICES, Decision, decide
-from bot.services.guard import guarded
+from bot.services.guard import actor_id, check_actor, guarded
 from bot.services.item_service import ItemService
 from bot.services.vote_input import MAX_QUESTION, parse_poll, split_motion
 from storage.committees import Committee
@@ -97,6 +97,7 @@ class VoteService(ItemService):
     """Opening, casting, tallying and closing votes."""
 
     # ------------------------------------------------------------------ opening
+    @guarded
     async def create_poll(self, committee: Committee, actor: Member, text: str) -> Vote:
         """Number and store a poll (the caller then sends it and calls `posted`)."""
         spec = parse_poll(text)
@@ -106,6 +107,7 @@ class VoteService(ItemService):
             spec.anonymous,
         )  # fmt: skip
 
+    @guarded
     async def create_motion(self, committee: Committee, actor: Member, text: str) -> Vote:
         """Number and store a motion `<motion> due <date>` (the caller posts its card)."""
         title, when = split_motion(text)
@@ -295,12 +297,13 @@ class VoteService(ItemService):
     async def close(
         self,
         item: Item,
-        actor_user_id: int | None,
+        actor: Member | int | None,
         stop: Stopper | None = None,
         at: datetime | None = None,
     ) -> Tally:
         """Close a vote now (stopping its poll first) and freeze its result; recorded as
-        closed `at` (default now)."""
+        closed `at` (default now). `actor` is the closing seat (None: the deadline)."""
+        actor_user_id = actor_id(actor)
         vote = await self.of_item(item)
         if not vote.is_open:
             raise DomainError("vote.already_closed", number=item.number)
@@ -310,6 +313,7 @@ class VoteService(ItemService):
                 vote = await self.record_poll_counts(vote.poll_id, **final) or vote
         now = self.clock.now()
         async with self.db.transaction():  # no ballot slips in between tally and close
+            await check_actor(self, actor)
             vote = await self.repo.get(item.id)
             if not vote.is_open:
                 raise DomainError("vote.already_closed", number=item.number)

@@ -105,7 +105,7 @@ class Services:
             items=items,
             audit=audit,
             roster=roster,
-            committee_settings=SettingsService(committees, audit, clock),
+            committee_settings=SettingsService(committees, audit, clock, members),
             events=events,
             tasks=TaskService(
                 db, clock, committees, members, items, task_repo, audit, roster, events
