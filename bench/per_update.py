@@ -4,6 +4,11 @@ Run by hand: `make bench` (or `.venv/bin/python -m bench.per_update [--n 240] [-
 [--json FILE]`). Prints updates/s, p50/p99 latency, process CPU per update and the our/bare ratio
 for a read command (/tasks), a write command (/progress) and a button press, sequentially (one
 chat, one update at a time) and with 20 chats in parallel (each chat one update at a time).
+Our bot runs the production path (bot/delivery: every update through the inbox); the last
+column counts its database hand-offs per update and, in brackets, those of its inbox work
+(storing the batch, marking read-only updates done; a writing update's mark rides in its own
+transaction); a last line
+gives the inbox's cost in µs per update measured alone (bench/inbox_cost.py).
 
 Both bots run in this process at once, each on its own instance of the fake server
 (tests/fakes, via bench/fakes.py `CountingFake`); each scenario's updates are split into rounds
@@ -28,6 +33,7 @@ from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from bench import inbox_cost
 from bench.fakes import CountingFake
 from bench.scenarios import (
     SCENARIOS,
@@ -39,6 +45,7 @@ from bench.scenarios import (
     prepare_ours,
 )
 from bot.clock import Clock
+from bot.delivery.processor import InboxStats
 from bot.wiring.app import build_application
 from tests.chat import bot_settings
 from tests.fakes import group, running_bot
@@ -59,11 +66,20 @@ class Result:
     rates: list[float]  # each round's rate, in order (round i of ours ran just before bare's)
     p50_ms: float
     p99_ms: float
+    inbox_hops: float | None = None  # database hand-offs for inbox work per update (ours only)
 
 
-async def measure(fake: CountingFake, bench: Bench, chats: int, n: int, inject: Inject) -> Round:
+async def measure(
+    fake: CountingFake,
+    bench: Bench,
+    chats: int,
+    n: int,
+    inject: Inject,
+    stats: InboxStats | None = None,
+) -> Round:
     """Send `n` updates in each of the first `chats` chats, each waiting for its answer."""
     latencies: list[float] = []
+    inbox_before = stats.hops if stats is not None else 0
 
     async def one_chat(index: int) -> None:
         for _ in range(n):
@@ -75,7 +91,8 @@ async def measure(fake: CountingFake, bench: Bench, chats: int, n: int, inject: 
     started, cpu, hops = time.perf_counter(), time.process_time(), bench.hops()
     await asyncio.gather(*(one_chat(c) for c in range(chats)))
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
-    return Round(elapsed, cpu, latencies, bench.hops() - hops)
+    inbox = stats.hops - inbox_before if stats is not None else None
+    return Round(elapsed, cpu, latencies, bench.hops() - hops, inbox)
 
 
 @dataclass
@@ -86,6 +103,7 @@ class Round:
     cpu: float  # process CPU time, all threads (the fake server's share included)
     latencies: list[float]
     hops: int = 0
+    inbox: int | None = None  # of which for inbox work (storing, marking), ours only
 
 
 def summarize(rounds: list[Round]) -> Result:
@@ -100,13 +118,18 @@ def summarize(rounds: list[Round]) -> Result:
         rates=[len(r.latencies) / r.elapsed for r in rounds],
         p50_ms=statistics.median(latencies) * 1000,
         p99_ms=latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
+        inbox_hops=(
+            sum(r.inbox for r in rounds if r.inbox is not None) / len(latencies)
+            if rounds[0].inbox is not None
+            else None
+        ),
     )
 
 
 @asynccontextmanager
 async def started(
     kind: str, folder: str, payloads: Payloads | None = None
-) -> AsyncIterator[tuple[CountingFake, Bench]]:
+) -> AsyncIterator[tuple[CountingFake, Bench, InboxStats | None]]:
     """One bot (ours, or bare sending `payloads`) on its own fake server, its chats prepared."""
     async with CountingFake() as fake:
         if kind == "ours":
@@ -117,9 +140,10 @@ async def started(
         async with running_bot(app, fake, step_timeout=60) as conv:
             groups = [group(-1002000000000 - i, f"Ban {i}") for i in range(PARALLEL_CHATS)]
             if kind == "ours":
-                yield fake, await prepare_ours(conv, fake, groups)
+                prepared = await prepare_ours(conv, fake, groups)
+                yield fake, prepared, app.bot_data.delivery.stats
             else:
-                yield fake, await prepare_bare(conv, fake, groups, payloads)
+                yield fake, await prepare_bare(conv, fake, groups, payloads), None
 
 
 async def compare(n: int, rounds: int) -> tuple[dict[str, Result], dict[str, Result]]:
@@ -131,15 +155,16 @@ async def compare(n: int, rounds: int) -> tuple[dict[str, Result], dict[str, Res
         ):
             figures: dict[str, dict[str, list[Round]]] = {"ours": {}, "bare": {}}
             for name, inject in SCENARIOS.items():
-                for fake, bench in (ours, bare):
-                    await measure(fake, bench, 1, WARMUP, inject)
+                for fake, bench, stats in (ours, bare):
+                    await measure(fake, bench, 1, WARMUP, inject, stats)
                 for mode, chats, per_chat in (
                     ("seq", 1, n),
                     (f"{PARALLEL_CHATS} chats", PARALLEL_CHATS, max(1, n // 4)),
                 ):
                     for _ in range(rounds):
-                        for (fake, bench), kind in ((ours, "ours"), (bare, "bare")):
-                            batch = await measure(fake, bench, chats, per_chat // rounds, inject)
+                        for (fake, bench, stats), kind in ((ours, "ours"), (bare, "bare")):
+                            per = per_chat // rounds
+                            batch = await measure(fake, bench, chats, per, inject, stats)
                             figures[kind].setdefault(f"{name} {mode}", []).append(batch)
     out = tuple({k: summarize(v) for k, v in figures[kind].items()} for kind in ("ours", "bare"))
     return out  # type: ignore[return-value]
@@ -157,7 +182,7 @@ def table(ours: dict[str, Result], bare: dict[str, Result]) -> str:
         "| scenario | updates | ours upd/s | bare upd/s | ratio (best round) | ratio (median)"
         " | ratio (paired)"
         " | ours p50 / p99 ms | bare p50 / p99 ms | CPU ms/update ours / bare"
-        " | hand-offs/update |",
+        " | hand-offs/update (inbox's) |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for key in ours:
@@ -166,7 +191,7 @@ def table(ours: dict[str, Result], bare: dict[str, Result]) -> str:
             f"| {key} | {o.updates} | {o.rate:.0f} | {b.rate:.0f} | **{o.rate / b.rate:.2f}** |"
             f" {o.median_rate / b.median_rate:.2f} | {paired(o, b):.2f} |"
             f" {o.p50_ms:.1f} / {o.p99_ms:.1f} | {b.p50_ms:.1f} / {b.p99_ms:.1f} |"
-            f" {o.cpu_ms:.2f} / {b.cpu_ms:.2f} | {o.hops:.1f} |"
+            f" {o.cpu_ms:.2f} / {b.cpu_ms:.2f} | {o.hops:.1f} ({o.inbox_hops:.1f}) |"
         )
     return "\n".join(lines)
 
@@ -179,11 +204,15 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     ours, bare = asyncio.run(compare(args.n, args.rounds))
+    inbox = asyncio.run(inbox_cost.measure())
     print(table(ours, bare))
+    print()
+    print(inbox_cost.markdown(inbox))
     if args.json:
         data = {"ours": {k: asdict(v) for k, v in ours.items()}}
         data["bare"] = {k: asdict(v) for k, v in bare.items()}
-        data["markdown"] = table(ours, bare)
+        data["inbox"] = inbox
+        data["markdown"] = table(ours, bare) + "\n\n" + inbox_cost.markdown(inbox)
         args.json.write_text(json.dumps(data, indent=1))
 
 

@@ -11,6 +11,7 @@ from bot.clock import Clock
 
 if TYPE_CHECKING:
     from bot.config import Settings
+    from bot.delivery import Delivery
     from bot.delivery.outbox import Outbox
     from bot.wiring.graph import Services
     from handlers.cards import CardEditor
@@ -33,6 +34,7 @@ class AppState:
     outbox: Outbox | None = None  # bot/delivery/outbox.py, started in post_init
     seen_users: dict[int, tuple[str | None, str]] = field(default_factory=dict)  # remember_author
     card_editor: CardEditor | None = None  # handlers/cards.py (every card), made on first use
+    delivery: Delivery | None = None  # the inbox and its loop (bot/delivery), set by the wiring
 
     @property
     def services(self) -> Services:

@@ -53,14 +53,21 @@ async def _after_decision(ctx: Ctx, outcome: ExtensionOutcome) -> None:
     lang = ctx.committee.language
     deciders = await ctx.services.tasks.deciders(ctx.committee)
     text = cards.extension_request(outcome, deciders, ctx.committee, lang, decided_by=ctx.member)
-    try:
-        await ctx.context.bot.edit_message_text(
-            text, chat_id=ctx.committee.chat_id, message_id=request.message_id
-        )
-    except BadRequest as exc:
-        log.info("extension message %s not edited: %s", request.id, exc.message)
-    except TelegramError as exc:
-        log.warning("extension message %s not edited: %s", request.id, exc)
+    chat_id, bot = ctx.committee.chat_id, ctx.context.bot
+
+    async def edit() -> None:
+        try:
+            await bot.edit_message_text(text, chat_id=chat_id, message_id=request.message_id)
+        except BadRequest as exc:
+            log.info("extension message %s not edited: %s", request.id, exc.message)
+        except TelegramError as exc:
+            log.warning("extension message %s not edited: %s", request.id, exc)
+
+    db = ctx.services.db
+    if db.in_unit_transaction():  # after the commit, behind the card's edit (no network wait
+        db.current_unit().after_commit(edit)  # inside the transaction)
+    else:
+        await edit()
 
 
 async def _decide_command(ctx: Ctx, approve: bool) -> None:

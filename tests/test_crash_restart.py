@@ -52,8 +52,11 @@ def reminder_call(call) -> bool:
 class BotProcess:
     """`python -m bot` against the fake server, stderr to a log file per life."""
 
-    def __init__(self, fake: FakeBotAPI, database: Path, logs: Path) -> None:
+    def __init__(
+        self, fake: FakeBotAPI, database: Path, logs: Path, env: dict[str, str] | None = None
+    ) -> None:
         self.fake, self.database, self.logs = fake, database, logs
+        self.env = env or {}  # e.g. WEBHOOK_*: the process is ready once it set its webhook
         self.proc: asyncio.subprocess.Process | None = None
         self.lives = 0
         self.startup_seconds: list[float] = []
@@ -68,7 +71,9 @@ class BotProcess:
             "BOT_API_FILE_URL": self.fake.base_file_url,
             "DATABASE_PATH": str(self.database),
             "LOG_LEVEL": "INFO",
+            **self.env,
         }
+        ready = "setWebhook" if "WEBHOOK_URL" in self.env else "getUpdates"
         mark = len(self.fake.calls)
         began = time.perf_counter()
         with open(self.logs / f"life-{self.lives:02d}.log", "wb") as log:
@@ -77,11 +82,11 @@ class BotProcess:
             )
         await self.fake.wait_for(
             lambda: (
-                any(c.method == "getUpdates" for c in self.fake.calls[mark:])
+                any(c.method == ready for c in self.fake.calls[mark:])
                 or self.proc.returncode is not None
             ),
             timeout=60,
-            what="the bot process to start polling",
+            what=f"the bot process to start ({ready})",
         )
         assert self.proc.returncode is None, self.log_text()
         self.startup_seconds.append(time.perf_counter() - began)

@@ -1,7 +1,10 @@
 """Writes in one hop: what a write command costs in hand-offs to aiosqlite's worker thread.
 
 Each hand-off is a thread switch both ways and a loop wake-up (bench/ANALYSIS.md); a write
-transaction makes one (its COMMIT) whatever it holds, a plain read none.
+transaction makes one (its COMMIT) whatever it holds, a plain read none. The inbox
+(bot/delivery) adds its own: one to store each getUpdates answer before it is confirmed, and one
+to mark an answer's read-only updates done (a writing update's mark rides in its unit); the
+outbox marks a staged reply sent with a statement of its own.
 """
 
 from __future__ import annotations
@@ -24,7 +27,10 @@ async def test_a_write_command_and_a_button_cost_one_hand_off_a_read_none(tmp_pa
             before = db.hops
             await action()
             costs[label] = db.hops - before
-        # Before issue 11: 0, 6 and 6 (every statement of the transaction was one).
-        assert costs == {"read": 0, "write": 1, "button": 1, "refused": 0}
+        # Before issue 11: 0, 6 and 6 (every statement of the transaction was one). Each update
+        # here is its own getUpdates answer: the inbox's store (+1), and for an update that wrote
+        # nothing its mark (+1). A write command's reply is staged in the outbox with its change
+        # and marked sent after it went out (+1); a button's notice is deferred, not staged.
+        assert costs == {"read": 0 + 2, "write": 1 + 1 + 1, "button": 1 + 1, "refused": 0 + 2}
         task = await services(conv).tasks.repo.get(1)
         assert task.progress == 75

@@ -20,7 +20,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaul
 
 from bot.clock import Clock
 from bot.config import LANGUAGES, Settings
-from bot.delivery import purposes
+from bot.delivery import Delivery, purposes
 from bot.delivery.outbox import Outbox
 from bot.i18n import has, t
 from bot.wiring.graph import Services
@@ -111,6 +111,7 @@ def build_application(
         .context_types(CONTEXT_TYPES)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
+        .updater(None)  # updates come through the inbox (bot/delivery), not PTB's Updater
         .build()
     )
     state = state_of(app)
@@ -118,6 +119,7 @@ def build_application(
     state.clock = clock or Clock()
     state.allowed_updates = list(ALLOWED_UPDATES)
     install(app)
+    state.delivery = Delivery(app, ALLOWED_UPDATES, lambda: (state.services.db, state.clock))
     return app
 
 

@@ -141,6 +141,12 @@ class FakeBotAPI(UpdateInjector):
             and (chat_id is None or str(call.params.get("chat_id")) == str(chat_id))
         ]
 
+    def redeliver(self, update: JSON) -> None:
+        """Hand ``update`` out again, as Telegram does with an update it thinks unconfirmed."""
+        self._pending.append(json.loads(json.dumps(update)))
+        self._pending.sort(key=lambda u: u["update_id"])
+        self._poke()
+
     # ----------------------------------------------------------------- waiting
     def _poke(self) -> None:
         """Wake every waiter: they re-check their predicate on the next event."""
@@ -167,18 +173,29 @@ class FakeBotAPI(UpdateInjector):
             ) from None
 
     async def wait_processed(self, app: Any, timeout: float = 5.0) -> None:  # noqa: ASYNC109
-        """Wait until the bot fetched every injected update and its update queue is drained."""
+        """Wait until the bot fetched every injected update and has processed all of them.
+
+        A bot with a delivery layer (``app.bot_data["delivery"]``) commits a batch before its
+        next getUpdates moves the offset past it; then its processor must be idle (every stored
+        update processed, nothing in hand). Other bots: PTB's update queue must be drained.
+        """
         target = self._last_update_id
         await self.wait_for(
             lambda: all(u["update_id"] > target for u in self._pending),
             timeout,
             f"the bot to fetch update {target} (is it polling?)",
         )
+        bot_data = app.bot_data
+        if isinstance(bot_data, dict):
+            delivery = bot_data.get("delivery")
+        else:  # a typed bot_data (ContextTypes): its attribute
+            delivery = getattr(bot_data, "delivery", None)
+        idle = delivery.wait_idle() if delivery is not None else app.update_queue.join()
         try:
             async with asyncio.timeout(timeout):
-                await app.update_queue.join()
+                await idle
         except TimeoutError:
-            raise AssertionError(f"update queue not drained after {timeout}s") from None
+            raise AssertionError(f"updates not processed after {timeout}s") from None
 
     # ----------------------------------------------------------------- faults
     def fail_next(

@@ -43,12 +43,15 @@ def make_builder(fake: FakeBotAPI, token: str = TOKEN) -> ApplicationBuilder:
 async def running_bot(
     app: Application, fake: FakeBotAPI, *, step_timeout: float = 10.0
 ) -> AsyncIterator[Conversation]:
-    """Run ``app`` like ``run_polling`` does (hooks included) and yield a :class:`Conversation`.
+    """Run ``app`` as the process does (hooks included) and yield a :class:`Conversation`.
 
-    Polls with ``app.bot_data["allowed_updates"]`` (or that attribute of a typed bot_data) when
+    An app with a delivery layer attached (``delivery`` in its bot_data: the project's own
+    polling loop over its inbox, the code path of ``python -m bot``) is driven through it; any
+    other app through PTB's Updater, polling with ``allowed_updates`` of its bot_data when
     set, else ``Update.ALL_TYPES``. Every shutdown step is bounded by ``step_timeout``, so
     leaving the block never hangs.
     """
+    delivery = delivery_of(app)
     async with asyncio.timeout(step_timeout):
         await app.initialize()
     started = False
@@ -56,16 +59,19 @@ async def running_bot(
         async with asyncio.timeout(step_timeout):
             if app.post_init:
                 await app.post_init(app)
-            bot_data = app.bot_data
-            if isinstance(bot_data, dict):
-                allowed = bot_data.get("allowed_updates") or Update.ALL_TYPES
-            else:  # a typed bot_data (ContextTypes): its attribute
-                allowed = getattr(bot_data, "allowed_updates", None) or Update.ALL_TYPES
-            await app.updater.start_polling(  # type: ignore[union-attr]
-                poll_interval=0.0, timeout=dtm.timedelta(seconds=1), allowed_updates=list(allowed)
-            )
-            await app.start()
-            started = True
+            if delivery is not None:
+                await app.start()
+                started = True
+                await delivery.start_polling(timeout=1)
+            else:
+                allowed = _of(app.bot_data, "allowed_updates") or Update.ALL_TYPES
+                await app.updater.start_polling(  # type: ignore[union-attr]
+                    poll_interval=0.0,
+                    timeout=dtm.timedelta(seconds=1),
+                    allowed_updates=list(allowed),
+                )
+                await app.start()
+                started = True
         yield Conversation(app, fake)
     finally:
         errors = await _stop(app, started, step_timeout)
@@ -76,6 +82,9 @@ async def running_bot(
 async def _stop(app: Application, started: bool, step_timeout: float) -> list[BaseException]:
     """Run every shutdown step, each bounded by ``step_timeout``; return the errors."""
     steps: list[tuple[str, Callable[[], Awaitable[Any]]]] = []
+    delivery = delivery_of(app)
+    if delivery is not None:
+        steps.append(("delivery.stop", delivery.stop))
     if app.updater is not None and app.updater.running:
         steps.append(("updater.stop", app.updater.stop))
     if app.running:
@@ -96,6 +105,17 @@ async def _stop(app: Application, started: bool, step_timeout: float) -> list[Ba
             _LOGGER.exception("application %s failed", name)
             errors.append(exc)
     return errors
+
+
+def _of(bot_data: Any, name: str) -> Any:
+    """A key of a dict bot_data, or an attribute of a typed one (ContextTypes)."""
+    return bot_data.get(name) if isinstance(bot_data, dict) else getattr(bot_data, name, None)
+
+
+def delivery_of(app: Application) -> Any:
+    """The project's delivery layer attached to ``app`` (duck-typed), or None."""
+    delivery = _of(app.bot_data, "delivery")
+    return delivery if hasattr(delivery, "start_polling") else None
 
 
 def _message_of(message: Call | JSON) -> JSON:

@@ -1,0 +1,80 @@
+"""Repository of `inbox`: updates committed before they are confirmed to Telegram, then processed.
+
+Statements join the caller's transaction or unit of work when there is one (the database's
+convention); outside one each is its own autocommit write.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.db import Database, to_db
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    """One unprocessed update."""
+
+    update_id: int
+    chat_id: int | None
+    payload: str
+
+
+class InboxRepo:
+    """Store batches of updates, hand out the unprocessed ones in order, mark them done."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def store(self, updates: Sequence[tuple[int, int | None, str]], now: datetime) -> None:
+        """Insert (update_id, chat_id, payload) rows in one statement; known ids are ignored."""
+        if not updates:
+            return
+        await self.db.execute(
+            "INSERT OR IGNORE INTO inbox (update_id, chat_id, payload, received_at)"
+            " SELECT value ->> 0, value ->> 1, value ->> 2, ? FROM json_each(?)",
+            (to_db(now), json.dumps(updates)),
+        )
+
+    async def pending(self, limit: int = 100) -> list[InboxRow]:
+        """The oldest unprocessed rows, in update_id order."""
+        rows = await self.db.fetchall(
+            "SELECT update_id, chat_id, payload FROM inbox WHERE done_at IS NULL"
+            " ORDER BY update_id LIMIT ?",
+            (limit,),
+        )
+        return [InboxRow(r[0], r[1], r[2]) for r in rows]
+
+    async def pending_count(self) -> int:
+        """How many rows wait to be processed."""
+        return int(await self.db.fetchval("SELECT count(*) FROM inbox WHERE done_at IS NULL"))
+
+    async def last_update_id(self) -> int | None:
+        """The highest update id ever stored (None when the inbox is empty)."""
+        return await self.db.fetchval("SELECT max(update_id) FROM inbox")
+
+    async def mark_done(self, update_ids: Sequence[int], now: datetime) -> None:
+        """Mark these rows processed (one statement)."""
+        if not update_ids:
+            return
+        await self.db.execute(
+            "UPDATE inbox SET done_at = ? WHERE done_at IS NULL"
+            " AND update_id IN (SELECT value FROM json_each(?))",
+            (to_db(now), json.dumps(list(update_ids))),
+        )
+
+    async def mark_failed(self, update_id: int, now: datetime, error: str) -> None:
+        """Mark a row processed with the error that stopped it (it is not tried again)."""
+        await self.db.execute(
+            "UPDATE inbox SET done_at = ?, error = ? WHERE update_id = ?",
+            (to_db(now), error[:2000], update_id),
+        )
+
+    async def prune(self, before: datetime) -> int:
+        """Delete rows processed before `before`; return how many went."""
+        return await self.db.execute_rowcount(
+            "DELETE FROM inbox WHERE done_at IS NOT NULL AND done_at < ?", (to_db(before),)
+        )
