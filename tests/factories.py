@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.models import Role
+from bot.services.roster import Person
 from bot.wiring.graph import Services
 from storage.committees import Committee
 from storage.db import to_db
@@ -307,3 +310,28 @@ async def populate(
                 )
         day += timedelta(days=30)
     return members
+
+
+@dataclass
+class Board:
+    committee: Committee
+    secretary: Member
+    chair: Member
+    deputy: Member
+    a: Member
+    b: Member
+
+
+async def make_board(services: Services) -> Board:
+    """A committee with a secretary, chair, deputy and two members (service tests)."""
+    roster = services.roster
+    committee = await roster.setup(-100, None, "Ban", Person(101, "thuky", "Lê Thư Ký"), True)
+    secretary = await services.members.by_user(committee.id, 101)
+    people = [
+        (Person(102, "chair", "Võ Văn Hưng"), Role.CHAIR),
+        (Person(103, "deputy", "Hoàng Nam"), Role.DEPUTY),
+        (Person(104, "an", "Nguyễn An"), Role.MEMBER),
+        (Person(105, "binh", "Trần Bình"), Role.MEMBER),
+    ]
+    seats = [(await roster.add(committee, secretary, p, r, "Sở"))[0] for p, r in people]
+    return Board(committee, secretary, *seats)

@@ -2,42 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 
 from bot.errors import DomainError
-from bot.models import Role
 from bot.services.roster import Person
 from bot.services.vote_input import parse_poll, split_motion
-from storage.committees import Committee
-from storage.members import Member
-
-
-@dataclass
-class Board:
-    committee: Committee
-    secretary: Member
-    chair: Member
-    deputy: Member
-    a: Member
-    b: Member
+from tests.factories import Board, make_board
 
 
 @pytest.fixture
 async def board(services) -> Board:
-    roster = services.roster
-    committee = await roster.setup(-100, None, "Ban", Person(101, "thuky", "Lê Thư Ký"), True)
-    secretary = await services.members.by_user(committee.id, 101)
-    people = [
-        (Person(102, "chair", "Võ Văn Hưng"), Role.CHAIR),
-        (Person(103, "deputy", "Hoàng Nam"), Role.DEPUTY),
-        (Person(104, "an", "Nguyễn An"), Role.MEMBER),
-        (Person(105, "binh", "Trần Bình"), Role.MEMBER),
-    ]
-    seats = [(await roster.add(committee, secretary, p, r, "Sở"))[0] for p, r in people]
-    return Board(committee, secretary, *seats)
+    """A committee with a secretary, chair, deputy and two members."""
+    return await make_board(services)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from telegram.ext import Application
 
 from bot.clock import Clock
 from bot.delivery.polling import Poller
-from bot.delivery.processor import AfterCommit, InboxStats, Processor
+from bot.delivery.processor import InboxStats, Processor
 from storage.db import Database
 from storage.inbox import InboxRepo
 
@@ -21,8 +21,8 @@ log = logging.getLogger(__name__)
 class Delivery:
     """Attached to an Application built with `.updater(None)`; started after `app.start()`.
 
-    `after_commit` holds callables run after each update's unit has committed (the outbox
-    sender flushes there); register them before `start_*`.
+    What must happen after an update's unit commits (the outbox's flush, deferred button
+    answers and card edits) registers itself on that unit (`Unit.after_commit`).
     """
 
     def __init__(
@@ -33,7 +33,6 @@ class Delivery:
     ) -> None:
         """`opened()` gives the database and clock once post_init has opened them."""
         self.app, self.allowed_updates, self.opened = app, list(allowed_updates), opened
-        self.after_commit: list[AfterCommit] = []
         self.processor: Processor | None = None
         self.inbox: InboxRepo | None = None
         self._tasks: list[asyncio.Task] = []
@@ -50,7 +49,6 @@ class Delivery:
         db, clock = self.opened()
         self.inbox = InboxRepo(db)
         self.processor = Processor(self.app, db, self.inbox, clock)
-        self.processor.after_commit = self.after_commit
         self.processor.start()
         return self.inbox, self.processor, clock
 

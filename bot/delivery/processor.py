@@ -17,7 +17,7 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -30,8 +30,6 @@ from storage.db import Database, Unit
 from storage.inbox import InboxRepo, InboxRow
 
 log = logging.getLogger(__name__)
-
-AfterCommit = Callable[[], Awaitable[None]]
 
 
 @dataclass
@@ -63,7 +61,6 @@ class Processor:
 
     def __init__(self, app: Application, db: Database, inbox: InboxRepo, clock: Clock) -> None:
         self.app, self.db, self.inbox, self.clock = app, db, inbox, clock
-        self.after_commit: list[AfterCommit] = []
         self.parsed: dict[int, Update] = {}  # updates just fetched: no need to parse them again
         self._current: Update | None = None
         self._failure: BaseException | None = None
@@ -135,7 +132,6 @@ class Processor:
             for update_id, error in self._unreadable:
                 await self.inbox.mark_failed(update_id, self.clock.now(), error)
             self._unreadable.clear()
-            await self._after_commit()  # the read-only marks are committed now too
 
     def _parse(self, row: InboxRow) -> Update | None:
         """The stored update; None (and the row marked failed) when it cannot be read."""
@@ -175,8 +171,6 @@ class Processor:
         finally:
             self._current, self._failure = None, None
         self.stats.updates += 1
-        if marked:
-            await self._after_commit()
         return marked
 
     def _error_text(self) -> str:
@@ -187,10 +181,3 @@ class Processor:
         """Error handler: a handler of the update in hand raised (PTB caught it)."""
         if update is not None and update is self._current and context.error is not None:
             self._failure = context.error
-
-    async def _after_commit(self) -> None:
-        for hook in self.after_commit:
-            try:
-                await hook()
-            except Exception:
-                log.exception("after-commit hook %r failed", hook)
