@@ -1,13 +1,16 @@
 """The database: one aiosqlite connection for writes, a read connection, transactions, times.
 
 Writes go through the single long-lived aiosqlite connection, serialised by a lock. A write
-transaction costs one hand-off to aiosqlite's worker thread, its `COMMIT` (or `ROLLBACK`): a
-COMMIT may checkpoint the WAL and fsync, which must not block the loop. `BEGIN IMMEDIATE` and
-the statements in between run synchronously on the event loop's thread through the same sqlite3
-connection (see `sqlite3_behind`): microseconds of CPU and no I/O (nothing is fsynced before
-COMMIT), while a hand-off costs ≈ 45 µs on an idle machine and milliseconds on a busy one (a
-thread wake-up each way; bench/ANALYSIS.md). BEGIN never waits on the loop: when another process
-holds the write lock it goes to the worker, which waits with the busy timeout.
+transaction — `BEGIN IMMEDIATE`, its statements and its `COMMIT` (or `ROLLBACK`) — runs
+synchronously on the event loop's thread through that connection's sqlite3 connection (see
+`sqlite3_behind`): microseconds of CPU, and no fsync, because in WAL mode with
+`synchronous=NORMAL` a COMMIT only appends to the WAL; what fsyncs is a checkpoint, and the
+connection's automatic checkpoints are off (`wal_autocheckpoint = 0`): every
+`CHECKPOINT_EVERY` commits, one `PRAGMA wal_checkpoint(PASSIVE)` is handed off to aiosqlite's
+worker thread under the write lock, so the loop never waits for the disk. A hand-off costs
+≈ 45 µs on an idle machine and milliseconds on a busy one (a thread wake-up each way;
+bench/ANALYSIS.md). BEGIN never waits on the loop: when another process holds the write lock it
+goes to the worker, which waits with the busy timeout.
 
 Plain reads outside a transaction go to a second, read-only sqlite3 connection used on the loop's
 thread: in WAL mode a reader sees the latest committed state without waiting for a writer. Reads
@@ -15,7 +18,8 @@ inside one's own transaction see its uncommitted rows.
 
 Nobody passes a connection around: a repository's statement joins the transaction its task has
 open (ownership is by task, so a child task does not slip into its parent's transaction); outside
-one, a write is one autocommit statement. `Database.unit()` is the unit of work of one update.
+one, a write is its own one-statement transaction. `Database.unit()` is the unit of work of one
+update.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from storage.unit import Unit, current_unit
 
 ISO = "%Y-%m-%dT%H:%M:%SZ"
 BUSY_TIMEOUT = "PRAGMA busy_timeout = 5000"  # how long a write waits for another process's lock
+CHECKPOINT_EVERY = 100  # commits between two WAL checkpoints (a few pages each: ≈ 0.5–2 MB)
 
 
 def to_db(moment: datetime | None) -> str | None:
@@ -99,6 +104,8 @@ class Database:
         self._lock = asyncio.Lock()
         self._owner: asyncio.Task | None = None  # the task whose transaction is open
         self.hops = 0  # hand-offs to aiosqlite's worker thread (bench and tests count them)
+        self.commits = 0  # write transactions committed (bench and tests count them)
+        self._since_checkpoint = 0
 
     @classmethod
     async def open(cls, path: str | Path) -> Database:
@@ -113,6 +120,7 @@ class Database:
                 "PRAGMA foreign_keys=ON",
                 "PRAGMA journal_mode=WAL",
                 "PRAGMA synchronous=NORMAL",
+                "PRAGMA wal_autocheckpoint = 0",  # ours go to the worker (Database._end)
                 BUSY_TIMEOUT,
             ):
                 await conn.execute(pragma)
@@ -197,20 +205,47 @@ class Database:
         self._owner = asyncio.current_task()
 
     async def _end(self, commit: bool) -> None:
-        """COMMIT (or ROLLBACK) the open transaction and let the next writer in."""
+        """COMMIT (or ROLLBACK) the open transaction on the loop's thread; let the next writer in.
+
+        Every CHECKPOINT_EVERY commits, the WAL is checkpointed on the worker thread first (it
+        fsyncs), still under the write lock, as SQLite's automatic checkpoint would have done
+        inside the COMMIT.
+        """
         try:
             if commit:
                 try:
-                    await self._hop("COMMIT")
+                    self._raw.execute("COMMIT")
                 except sqlite3.Error:
                     if self._raw.in_transaction:
-                        await self._hop("ROLLBACK")
+                        self._raw.execute("ROLLBACK")
                     raise
+                self.commits += 1
+                self._since_checkpoint += 1
+                if self._since_checkpoint >= CHECKPOINT_EVERY:
+                    self._since_checkpoint = 0
+                    await self.checkpoint()
             elif self._raw.in_transaction:  # some errors roll back by themselves
-                await self._hop("ROLLBACK")
+                self._raw.execute("ROLLBACK")
         finally:
             self._owner = None
             self._lock.release()
+
+    async def checkpoint(self) -> None:
+        """Copy the WAL into the database file without waiting for readers (on the worker)."""
+        self.hops += 1
+        # execute_fetchall closes its cursor: a pragma's unread row would keep a statement in
+        # progress, and the next COMMIT would fail ("SQL statements in progress").
+        running = asyncio.ensure_future(
+            self.conn.execute_fetchall("PRAGMA wal_checkpoint(PASSIVE)")
+        )
+        try:
+            await asyncio.shield(running)
+        except asyncio.CancelledError:
+            with suppress(BaseException):  # the loop must not use the connection before it ends
+                await running
+            raise
+        except sqlite3.Error:  # e.g. another process's checkpoint: next time
+            pass
 
     def in_transaction(self) -> bool:
         """Whether the running task has a transaction open (its own, or its unit's)."""
@@ -330,11 +365,17 @@ class Database:
         return None if row is None else row[0]
 
     async def _write(self, sql: str, params: Any, many: bool) -> sqlite3.Cursor:
-        """Run a write in our transaction (synchronously) or as one autocommit hand-off."""
+        """Run a write in our transaction, or alone in a transaction of its own."""
+        run = self._raw.executemany if many else self._raw.execute
         if await self._writable():
-            return (self._raw.executemany if many else self._raw.execute)(sql, params)
-        async with self._lock:
-            return await self._hop(sql, params, many)
+            return run(sql, params)
+        async with self.transaction():
+            return run(sql, params)
+
+    async def execute_returning(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        """Run one write statement with a RETURNING clause; return its rows."""
+        async with self.transaction():
+            return self._raw.execute(sql, tuple(params)).fetchall()
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Run one write statement; return lastrowid (0 when none)."""

@@ -13,6 +13,8 @@ from datetime import datetime
 
 from storage.db import Database, to_db
 
+PENDING_LIMIT = 100  # unprocessed rows handed out at a time
+
 
 @dataclass(frozen=True)
 class InboxRow:
@@ -29,17 +31,31 @@ class InboxRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def store(self, updates: Sequence[tuple[int, int | None, str]], now: datetime) -> None:
-        """Insert (update_id, chat_id, payload) rows in one statement; known ids are ignored."""
-        if not updates:
-            return
-        await self.db.execute(
-            "INSERT OR IGNORE INTO inbox (update_id, chat_id, payload, received_at)"
-            " SELECT value ->> 0, value ->> 1, value ->> 2, ? FROM json_each(?)",
-            (to_db(now), json.dumps(updates)),
-        )
+    async def store(
+        self,
+        updates: Sequence[tuple[int, int | None, str]],
+        now: datetime,
+        done: Sequence[int] = (),
+    ) -> list[int]:
+        """Insert (update_id, chat_id, payload) rows in one statement; known ids are ignored.
 
-    async def pending(self, limit: int = 100) -> list[InboxRow]:
+        Also marks the `done` rows processed, in the same transaction. Returns the ids actually
+        inserted (in no particular order).
+        """
+        if not updates:
+            await self.mark_done(done, now)
+            return []
+        async with self.db.transaction():
+            inserted = await self.db.execute_returning(
+                "INSERT OR IGNORE INTO inbox (update_id, chat_id, payload, received_at)"
+                " SELECT value ->> 0, value ->> 1, value ->> 2, ? FROM json_each(?)"
+                " RETURNING update_id",
+                (to_db(now), json.dumps(updates)),
+            )
+            await self.mark_done(done, now)
+        return [r[0] for r in inserted]
+
+    async def pending(self, limit: int = PENDING_LIMIT) -> list[InboxRow]:
         """The oldest unprocessed rows, in update_id order."""
         rows = await self.db.fetchall(
             "SELECT update_id, chat_id, payload FROM inbox WHERE done_at IS NULL"

@@ -2,8 +2,9 @@
 
 PTB's Updater moves the offset as soon as a batch is in its in-memory queue, so the next
 getUpdates confirms updates no handler has seen (pitfalls.md, Delivery). Here the batch is first
-committed to the inbox in one statement; only then does the offset move, and the next
-getUpdates (which confirms the batch to Telegram) is made after that commit.
+committed to the inbox in one statement (one commit per getUpdates answer, which also carries
+the marks of read-only updates processed since the last commit); only then does the offset
+move, and the next getUpdates (which confirms the batch to Telegram) is made after that commit.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ log = logging.getLogger(__name__)
 KEEP_DONE = timedelta(days=7)
 PRUNE_EVERY = timedelta(hours=1)
 MAX_BACKOFF = 30.0  # seconds between tries while Telegram cannot be reached
-PARSED_CACHE = 1000
 
 
 def inbox_row(update: Update) -> tuple[int, int | None, str]:
@@ -37,17 +37,9 @@ def inbox_row(update: Update) -> tuple[int, int | None, str]:
     return update.update_id, chat.id if chat else None, payload
 
 
-async def store(
-    inbox: InboxRepo, processor: Processor, clock: Clock, updates: Sequence[Update]
-) -> None:
-    """Commit a batch to the inbox (one statement) and hand it to the processor."""
-    with processor.stats.timed(hops=1):
-        await inbox.store([inbox_row(u) for u in updates], clock.now())
-    if len(processor.parsed) > PARSED_CACHE:  # ids stored before are never popped: bound it
-        processor.parsed.clear()
-    for update in updates:
-        processor.parsed[update.update_id] = update
-    processor.kick()
+async def store(processor: Processor, updates: Sequence[Update]) -> None:
+    """Commit a batch to the inbox (one transaction) and hand its new updates to the processor."""
+    await processor.store([inbox_row(u) for u in updates], list(updates))
 
 
 class Poller:
@@ -90,7 +82,7 @@ class Poller:
             if not updates:
                 continue
             try:
-                await store(self.inbox, self.processor, self.clock, updates)
+                await store(self.processor, updates)
             except Exception:  # not stored: not confirmed; the next getUpdates hands it again
                 log.exception("storing %d updates in the inbox failed", len(updates))
                 await asyncio.sleep(backoff)

@@ -3,11 +3,19 @@
 The row is marked done inside the unit's transaction (a `before_commit` callable), so the state
 change an update causes and the record that it was processed commit together: after a kill the
 update is either entirely done or entirely to do. A unit that never wrote (a read-only command)
-is marked done right after, with the others of its batch in one statement. A handler failure
+is marked done after it, in the next commit the process makes anyway — the next writing unit,
+or the next getUpdates answer's store (`Processor.store`: one commit per answer) — or, when
+nothing follows, by itself once the processor has been idle `MARK_DELAY` seconds (and before
+a stop, and before `wait_idle` returns). A kill before that mark repeats the read-only reply
+after the restart, as a kill between a reply and its mark always could. A handler failure
 (PTB hands it to the error handlers; `note_failure` is one of them) rolls the unit back and
 marks the row done with the error: it is not tried again. A Telegram error (a reply or card
 that could not be sent even after the retries) does not undo what the person did: the unit
 commits with the row marked done-with-error, and the error handler's apology follows.
+
+Updates just stored are processed from memory (`Processor.store` hands them over, only those
+the store actually inserted: an id seen before is not processed again); the inbox table is
+read only after a start (what a previous life left) or after a database failure.
 """
 
 from __future__ import annotations
@@ -17,7 +25,7 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -27,29 +35,33 @@ from telegram.ext import Application, ContextTypes
 
 from bot.clock import Clock
 from storage.db import Database, Unit
-from storage.inbox import InboxRepo, InboxRow
+from storage.inbox import PENDING_LIMIT, InboxRepo, InboxRow
 
 log = logging.getLogger(__name__)
+
+MARK_DELAY = 0.5  # seconds idle before read-only updates' marks are committed on their own
 
 
 @dataclass
 class InboxStats:
-    """What the inbox costs: updates processed, its own autocommit statements (each a hand-off
-    to the database's worker thread) and the wall time of its work (lock waits included)."""
+    """What the inbox costs: updates processed, the hand-offs to the database's worker thread
+    and the commits its own work made, and that work's wall time (lock waits included)."""
 
     updates: int = 0
     hops: int = 0
+    commits: int = 0
     seconds: float = 0.0
 
     @contextmanager
-    def timed(self, hops: int = 0) -> Iterator[None]:
-        """Count the block as inbox work making `hops` autocommit statements."""
-        began = time.perf_counter()
-        self.hops += hops
+    def timed(self, db: Database) -> Iterator[None]:
+        """Count the block as inbox work (its time, hand-offs and commits)."""
+        began, hops, commits = time.perf_counter(), db.hops, db.commits
         try:
             yield
         finally:
             self.seconds += time.perf_counter() - began
+            self.hops += db.hops - hops
+            self.commits += db.commits - commits
 
 
 class HandlerFailed(Exception):
@@ -61,16 +73,47 @@ class Processor:
 
     def __init__(self, app: Application, db: Database, inbox: InboxRepo, clock: Clock) -> None:
         self.app, self.db, self.inbox, self.clock = app, db, inbox, clock
-        self.parsed: dict[int, Update] = {}  # updates just fetched: no need to parse them again
+        self._fresh: list[Update] = []  # stored by this life, not processed yet, in order
+        self._reread = True  # the first pass processes what a previous life left
+        self._unmarked: dict[int, None] = {}  # read-only updates processed, mark not committed
         self._current: Update | None = None
         self._failure: BaseException | None = None
         self._wake = asyncio.Event()
-        self._wake.set()  # the first pass processes what a previous life left
+        self._wake.set()
         self._idle = asyncio.Event()
         self._task: asyncio.Task | None = None
+        self._timer: asyncio.TimerHandle | None = None
+        self._marks_due = False
         self.stats = InboxStats()
         self._stopping = False
         self._unreadable: list[tuple[int, str]] = []
+
+    # -------------------------------------------------------------- taking updates
+    async def store(self, rows: Sequence[tuple[int, int | None, str]], updates: list[Update]):
+        """Commit a batch to the inbox — with the marks of read-only updates processed since
+        the last commit — in one transaction, then process the new ones from memory."""
+        marks = list(self._unmarked)
+        with self.stats.timed(self.db):
+            inserted = set(await self.inbox.store(rows, self.clock.now(), done=marks))
+        self._forget(marks)
+        for update in updates:  # in order; an id twice in one answer is inserted once
+            if update.update_id in inserted:
+                inserted.discard(update.update_id)
+                self._fresh.append(update)
+        self.kick()
+
+    def _forget(self, marks: list[int]) -> None:
+        """These read-only updates' marks are committed."""
+        for update_id in marks:
+            self._unmarked.pop(update_id, None)
+
+    async def write_marks(self) -> None:
+        """Commit the marks of read-only updates processed since the last commit (if any)."""
+        marks = list(self._unmarked)
+        if marks:
+            with self.stats.timed(self.db):
+                await self.inbox.mark_done(marks, self.clock.now())
+            self._forget(marks)
 
     # -------------------------------------------------------------- running
     def start(self) -> None:
@@ -82,53 +125,83 @@ class Processor:
         unit rolls back, and it is processed again after the restart)."""
         self._stopping = True
         self._wake.set()
+        if self._timer is not None:
+            self._timer.cancel()
         if self._task is not None:
             await asyncio.wait({self._task}, timeout=grace)
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        with contextlib.suppress(Exception):  # else they are processed again after the restart
+            await self.write_marks()
 
     def kick(self) -> None:
         """New rows are in the inbox: process them."""
         self._idle.clear()
         self._wake.set()
 
-    async def wait_idle(self) -> None:
-        """Return once every stored update has been processed and nothing is in hand."""
+    async def wait_processed(self) -> None:
+        """Return once every stored update has been processed (marks may still be pending)."""
         await self._idle.wait()
+
+    async def wait_idle(self) -> None:
+        """Return once every stored update has been processed, and its mark committed."""
+        await self._idle.wait()
+        await self.write_marks()
+
+    def _marks_timer(self) -> None:
+        self._timer = None
+        self._marks_due = True
+        self._wake.set()
 
     async def _run(self) -> None:
         while not self._stopping:
             await self._wake.wait()
             self._wake.clear()
             try:
+                if self._marks_due:
+                    self._marks_due = False
+                    await self.write_marks()
                 await self.drain()
             except asyncio.CancelledError:
                 raise
             except Exception:  # the database failed: keep the rows, try again on the next kick
                 log.exception("processing the inbox failed")
+                self._reread = True
             if not self._wake.is_set():
                 self._idle.set()
+                if self._unmarked and self._timer is None:
+                    self._timer = asyncio.get_running_loop().call_later(
+                        MARK_DELAY, self._marks_timer
+                    )
+
+    async def _next_batch(self) -> list[tuple[int, Update | None]]:
+        """What to process next: the fresh updates, or (after a start or a failure) the table's
+        unprocessed rows, oldest first."""
+        if not self._reread:
+            batch, self._fresh = self._fresh, []
+            return [(u.update_id, u) for u in batch]
+        await self.write_marks()  # processed read-only rows must not come back as pending
+        with self.stats.timed(self.db):
+            rows = await self.inbox.pending()
+        self._reread = len(rows) >= PENDING_LIMIT  # more behind them: read again next time
+        known = {row.update_id for row in rows}
+        fresh = {u.update_id: u for u in self._fresh}
+        self._fresh = [u for u in self._fresh if u.update_id not in known]
+        return [(row.update_id, fresh.get(row.update_id) or self._parse(row)) for row in rows]
 
     async def drain(self) -> None:
-        """Process unprocessed rows until there are none."""
+        """Process unprocessed updates until there are none."""
         while not self._stopping:
-            with self.stats.timed():
-                rows = await self.inbox.pending()
-            if not rows:
+            batch = await self._next_batch()
+            if not batch:
                 return
-            read_only: list[int] = []
-            for row in rows:
+            for update_id, update in batch:
                 if self._stopping:
                     break
-                update = self.parsed.pop(row.update_id, None) or self._parse(row)
-                if update is None:
-                    continue
-                if not await self.process(row.update_id, update):
-                    read_only.append(row.update_id)
-            with self.stats.timed(hops=1 if read_only else 0):
-                await self.inbox.mark_done(read_only, self.clock.now())
+                if update is not None and not await self.process(update_id, update):
+                    self._unmarked[update_id] = None
             for update_id, error in self._unreadable:
                 await self.inbox.mark_failed(update_id, self.clock.now(), error)
             self._unreadable.clear()
@@ -146,16 +219,18 @@ class Processor:
     async def process(self, update_id: int, update: Update) -> bool:
         """Process one update in its own unit; False when it wrote nothing (mark it later)."""
         marked = False
+        others: list[int] = []
         unit: Unit | None = None
 
         async def mark() -> None:
-            nonlocal marked
-            with self.stats.timed():
+            nonlocal marked, others
+            with self.stats.timed(self.db):
                 if self._failure is not None:  # Telegram failed us after the change: keep both
                     await self.inbox.mark_failed(update_id, self.clock.now(), self._error_text())
                     marked = True
-                elif unit is not None and unit.wrote:  # else: batched with the read-only others
-                    await self.inbox.mark_done([update_id], self.clock.now())
+                elif unit is not None and unit.wrote:  # else: marked later, with others
+                    others = list(self._unmarked)  # read-only ones before it: same commit
+                    await self.inbox.mark_done([*others, update_id], self.clock.now())
                     marked = True
 
         self._current, self._failure = update, None
@@ -167,9 +242,10 @@ class Processor:
                     raise HandlerFailed from self._failure
         except HandlerFailed:
             await self.inbox.mark_failed(update_id, self.clock.now(), self._error_text())
-            marked = True
+            marked, others = True, []
         finally:
             self._current, self._failure = None, None
+        self._forget(others)  # committed with the unit (a rollback raised, or reset them)
         self.stats.updates += 1
         return marked
 
