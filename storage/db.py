@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import logging
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,7 +36,10 @@ from typing import Any
 
 import aiosqlite
 
+from storage.deferred import DEFER_DELAY, Deferred, DeferredWrites
 from storage.unit import Unit, current_unit
+
+log = logging.getLogger(__name__)
 
 ISO = "%Y-%m-%dT%H:%M:%SZ"
 BUSY_TIMEOUT = "PRAGMA busy_timeout = 5000"  # how long a write waits for another process's lock
@@ -106,6 +110,9 @@ class Database:
         self.hops = 0  # hand-offs to aiosqlite's worker thread (bench and tests count them)
         self.commits = 0  # write transactions committed (bench and tests count them)
         self._since_checkpoint = 0
+        self._deferred = DeferredWrites()
+        self._defer_timer: asyncio.TimerHandle | None = None
+        self._defer_task: asyncio.Task | None = None
 
     @classmethod
     async def open(cls, path: str | Path) -> Database:
@@ -130,7 +137,15 @@ class Database:
             raise
 
     async def close(self) -> None:
-        """Close both connections (aiosqlite's thread would otherwise keep the process alive)."""
+        """Commit deferred writes; close both connections (aiosqlite's thread would otherwise
+        keep the process alive)."""
+        if self._defer_timer is not None:
+            self._defer_timer.cancel()
+            self._defer_timer = None
+        with suppress(Exception):
+            if self._defer_task is not None:
+                await self._defer_task
+            await self.write_deferred()
         if self.reader is not None:
             self.reader.close()
             self.reader = None
@@ -213,13 +228,16 @@ class Database:
         """
         try:
             if commit:
+                riders = self._ride()
                 try:
                     self._raw.execute("COMMIT")
                 except sqlite3.Error:
+                    self._deferred.put_back(riders)
                     if self._raw.in_transaction:
                         self._raw.execute("ROLLBACK")
                     raise
                 self.commits += 1
+                self._deferred.committed(riders)
                 self._since_checkpoint += 1
                 if self._since_checkpoint >= CHECKPOINT_EVERY:
                     self._since_checkpoint = 0
@@ -229,6 +247,65 @@ class Database:
         finally:
             self._owner = None
             self._lock.release()
+
+    def _ride(self) -> list[Deferred]:
+        """Run the deferred writes in the transaction about to commit (in a savepoint: one that
+        fails is logged and dropped, and cannot spoil the transaction it rides in)."""
+        riders = self._deferred.take()
+        if not riders:
+            return riders
+        self._raw.execute("SAVEPOINT deferred")
+        try:
+            for item in riders:
+                self._raw.execute(item.sql, item.params)
+        except sqlite3.Error:
+            log.exception("deferred writes failed; dropped: %s", [i.sql for i in riders])
+            self._raw.execute("ROLLBACK TO deferred")
+            riders = []
+        self._raw.execute("RELEASE deferred")
+        return riders
+
+    def defer(
+        self, sql: str, params: Iterable[Any] = (), done: Callable[[], None] | None = None
+    ) -> None:
+        """Queue a write that may wait: it runs inside the next transaction that commits on
+        this connection (whichever task's), just before its COMMIT — or, when none comes within
+        DEFER_DELAY seconds, in one of its own. `done()` is called once it has committed. Only
+        for writes whose loss at a kill repeats something harmless (storage/deferred.py)."""
+        self._deferred.add(Deferred(sql, tuple(params), done))
+        if self._defer_timer is None:
+            loop = asyncio.get_running_loop()
+            self._defer_timer = loop.call_later(DEFER_DELAY, self._deferred_due)
+
+    def _deferred_due(self) -> None:
+        self._defer_timer = None
+        if self._deferred.items and self._defer_task is None:
+            self._defer_task = asyncio.get_running_loop().create_task(self._write_due())
+
+    async def _write_due(self) -> None:
+        try:
+            await self.write_deferred()
+        except Exception:
+            log.exception("committing deferred writes failed")
+        finally:
+            self._defer_task = None
+        if self._deferred.items and self._defer_timer is None:  # put back: try again later
+            self._defer_timer = asyncio.get_running_loop().call_later(
+                DEFER_DELAY, self._deferred_due
+            )
+
+    def has_deferred(self) -> bool:
+        """Whether writes wait for a commit."""
+        return bool(self._deferred.items)
+
+    async def write_deferred(self) -> None:
+        """Commit the deferred writes now (a transaction of their own), if any wait.
+
+        Inside this task's transaction or unit they already ride on its commit.
+        """
+        if self._deferred.items and not self._mine() and self._unit() is None:
+            async with self.transaction():
+                pass  # `_end` runs them just before the COMMIT
 
     async def checkpoint(self) -> None:
         """Copy the WAL into the database file without waiting for readers (on the worker)."""
@@ -290,6 +367,7 @@ class Database:
         """The unit's first write: its transaction begins and stays open until the unit ends."""
         await self._begin()
         unit.wrote = True
+        unit.reads.clear()
 
     @asynccontextmanager
     async def unit(self) -> AsyncIterator[Unit]:
@@ -350,6 +428,19 @@ class Database:
         async with self._lock:  # ":memory:": the write connection, between transactions
             return _first(self._raw, sql, tuple(params))
 
+    async def fetchone_once(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
+        """`fetchone`, read once per update: inside a unit of work that has not written yet, the
+        same query gives the row it gave the first time (the gate and the seat check before it
+        both look up the chat's committee and the sender's seat). The unit's first write
+        forgets them; outside a unit, or once it writes, this is `fetchone`."""
+        unit = self._unit()
+        if unit is None or unit.wrote:
+            return await self.fetchone(sql, params)
+        key = (sql, tuple(params))
+        if key not in unit.reads:
+            unit.reads[key] = await self.fetchone(sql, key[1])
+        return unit.reads[key]
+
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         """All rows: our own transaction's view, else the read connection's."""
         if self._mine():
@@ -374,6 +465,8 @@ class Database:
 
     async def execute_returning(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         """Run one write statement with a RETURNING clause; return its rows."""
+        if await self._writable():
+            return self._raw.execute(sql, tuple(params)).fetchall()
         async with self.transaction():
             return self._raw.execute(sql, tuple(params)).fetchall()
 

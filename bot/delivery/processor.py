@@ -3,11 +3,11 @@
 The row is marked done inside the unit's transaction (a `before_commit` callable), so the state
 change an update causes and the record that it was processed commit together: after a kill the
 update is either entirely done or entirely to do. A unit that never wrote (a read-only command)
-is marked done after it, in the next commit the process makes anyway — the next writing unit,
-or the next getUpdates answer's store (`Processor.store`: one commit per answer) — or, when
-nothing follows, by itself once the processor has been idle `MARK_DELAY` seconds (and before
-a stop, and before `wait_idle` returns). A kill before that mark repeats the read-only reply
-after the restart, as a kill between a reply and its mark always could. A handler failure
+is marked done after it, in the next commit the process makes anyway (`Database.defer`): the
+next writing unit, or the next getUpdates answer's store — one commit per answer — or, when
+nothing follows, by itself after `DEFER_DELAY` seconds (and before `wait_idle` returns, and at
+close). A kill before that mark repeats the read-only reply after the restart, as a kill
+between a reply and its mark always could. A handler failure
 (PTB hands it to the error handlers; `note_failure` is one of them) rolls the unit back and
 marks the row done with the error: it is not tried again. A Telegram error (a reply or card
 that could not be sent even after the retries) does not undo what the person did: the unit
@@ -38,8 +38,6 @@ from storage.db import Database, Unit
 from storage.inbox import PENDING_LIMIT, InboxRepo, InboxRow
 
 log = logging.getLogger(__name__)
-
-MARK_DELAY = 0.5  # seconds idle before read-only updates' marks are committed on their own
 
 
 @dataclass
@@ -75,45 +73,27 @@ class Processor:
         self.app, self.db, self.inbox, self.clock = app, db, inbox, clock
         self._fresh: list[Update] = []  # stored by this life, not processed yet, in order
         self._reread = True  # the first pass processes what a previous life left
-        self._unmarked: dict[int, None] = {}  # read-only updates processed, mark not committed
         self._current: Update | None = None
         self._failure: BaseException | None = None
         self._wake = asyncio.Event()
         self._wake.set()
         self._idle = asyncio.Event()
         self._task: asyncio.Task | None = None
-        self._timer: asyncio.TimerHandle | None = None
-        self._marks_due = False
         self.stats = InboxStats()
         self._stopping = False
         self._unreadable: list[tuple[int, str]] = []
 
     # -------------------------------------------------------------- taking updates
     async def store(self, rows: Sequence[tuple[int, int | None, str]], updates: list[Update]):
-        """Commit a batch to the inbox — with the marks of read-only updates processed since
-        the last commit — in one transaction, then process the new ones from memory."""
-        marks = list(self._unmarked)
+        """Commit a batch to the inbox in one transaction (deferred marks ride in it), then
+        process the updates it inserted, from memory."""
         with self.stats.timed(self.db):
-            inserted = set(await self.inbox.store(rows, self.clock.now(), done=marks))
-        self._forget(marks)
+            inserted = set(await self.inbox.store(rows, self.clock.now()))
         for update in updates:  # in order; an id twice in one answer is inserted once
             if update.update_id in inserted:
                 inserted.discard(update.update_id)
                 self._fresh.append(update)
         self.kick()
-
-    def _forget(self, marks: list[int]) -> None:
-        """These read-only updates' marks are committed."""
-        for update_id in marks:
-            self._unmarked.pop(update_id, None)
-
-    async def write_marks(self) -> None:
-        """Commit the marks of read-only updates processed since the last commit (if any)."""
-        marks = list(self._unmarked)
-        if marks:
-            with self.stats.timed(self.db):
-                await self.inbox.mark_done(marks, self.clock.now())
-            self._forget(marks)
 
     # -------------------------------------------------------------- running
     def start(self) -> None:
@@ -125,8 +105,6 @@ class Processor:
         unit rolls back, and it is processed again after the restart)."""
         self._stopping = True
         self._wake.set()
-        if self._timer is not None:
-            self._timer.cancel()
         if self._task is not None:
             await asyncio.wait({self._task}, timeout=grace)
             self._task.cancel()
@@ -134,7 +112,7 @@ class Processor:
                 await self._task
             self._task = None
         with contextlib.suppress(Exception):  # else they are processed again after the restart
-            await self.write_marks()
+            await self.db.write_deferred()
 
     def kick(self) -> None:
         """New rows are in the inbox: process them."""
@@ -148,21 +126,13 @@ class Processor:
     async def wait_idle(self) -> None:
         """Return once every stored update has been processed, and its mark committed."""
         await self._idle.wait()
-        await self.write_marks()
-
-    def _marks_timer(self) -> None:
-        self._timer = None
-        self._marks_due = True
-        self._wake.set()
+        await self.db.write_deferred()
 
     async def _run(self) -> None:
         while not self._stopping:
             await self._wake.wait()
             self._wake.clear()
             try:
-                if self._marks_due:
-                    self._marks_due = False
-                    await self.write_marks()
                 await self.drain()
             except asyncio.CancelledError:
                 raise
@@ -171,10 +141,6 @@ class Processor:
                 self._reread = True
             if not self._wake.is_set():
                 self._idle.set()
-                if self._unmarked and self._timer is None:
-                    self._timer = asyncio.get_running_loop().call_later(
-                        MARK_DELAY, self._marks_timer
-                    )
 
     async def _next_batch(self) -> list[tuple[int, Update | None]]:
         """What to process next: the fresh updates, or (after a start or a failure) the table's
@@ -182,7 +148,7 @@ class Processor:
         if not self._reread:
             batch, self._fresh = self._fresh, []
             return [(u.update_id, u) for u in batch]
-        await self.write_marks()  # processed read-only rows must not come back as pending
+        await self.db.write_deferred()  # processed read-only rows must not come back pending
         with self.stats.timed(self.db):
             rows = await self.inbox.pending()
         self._reread = len(rows) >= PENDING_LIMIT  # more behind them: read again next time
@@ -201,7 +167,7 @@ class Processor:
                 if self._stopping:
                     break
                 if update is not None and not await self.process(update_id, update):
-                    self._unmarked[update_id] = None
+                    self.inbox.mark_done_later(update_id, self.clock.now())
             for update_id, error in self._unreadable:
                 await self.inbox.mark_failed(update_id, self.clock.now(), error)
             self._unreadable.clear()
@@ -219,18 +185,16 @@ class Processor:
     async def process(self, update_id: int, update: Update) -> bool:
         """Process one update in its own unit; False when it wrote nothing (mark it later)."""
         marked = False
-        others: list[int] = []
         unit: Unit | None = None
 
         async def mark() -> None:
-            nonlocal marked, others
+            nonlocal marked
             with self.stats.timed(self.db):
                 if self._failure is not None:  # Telegram failed us after the change: keep both
                     await self.inbox.mark_failed(update_id, self.clock.now(), self._error_text())
                     marked = True
-                elif unit is not None and unit.wrote:  # else: marked later, with others
-                    others = list(self._unmarked)  # read-only ones before it: same commit
-                    await self.inbox.mark_done([*others, update_id], self.clock.now())
+                elif unit is not None and unit.wrote:  # else: marked later (deferred)
+                    await self.inbox.mark_done([update_id], self.clock.now())
                     marked = True
 
         self._current, self._failure = update, None
@@ -242,10 +206,9 @@ class Processor:
                     raise HandlerFailed from self._failure
         except HandlerFailed:
             await self.inbox.mark_failed(update_id, self.clock.now(), self._error_text())
-            marked, others = True, []
+            marked = True
         finally:
             self._current, self._failure = None, None
-        self._forget(others)  # committed with the unit (a rollback raised, or reset them)
         self.stats.updates += 1
         return marked
 
