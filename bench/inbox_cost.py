@@ -2,9 +2,9 @@
 
 Inbox, per update (the polling path, one update per getUpdates answer as in the sequential
 bench): serialise it (the JSON Telegram sent, kept by `RawUpdatesRequest`) and commit it (one
-transaction on the loop's thread, no hand-off). A read-only update's "done" mark is deferred (`Database.defer`): it rides
-in the next answer's commit, so it costs a statement, not a commit. A writing update's mark is
-a statement inside its own unit's transaction.
+transaction on the loop's thread, no hand-off). A read-only update's "done" mark is deferred
+(`Database.defer`): it rides in the next answer's commit, so it costs a statement, not a
+commit. A writing update's mark is a statement inside its own unit's transaction.
 
 Outbox, per staged message (a write command's reply): the row's INSERT inside the unit, the
 flush after the commit (one read of the due rows, building the call, the bookkeeping), and the
