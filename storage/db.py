@@ -43,6 +43,8 @@ log = logging.getLogger(__name__)
 
 ISO = "%Y-%m-%dT%H:%M:%SZ"
 BUSY_TIMEOUT = "PRAGMA busy_timeout = 5000"  # how long a write waits for another process's lock
+# Statements a write outside a transaction runs in one of its own, on the loop's thread.
+_IN_TRANSACTION = ("INSERT", "UPDATE", "DELETE", "REPLACE", "WITH", "CREATE", "DROP", "ALTER")
 CHECKPOINT_EVERY = 100  # commits between two WAL checkpoints (a few pages each: ≈ 0.5–2 MB)
 
 
@@ -456,10 +458,14 @@ class Database:
         return None if row is None else row[0]
 
     async def _write(self, sql: str, params: Any, many: bool) -> sqlite3.Cursor:
-        """Run a write in our transaction, or alone in a transaction of its own."""
+        """Run a write in our transaction, or alone in a transaction of its own (a PRAGMA or
+        other statement that must not run inside one: one autocommit hand-off, as before)."""
         run = self._raw.executemany if many else self._raw.execute
         if await self._writable():
             return run(sql, params)
+        if not sql.lstrip()[:7].upper().startswith(_IN_TRANSACTION):
+            async with self._lock:
+                return await self._hop(sql, params, many)
         async with self.transaction():
             return run(sql, params)
 
