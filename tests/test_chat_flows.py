@@ -232,3 +232,108 @@ async def test_the_plus_button_of_tasks_starts_the_flow_for_managers_only(tmp_pa
         card = next(c for c in conv.new_sent(GROUP.id) if "inline_keyboard" in str(c.params))
         assert "Hoàng Nam" in now_text(conv, card)  # addressed to the deputy who pressed
         assert plain(vi("flow.ask.lead")) in now_text(conv, card)
+
+
+async def answer(conv, user, text):
+    """Reply to the prompt the bot has just sent."""
+    await conv.send(GROUP, user, text, reply_to=prompt_of(conv).result)
+
+
+async def test_consult_flow_keeps_the_replied_document(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        upload = await conv.send(
+            GROUP, SECRETARY, "Dự thảo", document={"file_name": "du-thao.docx", "content": b"x"}
+        )
+        await conv.send(GROUP, SECRETARY, "/xinykien", reply_to=upload["message"])
+        card = next(c for c in conv.new_sent(GROUP.id) if "inline_keyboard" in str(c.params))
+        assert "• Tài liệu: du-thao.docx" in now_text(conv, card)
+        await answer(conv, SECRETARY, "Dự thảo Quy chế")
+        await conv.press_button(GROUP, SECRETARY, "+5 ngày làm việc", card)
+        assert "• Thời hạn: Thứ Ba, 08/12/2026 23:59" in now_text(conv, card)
+        await conv.press_button(GROUP, SECRETARY, "Tạo", card)
+        one_line = await conv.ask(
+            GROUP, SECRETARY, "/consult Dự thảo Quy chế hạn 08/12", reply_to=upload["message"]
+        )
+        created = [c for c in conv.fake.sent(GROUP.id) if "#1</b>" in (c.text or "")]
+        assert created and created[0].text == one_line.replace("#2", "#1")
+        item = await services(conv).items.by_number(1, 1)
+        assert item.kind == "consultation" and item.document_name == "du-thao.docx"
+
+
+async def test_vote_flow_in_both_languages(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        card = await start(conv, "/bieuquyet", CHAIR)
+        assert now_text(conv, card).startswith(plain(vi("flow.title.vote")))
+        await answer(conv, CHAIR, "Thông qua Quy chế")
+        await conv.press_button(GROUP, CHAIR, "Thứ Sáu này", card)
+        await conv.press_button(GROUP, CHAIR, "Tạo", card)
+        motion = await services(conv).items.by_number(1, 1)
+        assert (motion.kind, motion.title) == ("vote", "Thông qua Quy chế")
+        await conv.send(GROUP, DEPUTY, "/lang en")
+        card = await start(conv, "/vote", DEPUTY)
+        assert now_text(conv, card).startswith(plain(en("flow.title.vote")))
+        await answer(conv, DEPUTY, "Adopt the plan")
+        await conv.press_button(GROUP, DEPUTY, "Friday next week", card)
+        assert "• Deadline: Friday, 11/12/2026 23:59" in now_text(conv, card)
+        await conv.press_button(GROUP, DEPUTY, "Create", card)
+        assert plain(en("flow.ended.done")) in now_text(conv, card)
+        assert (await services(conv).items.by_number(1, 2)).title == "Adopt the plan"
+
+
+async def test_poll_flow_takes_one_option_a_line_and_no_deadline(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        card = await start(conv, "/thamdo")
+        await answer(conv, SECRETARY, "Chọn địa điểm họp")
+        await conv.send(GROUP, SECRETARY, "Hà Nội", reply_to=prompt_of(conv).result)
+        assert conv.new_texts(GROUP.id)[-1] == vi("flow.count", low=2, high=10, n=1)
+        await conv.send(GROUP, SECRETARY, "Hà Nội\nQuảng Trị", reply_to=card.result)  # the card too
+        assert "• Phương án: Hà Nội; Quảng Trị" in now_text(conv, card)
+        await conv.press_button(GROUP, SECRETARY, "Không đặt hạn", card)
+        assert "• Thời hạn: không đặt hạn" in now_text(conv, card)
+        await conv.press_button(GROUP, SECRETARY, "Tạo", card)
+        polls = conv.fake.calls_of("sendPoll")
+        assert polls and polls[-1].params["question"] == "#1 Chọn địa điểm họp"
+        options = [o["text"] if isinstance(o, dict) else o for o in polls[-1].params["options"]]
+        assert options == ["Hà Nội", "Quảng Trị"]
+
+
+async def test_remind_flow_reminds_that_morning_or_at_a_typed_time(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        card = await start(conv, "/nhac")
+        await answer(conv, SECRETARY, "Nộp báo cáo tháng")
+        assert plain(vi("flow.ask.remind_at")) in now_text(conv, card)
+        await conv.press_button(GROUP, SECRETARY, "Thứ Sáu này", card)
+        assert "• Nhắc lúc: sáng Thứ Sáu, 04/12/2026" in now_text(conv, card)
+        await conv.press_button(GROUP, SECRETARY, "Tạo", card)
+        assert conv.new_texts(GROUP.id)[0] == vi(
+            "remind.done", number=1, when="Thứ Sáu, 04/12/2026 08:00", text="Nộp báo cáo tháng"
+        )
+        await conv.send(GROUP, SECRETARY, "/lang en")
+        card = await start(conv, "/remind")
+        await answer(conv, SECRETARY, "Call the department")
+        await conv.press_button(GROUP, SECRETARY, "Type another date", card)
+        await answer(conv, SECRETARY, "+2h")
+        assert "• Remind at: Tuesday, 01/12/2026 11:00" in now_text(conv, card)
+        await conv.press_button(GROUP, SECRETARY, "Create", card)
+        assert conv.new_texts(GROUP.id)[0] == en(
+            "remind.done", number=2, when="Tuesday, 01/12/2026 11:00", text="Call the department"
+        )
+
+
+async def test_a_refused_confirmation_keeps_the_flow_at_its_summary(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        card = await start(conv, "/vote", DEPUTY)
+        await answer(conv, DEPUTY, "Thông qua Quy chế")
+        await conv.press_button(GROUP, DEPUTY, "Thứ Sáu này", card)
+        await conv.send(GROUP, SECRETARY, "/role @pho_ban member")
+        await conv.press_button(GROUP, DEPUTY, "Tạo", card)
+        assert conv.last_answer() == plain(vi("flow.no_longer_allowed", command="vote"))
+        assert await services(conv).items.by_number(1, 1) is None
+        await conv.send(GROUP, SECRETARY, "/role @pho_ban deputy")
+        await conv.press_button(GROUP, DEPUTY, "Tạo", card)
+        assert (await services(conv).items.by_number(1, 1)).title == "Thông qua Quy chế"
