@@ -41,6 +41,7 @@ from storage.items import Item
 log = logging.getLogger(__name__)
 
 MENU_RANK = 70
+HELP_GROUP = "consult"  # /help heading (handlers/registry.py, `command`)
 
 EDIT_INTERVAL = 5.0  # seconds between two edits of one card (a group allows ~20 messages/min)
 KIND_FLOW = "consult"  # the guided flow standing for /consult

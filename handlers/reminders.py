@@ -16,6 +16,7 @@ from handlers.render import mention, name
 from storage.members import Member
 
 MENU_RANK = 90
+HELP_GROUP = "remind"  # /help heading (handlers/registry.py, `command`)
 
 
 def _names(members: tuple[Member, ...] | list[Member], lang: str) -> Html:
@@ -127,7 +128,7 @@ async def unremind(ctx: Ctx) -> None:
     await ctx.say("unremind.done", number=row.seq, text=row.text)
 
 
-@command("digest", aliases=("bantin", "tonghop"), who=MEMBERS)
+@command("digest", aliases=("bantin", "tonghop"), who=MEMBERS, group="report")
 async def digest(ctx: Ctx) -> None:
     """`/digest`: this week's digest now, in the reader's language."""
     data = await ctx.services.digest.build(ctx.committee)

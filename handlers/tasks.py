@@ -33,6 +33,7 @@ from storage.items import Item
 log = logging.getLogger(__name__)
 
 MENU_RANK = 60
+HELP_GROUP = "tasks"  # /help heading (handlers/registry.py, `command`)
 
 FILTER_WORDS = {
     "mine": "mine", "cuatoi": "mine", "cua toi": "mine", "toi": "mine",

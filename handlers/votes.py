@@ -41,6 +41,7 @@ from storage.votes import Vote
 log = logging.getLogger(__name__)
 
 MENU_RANK = 50
+HELP_GROUP = "vote"  # /help heading (handlers/registry.py, `command`)
 
 
 @command(
