@@ -42,19 +42,19 @@ def summary(flow: Flow, lang: str) -> list[str]:
         if step.name not in answers:
             continue
         value = answers[step.name]
+        key = f"flow.got.{step.texts}"
         if step.kind == "one" and value in flow.members:
-            lines.append(t(lang, f"flow.got.{step.name}", name=_who(flow.members[value], lang)))
+            lines.append(t(lang, key, name=_who(flow.members[value], lang)))
         elif step.kind == "many":
             names = [_who(flow.members[m], lang) for m in value if m in flow.members]
             joined = Html(", ".join(names)) if names else t(lang, "flow.nobody")
-            lines.append(t(lang, f"flow.got.{step.name}", names=joined))
+            lines.append(t(lang, key, names=joined))
         elif step.kind == "when":
-            key = "flow.got.remind_at" if step.morning else "flow.got.deadline"
             lines.append(t(lang, key, when=when_text(flow, value, lang)))
         elif step.lines:
-            lines.append(t(lang, f"flow.got.{step.name}", values="; ".join(value)))
+            lines.append(t(lang, key, values="; ".join(value)))
         else:
-            lines.append(t(lang, f"flow.got.{step.name}.{kind}", text=value))
+            lines.append(t(lang, f"{key}.{kind}", text=value))
     if answers.get("document"):
         lines.append(t(lang, "flow.got.document", name=answers["document"][1] or "📎"))
     return lines
@@ -84,13 +84,13 @@ def card(
         lines.append(t(lang, "flow.ask.confirm"))
         rows.append([_button(t(lang, "flow.btn.ok"), _data(flow, "ok"))])
     elif step.kind in ("one", "many"):
-        lines.append(t(lang, f"flow.ask.{step.name}"))
+        lines.append(t(lang, f"flow.ask.{step.texts}"))
         rows += _roster_rows(flow, page, lang)
         if step.kind == "many":
             label = "flow.btn.next" if page and page.chosen else "flow.btn.skip"
             rows.append([_button(t(lang, label), _data(flow, "n"))])
     elif step.kind == "when" and not flow.row.typing:
-        lines.append(t(lang, "flow.ask.remind_at" if step.morning else "flow.ask.deadline"))
+        lines.append(t(lang, f"flow.ask.{step.texts}"))
         rows += _quick_rows(flow, quick, lang)
         rows.append([_button(t(lang, "flow.btn.type"), _data(flow, "t"))])
         if step.optional:
@@ -98,9 +98,9 @@ def card(
     elif step.kind == "when":
         lines.append(t(lang, "flow.ask.typed_date"))
     elif step.lines:
-        lines.append(t(lang, f"flow.ask.{step.name}", low=step.low, high=step.high))
+        lines.append(t(lang, f"flow.ask.{step.texts}", low=step.low, high=step.high))
     else:
-        lines.append(t(lang, f"flow.ask.{step.name}.{kind}", limit=step.limit))
+        lines.append(t(lang, f"flow.ask.{step.texts}.{kind}", limit=step.limit))
     bottom = [_button(t(lang, "flow.btn.cancel"), _data(flow, "x"))]
     if flow.row.step > 0 or (step is not None and step.kind == "when" and flow.row.typing):
         bottom.insert(0, _button(t(lang, "flow.btn.back"), _data(flow, "b")))
@@ -150,7 +150,7 @@ def prompt(flow: Flow, author: Member | None, lang: str) -> Html:
     who = render.mention(author, lang) if author else ""
     if step is not None and step.kind == "when":
         return t(lang, "flow.prompt.date", name=who)
-    field = step.name if step is not None and step.lines else f"{step.name}.{flow.spec.kind}"
+    field = step.texts if step.lines else f"{step.texts}.{flow.spec.kind}"
     return t(lang, f"flow.prompt.{field}", name=who)
 
 

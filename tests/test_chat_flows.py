@@ -337,3 +337,23 @@ async def test_a_refused_confirmation_keeps_the_flow_at_its_summary(tmp_path, cl
         await conv.send(GROUP, SECRETARY, "/role @pho_ban deputy")
         await conv.press_button(GROUP, DEPUTY, "Tạo", card)
         assert (await services(conv).items.by_number(1, 1)).title == "Thông qua Quy chế"
+
+
+async def test_author_only_cancel_and_expiry_in_english(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        for user in (SECRETARY, MEMBER_A):
+            await conv.send(GROUP, user, "/lang en")
+        card = await start(conv, "/consult")
+        await conv.send(GROUP, MEMBER_A, "A title", reply_to=prompt_of_card(conv, card))
+        assert conv.new_texts(GROUP.id) == [en("flow.not_yours")]
+        await conv.press_button(GROUP, MEMBER_A, "Cancel", card)
+        assert conv.last_answer() == en("flow.not_yours")
+        await conv.press_button(GROUP, SECRETARY, "Cancel", card)
+        assert conv.last_answer() == en("flow.notice.cancelled")
+        assert plain(en("flow.ended.cancelled")) in now_text(conv, card)
+        card = await start(conv, "/poll")
+        clock.advance(minutes=31)
+        assert await flow_handlers.expire(conv.app) == 1
+        assert plain(en("flow.ended.expired", command="poll")) in now_text(conv, card)
+        assert await services(conv).items.by_number(1, 1) is None

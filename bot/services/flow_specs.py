@@ -92,7 +92,10 @@ POLL = declare(
 REMIND = declare(
     FlowSpec(
         "remind",
-        (Step("title", "text", limit=MAX_TEXT), Step("deadline", "when", morning=True)),
+        (
+            Step("title", "text", limit=MAX_TEXT),
+            Step("deadline", "when", morning=True, label="remind_at"),
+        ),
         _remind,
     )
 )

@@ -40,7 +40,8 @@ class Step:
     `optional`: a `many` step may be left empty, a `when` step offers "no deadline";
     `limit`: a `text` answer's maximum length; `lines`: a `text` answer is a list, one per line
     (between `low` and `high` of them); `morning`: a date without a time means that morning
-    (reminders), not the end of that day.
+    (reminders), not the end of that day; `label`: the catalog suffix of its texts when not
+    `name` (`flow.ask.<label>`, `flow.got.<label>`, and `.<flow kind>` after it for `text`).
     """
 
     name: str
@@ -51,6 +52,12 @@ class Step:
     low: int = 1
     high: int = 1
     morning: bool = False
+    label: str = ""
+
+    @property
+    def texts(self) -> str:
+        """The catalog suffix of this step's texts."""
+        return self.label or self.name
 
 
 @dataclass(frozen=True)
