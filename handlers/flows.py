@@ -56,11 +56,17 @@ async def _later(services, fn: Callable[[], Awaitable[None]]) -> None:
         unit.after_commit(fn)
 
 
-async def begin(ctx: Ctx, kind: str, document: tuple[str, str | None] | None = None) -> None:
-    """Start the guided flow of `kind` for the caller, in this chat."""
+async def begin(
+    ctx: Ctx,
+    kind: str,
+    document: tuple[str, str | None] | None = None,
+    given: dict | None = None,
+) -> None:
+    """Start the guided flow of `kind` for the caller, in this chat (`given`: answers already
+    known, e.g. `{"lead": seat id}` when the command replied to that person)."""
     flows = ctx.services.flows
     flow, replaced = await flows.start(
-        ctx.committee, ctx.member, kind, ctx.chat.id, ctx.thread_id, document
+        ctx.committee, ctx.member, kind, ctx.chat.id, ctx.thread_id, document, given
     )
     app, lang, reply_to = ctx.context.application, ctx.lang, ctx.message.message_id
 
@@ -114,9 +120,11 @@ async def _close_card(app: Application, flow: Flow, status: str, lang: str) -> N
     """The flow's card says how it ended, without buttons."""
     if flow.row.card_message_id is None:
         return
+    cmd = registry.by_word()[flow.spec.kind]
+    word = cmd.aliases[0] if lang == "vi" and cmd.aliases else cmd.name  # /giaoviec in Vietnamese
     try:
         await app.bot.edit_message_text(
-            flow_render.ended(flow, status, lang), flow.row.chat_id, flow.row.card_message_id
+            flow_render.ended(flow, status, lang, word), flow.row.chat_id, flow.row.card_message_id
         )
     except TelegramError as exc:
         log.warning("flow %s: card not closed: %s", flow.id, exc)

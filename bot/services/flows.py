@@ -191,13 +191,18 @@ class FlowService:
         chat_id: int,
         thread_id: int | None,
         document: tuple[str, str | None] | None = None,
+        given: dict[str, Any] | None = None,
     ) -> tuple[Flow, list[Flow]]:
-        """A new flow at its first step; the author's other open flows here end (returned, so
-        their cards can say so)."""
-        if kind not in SPECS:
-            raise KeyError(kind)
+        """A new flow at its first step not `given` (e.g. the lead a reply named); the author's
+        other open flows here end (returned, so their cards can say so)."""
+        spec = SPECS[kind]
         now = self.clock.now()
-        answers: dict[str, Any] = {"document": list(document)} if document else {}
+        answers: dict[str, Any] = dict(given or {})
+        if document:
+            answers["document"] = list(document)
+        first = 0
+        while first < len(spec.steps) and spec.steps[first].name in answers:
+            first += 1
         async with self.db.transaction():
             replaced = await self.repo.open_of(chat_id, author.user_id)
             for old in replaced:
@@ -205,6 +210,11 @@ class FlowService:
             flow_id = await self.repo.insert(
                 committee.id, chat_id, thread_id, author.user_id, kind, answers, now, now + LIFETIME
             )
+            if first:
+                await self.repo.save(
+                    flow_id, step=first, page=0, typing=False, answers=answers,
+                    expires_at=now + LIFETIME,
+                )  # fmt: skip
         ended = [await self._flow(replace(r, status="cancelled")) for r in replaced]
         return await self.get(flow_id), ended
 
