@@ -139,7 +139,7 @@ async def on_button(ctx: Ctx, parts: list[str]) -> None:
     flows, app = ctx.services.flows, ctx.context.application
     flow_id, op, arg = int(parts[0]), parts[2], parts[3] if len(parts) > 3 else ""
     try:
-        before = await flows.touch(flow_id, ctx.user.id, int(parts[1]))
+        before = await flows.touch(flow_id, ctx.user.id, ctx.chat.id, int(parts[1]))
     except FlowMoved as moved:
         current = await flows.get(flow_id)
         await _later(ctx.services, lambda: show(app, current, ctx.lang))
@@ -222,7 +222,7 @@ async def take_text(update: Update, context: Context) -> bool:
     lang = await reader_language(services, user.id, found.committee)
     app = context.application
     try:
-        flow = await services.flows.touch(found.id, user.id)
+        flow = await services.flows.touch(found.id, user.id, chat.id)
         after = await services.flows.typed(flow, text)
     except DomainError as err:
         if err.key == "flow.expired":

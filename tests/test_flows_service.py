@@ -74,12 +74,14 @@ async def test_only_the_author_moves_and_a_stale_step_is_told(services, clock):
     board = await make_board(services)
     flow = await begin(services, board)
     with pytest.raises(DomainError, match=r"flow\.not_yours"):
-        await services.flows.touch(flow.id, board.chair.user_id, 0)
+        await services.flows.touch(flow.id, board.chair.user_id, -100, 0)
+    with pytest.raises(DomainError, match=r"flow\.closed"):  # its buttons forged in another chat
+        await services.flows.touch(flow.id, board.secretary.user_id, -999, 0)
     with pytest.raises(FlowMoved):
-        await services.flows.touch(flow.id, board.secretary.user_id, 2)
+        await services.flows.touch(flow.id, board.secretary.user_id, -100, 2)
     clock.advance(minutes=31)
     with pytest.raises(DomainError, match=r"flow\.expired"):
-        await services.flows.touch(flow.id, board.secretary.user_id, 0)
+        await services.flows.touch(flow.id, board.secretary.user_id, -100, 0)
     assert (await services.flows.get(flow.id)).row.status == "expired"
     assert await services.flows.expire_due() == []  # already closed at the touch
 
@@ -106,7 +108,7 @@ async def test_a_refusal_at_the_summary_leaves_the_flow_open(services, clock):
     assert seen == ["Thông qua hạn 11/12/2026"]
     assert (await flows.get(flow.id)).row.status == "done"
     with pytest.raises(DomainError, match=r"flow\.closed"):
-        await flows.touch(flow.id, board.secretary.user_id)
+        await flows.touch(flow.id, board.secretary.user_id, -100)
 
 
 async def test_a_long_roster_is_paged(services, clock):
