@@ -7,16 +7,19 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.config import Settings
 from bot.events import Events
+from bot.services.collections import CollectionService
 from bot.services.consultations import ConsultationService
 from bot.services.digest import DigestService
 from bot.services.recovery import RecoveryService
 from bot.services.reminders import ReminderService
 from bot.services.reports import ReportService
 from bot.services.roster import RosterService
+from bot.services.series import SeriesService
 from bot.services.settings import SettingsService
 from bot.services.tasks import TaskService
 from bot.services.votes import VoteService
 from storage.audit import AuditRepo
+from storage.collections import CollectionRepo
 from storage.committees import CommitteeRepo
 from storage.consultations import ConsultationRepo
 from storage.db import Database
@@ -27,6 +30,7 @@ from storage.recovery import HeldRepo
 from storage.reminders import ReminderRepo
 from storage.reports import ReportRepo
 from storage.scheduler_state import SchedulerStateRepo
+from storage.series import SeriesRepo
 from storage.tasks import TaskRepo
 from storage.users import UserRepo
 from storage.votes import VoteRepo
@@ -54,6 +58,8 @@ class Services:
     reminders: ReminderService
     digest: DigestService
     recovery: RecoveryService
+    collections: CollectionService
+    series: SeriesService
 
     @classmethod
     def build(cls, db: Database, clock: Clock, settings: Settings) -> Services:
@@ -80,6 +86,10 @@ class Services:
             db, ConsultationRepo(db), items, committees, members, audit, events, clock
         )
         votes = VoteService(db, VoteRepo(db), items, committees, members, audit, events, clock)
+        collections = CollectionService(
+            db, CollectionRepo(db), items, committees, members, audit, events, clock,
+            series=SeriesRepo(db), roster=roster,
+        )  # fmt: skip
         reminders = ReminderService(
             ReminderRepo(db),
             digest_repo,
@@ -93,7 +103,12 @@ class Services:
             clock,
             events,
             # Reminders ask the consultations/votes services who is silent.
-            {"consultation": consultations.pending_members, "vote": votes.pending_members},
+            {
+                "consultation": consultations.pending_members,
+                "vote": votes.pending_members,
+                "collection": collections.pending_members,
+            },
+            plan_sources={"collection": collections.reminder_plans},
         )
         return cls(
             db=db,
@@ -118,4 +133,6 @@ class Services:
             recovery=RecoveryService(
                 db, committees, items, HeldRepo(db), reminders, audit, events, clock
             ),
+            collections=collections,
+            series=SeriesService(collections),
         )
