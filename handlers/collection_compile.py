@@ -103,7 +103,7 @@ async def compile_collection(app: Application, item_id: int) -> bool:
             )
             return False  # transient: the catch-up compiles it later, whole
         packed.append(files.Packed(row.member.id, names[row.member.id], data))
-    parts = files.split_parts(packed)
+    parts = files.split_parts(packed, files.PART_LIMIT)
     base = t(lang, "collect.zip_name", number=item.number)
     part_names = [
         base + (t(lang, "collect.zip_part", part=i, parts=len(parts)) if len(parts) > 1 else "")

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
 
-from bot.i18n import Html
+from bot.documents import collection_files
 from bot.wiring.app import build_application
 from handlers.cards import card_editor
 from handlers.jobs import sweeper_of
@@ -219,4 +219,131 @@ async def quarter_then_restart(fake, tmp_path, clock):
         assert "#2" in listing and "hằng quý" in listing
 
 
-__all__ = ["AGENCY", "Html"]
+def group_documents(fake) -> list[tuple[str, bytes]]:
+    sent = [c for c in fake.sent(GROUP.id) if c.method == "sendDocument"]
+    return [
+        (c.result["document"]["file_name"], fake.files[c.result["document"]["file_id"]].data)
+        for c in sent
+    ]
+
+
+async def test_an_early_close_asks_first_and_big_files_are_listed_not_lost(
+    tmp_path, clock, monkeypatch
+):
+    monkeypatch.setattr(collection_files, "PART_LIMIT", 2500)  # to see the archive split
+    async with FakeBotAPI() as fake, bot_on(fake, tmp_path, clock) as conv:
+        await committee_of_five(conv, fake)
+        await conv.send(GROUP, SECRETARY, "/collect Báo cáo nhanh hạn 20/12")
+        me = {u.id: private_chat(u) for u in (CHAIR, MEMBER_A, MEMBER_B, MEMBER_C)}
+        for user in (MEMBER_A, MEMBER_B, MEMBER_C):
+            await conv.send(me[user.id], user, "/start")
+            name = f"{user.username}.pdf"
+            await conv.send(me[user.id], user, "#1", document=doc(name, bytes([user.id]) * 1200))
+        big = {"file_name": "video.mp4", "mime_type": "video/mp4", "file_size": 25 * 1024 * 1024}
+        reply = await conv.ask(me[CHAIR.id], CHAIR, "#1", document=big)
+        assert "25.0 MB" in reply
+
+        # Before the deadline /close asks; "Để mở" keeps it open.
+        question = await conv.ask_raw(GROUP, SECRETARY, "/close 1")
+        assert question.text == vi("collect.close_confirm", number=1, missing=1, asked=5)
+        await conv.press_button(GROUP, MEMBER_A, "Đóng ngay", question.result)
+        assert conv.last_answer() == vi("common.forbidden_button", roles="Trưởng ban, Thư ký")
+        await conv.press_button(GROUP, SECRETARY, "Để mở", question.result)
+        assert fake.message(GROUP.id, question.result["message_id"])["text"] == vi(
+            "collect.close_kept", number=1
+        )
+        assert (await services(conv).items.get(1)).status == "open"
+
+        question = await conv.ask_raw(GROUP, SECRETARY, "/close 1")
+        await conv.press_button(GROUP, SECRETARY, "Đóng ngay", question.result)
+        await card_editor(conv.app).flush()
+        texts = conv.new_texts(GROUP.id)
+        assert texts[0].startswith("📋 <b>Kết quả thu báo cáo #1</b>")
+        assert "đúng hạn: 4, muộn: 0, chưa nộp: 1" in texts[0]
+        left_out = next(t for t in texts if t.startswith("⚠️"))
+        assert "video.mp4" in left_out and "quá 20 MB" in left_out
+        files = group_documents(fake)
+        assert [name for name, _ in files] == [
+            "bao-cao-1-phan-1-2.zip",
+            "bao-cao-1-phan-2-2.zip",
+            "so-theo-doi-bao-cao-1.xlsx",
+        ]
+        packed = {}
+        for _, data in files[:2]:
+            archive = zipfile.ZipFile(io.BytesIO(data))
+            packed |= {name: archive.read(name) for name in archive.namelist()}
+        assert packed == {
+            f"{AGENCY[u.id]} - {u.username}.pdf": bytes([u.id]) * 1200
+            for u in (MEMBER_A, MEMBER_B, MEMBER_C)
+        }
+        book = load_workbook(io.BytesIO(files[2][1]))
+        where = {r[1]: r[8] for r in book.active.iter_rows(min_row=5, values_only=True) if r[1]}
+        assert where["UBND tỉnh"] == vi("collect.left_out.too_big")
+        assert where["Sở Tài chính"] == "bao-cao-1-phan-1-2.zip"
+
+        # Closed: nothing more is taken, /pending says so, /close again is refused.
+        again = await conv.ask(me[MEMBER_A.id], MEMBER_A, "#1", document=doc("x.pdf", b"x"))
+        assert again == vi("collect.private_not_found", number=1)
+        assert await conv.ask(GROUP, MEMBER_A, "/pending 1") == vi(
+            "collect.pending_closed", number=1
+        )
+        assert await conv.ask(GROUP, SECRETARY, "/close 1") == vi(
+            "collect.already_closed", number=1
+        )
+
+
+async def test_only_the_named_are_asked_and_a_text_is_not_a_report(tmp_path, clock):
+    async with FakeBotAPI() as fake, bot_on(fake, tmp_path, clock) as conv:
+        await committee_of_five(conv, fake)
+        card_call = await conv.ask_raw(
+            GROUP, SECRETARY, "/thubaocao Báo cáo riêng hạn 20/12 @so_taichinh @so_tttt"
+        )
+        assert "Đã nộp: 0/2" in card_call.text
+        await conv.press_button(GROUP, MEMBER_C, "Nộp báo cáo", card_call.result)
+        assert conv.last_answer() == vi("collect.not_asked", number=1)
+        await conv.press_button(GROUP, MEMBER_A, "Nộp báo cáo", card_call.result)
+        prompt = conv.new_sent(GROUP.id)[0]
+        # Someone else's file on A's prompt is not A's report.
+        other = await conv.ask(GROUP, MEMBER_B, None, reply_to=prompt, document=doc("b.pdf", b"b"))
+        assert other.startswith("Lời mời này dành cho")
+        assert "Đã nộp: 0/2" in await current_card(conv, card_call)
+        # The deep link in the prompt: the next private file is for #1.
+        me_a = private_chat(MEMBER_A)
+        committee = await services(conv).committees.by_chat(GROUP.id)
+        item = await services(conv).items.by_number(committee.id, 1)
+        said = await conv.ask(me_a, MEMBER_A, f"/start bc_{item.id}")
+        assert said == vi("collect.prompt_private", number=1, title="Báo cáo riêng")
+        refused = await conv.ask(me_a, MEMBER_A, "gửi sau")
+        assert refused == vi("collect.need_file", number=1)
+        done = await conv.ask(me_a, MEMBER_A, None, document=doc("tc.xlsx", b"tc"))
+        assert done.startswith("✅ Đã nhận báo cáo #1")
+        assert "Đã nộp: 1/2" in await current_card(conv, card_call)
+        # Bad input changes nothing and says the right form.
+        assert await conv.ask(GROUP, SECRETARY, "/collect Thiếu hạn") == vi("collect.usage")
+        stranger = await conv.ask(GROUP, SECRETARY, "/collect X hạn 20/12 @nguoi_la")
+        assert stranger == vi("roster.not_a_member", name="@nguoi_la")
+        assert (await services(conv).items.get(2)) is None
+
+
+async def test_a_crash_before_compiling_is_caught_up_once_after_the_restart(tmp_path, clock):
+    async with FakeBotAPI() as fake:
+        async with bot_on(fake, tmp_path, clock) as conv:
+            await committee_of_five(conv, fake)
+            await conv.send(GROUP, SECRETARY, "/collect Báo cáo tháng hạn 10/12 hằng tháng")
+            await conv.send(private_chat(MEMBER_B), MEMBER_B, "#1", document=doc("b.pdf", b"B"))
+            fake.fail_next("getFile", 502, times=5)  # Telegram is down at the close
+            texts = await sweep_at(conv, fake, clock, local(2026, 12, 18, 8))
+            assert any(t.startswith("📋") for t in texts)  # the result, with the close
+            assert any("<b>Báo cáo #2</b>" in t for t in texts)  # next month's, with it too
+            assert group_documents(fake) == []  # not compiled: nothing skipped silently
+        fake.clear_faults()
+        async with bot_on(fake, tmp_path, clock) as conv:  # the start-up catch-up compiles it
+            await fake.wait_for(lambda: len(group_documents(fake)) == 2)
+            await sweep_at(conv, fake, clock, local(2026, 12, 18, 9))
+        async with bot_on(fake, tmp_path, clock) as conv:
+            await sweep_at(conv, fake, clock, local(2026, 12, 18, 10))
+            committee = await services(conv).committees.by_chat(GROUP.id)
+            items = await services(conv).items.open_of_kind(committee.id, "collection")
+            assert [(i.number, i.deadline) for i in items] == [(2, local(2027, 1, 11, 23, 59))]
+        [name_zip, name_xlsx] = [name for name, _ in group_documents(fake)]
+        assert (name_zip, name_xlsx) == ("bao-cao-1.zip", "so-theo-doi-bao-cao-1.xlsx")
