@@ -158,6 +158,23 @@ class CollectionRepo:
         )
         return [(r["item_id"], r["member_id"]) for r in rows]
 
+    async def recipient_states(
+        self, committee_id: int, start: datetime | None, end: datetime | None
+    ) -> list[tuple[str, datetime, int | None]]:
+        """(agency, deadline, latest file's late flag or None) of every recipient of the
+        committee's collections whose deadline falls in [start, end) (None: unbounded)."""
+        rows = await self.db.fetchall(
+            "SELECT m.agency, i.deadline,"
+            " (SELECT s.late FROM submissions s WHERE s.item_id = i.id AND s.member_id = m.id"
+            "  ORDER BY s.id DESC LIMIT 1) AS late"
+            " FROM items i JOIN collection_recipients r ON r.item_id = i.id"
+            " JOIN members m ON m.id = r.member_id"
+            " WHERE i.committee_id = ? AND i.kind = 'collection' AND i.status != 'cancelled'"
+            " AND (? IS NULL OR i.deadline >= ?) AND (? IS NULL OR i.deadline < ?)",
+            (committee_id, to_db(start), to_db(start), to_db(end), to_db(end)),
+        )
+        return [(r["agency"], from_db(r["deadline"]), r["late"]) for r in rows]
+
     # ------------------------------------------------------------ submissions
     async def add_submission(
         self, item_id: int, member_id: int, ref: FileRef, now: datetime, late: bool

@@ -166,6 +166,15 @@ async def quarter_then_restart(fake, tmp_path, clock):
         assert link(MEMBER_C) in thursday[0]
         assert await sweep_at(conv, fake, clock, local(2026, 12, 19, 8)) == []  # Saturday
 
+        # The digest: periodic reports per agency; a missing one turns the light red.
+        digest = await conv.ask(GROUP, MEMBER_A, "/digest")
+        assert (
+            "🔴 Sở Nội vụ: 0 đúng hạn, 0 trễ hoặc quá hạn, 0 đang trong hạn"
+            + vi("periodic.agency", on_time=0, late=0, missing=1)
+            in digest
+        )
+        assert "🟢 Sở Tài chính: 0 đúng hạn" in digest
+
         # The close: five working days after the deadline (Tuesday 22/12 23:59); quiet hours
         # hold it to Wednesday 07:00.
         texts = await sweep_at(conv, fake, clock, local(2026, 12, 23, 7))
@@ -204,6 +213,11 @@ async def quarter_then_restart(fake, tmp_path, clock):
         next_card = next(t for t in texts if t.startswith("📥"))
         assert "<b>Báo cáo #2</b>" in next_card and "15/03/2027 23:59" in next_card
         assert "Đã nộp: 0/5" in next_card
+
+        # The review report counts them too, by agency.
+        report = await conv.ask(GROUP, SECRETARY, "/report Q4 2026")
+        assert vi("periodic.agency", on_time=0, late=1, missing=0) in report
+        assert "Sở Nội vụ" in report and "🔴" in report
 
     # A restart at the same moment creates nothing twice.
     async with bot_on(fake, tmp_path, clock) as conv:

@@ -172,6 +172,20 @@ class CollectionService(ItemService):
         """Recipients who have not sent (for /pending and the reminders)."""
         return (await self.standing(item)).pending
 
+    async def periodic(
+        self, committee_id: int, start: datetime | None, end: datetime | None, now: datetime
+    ) -> dict[str, tuple[int, int, int]]:
+        """Per agency, the periodic reports due in [start, end): (on time, late, missing); a
+        report not sent counts as missing once its deadline has passed (by `now`)."""
+        tally: dict[str, list[int]] = {}
+        for agency, deadline, late in await self.repo.recipient_states(committee_id, start, end):
+            counts = tally.setdefault(agency, [0, 0, 0])
+            if late is not None:
+                counts[1 if late else 0] += 1
+            elif deadline is not None and deadline <= now:
+                counts[2] += 1
+        return {agency: (a, b, c) for agency, (a, b, c) in tally.items() if a or b or c}
+
     async def history(self, item: Item) -> list[Submission]:
         """Every file ever sent, oldest first."""
         return await self.repo.history(item.id)

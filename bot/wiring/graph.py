@@ -127,9 +127,13 @@ class Services:
             ),
             consultations=consultations,
             votes=votes,
-            reports=ReportService(ReportRepo(db), task_repo, members, items, audit, clock),
+            reports=ReportService(
+                ReportRepo(db), task_repo, members, items, audit, clock, collections.periodic
+            ),
             reminders=reminders,
-            digest=DigestService(digest_repo, task_repo, reminders.pending_members, clock),
+            digest=DigestService(
+                digest_repo, task_repo, reminders.pending_members, clock, collections.periodic
+            ),
             recovery=RecoveryService(
                 db, committees, items, HeldRepo(db), reminders, audit, events, clock
             ),
