@@ -10,6 +10,7 @@ from bot.events import Events
 from bot.services.collections import CollectionService
 from bot.services.consultations import ConsultationService
 from bot.services.digest import DigestService
+from bot.services.flows import FlowService
 from bot.services.recovery import RecoveryService
 from bot.services.reminders import ReminderService
 from bot.services.reports import ReportService
@@ -24,6 +25,7 @@ from storage.committees import CommitteeRepo
 from storage.consultations import ConsultationRepo
 from storage.db import Database
 from storage.digest import DigestRepo
+from storage.flows import FlowRepo
 from storage.items import ItemRepo
 from storage.members import MemberRepo
 from storage.recovery import HeldRepo
@@ -60,6 +62,7 @@ class Services:
     recovery: RecoveryService
     collections: CollectionService
     series: SeriesService
+    flows: FlowService
 
     @classmethod
     def build(cls, db: Database, clock: Clock, settings: Settings) -> Services:
@@ -139,4 +142,5 @@ class Services:
             ),
             collections=collections,
             series=SeriesService(collections),
+            flows=FlowService(db, FlowRepo(db), committees, members, clock),
         )
