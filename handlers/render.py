@@ -89,6 +89,7 @@ def settings_view(committee: Committee, lang: str) -> Html:
         quiet=quiet,
         workdays=dates.format_workdays(cfg.workdays, lang),
         silence=t(lang, "settings.silence_agree" if cfg.silence_agree else "settings.silence_none"),
+        maxposts=cfg.max_posts or off,
     )
 
 
