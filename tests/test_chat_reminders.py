@@ -88,7 +88,7 @@ async def test_task_reminders_offsets_overdue_and_escalation(tmp_path, clock):
             texts += await sweep_at(conv, fake, clock, local(2026, 12, day, 8))
         assert len(texts) == 4 and texts[0].startswith("📰")  # Monday 08:00: the digest's time
         # The Monday reminder is the digest's last section, not a message of its own.
-        [digest, monday] = texts[0].split("\n\n" + vi("batch.section", count=1) + "\n\n")
+        [_digest, monday] = texts[0].split("\n\n" + vi("batch.section", count=1) + "\n\n")
         texts = [monday, *texts[1:]]
         assert texts[0] == task_reminder(
             "reminder.overdue",
