@@ -13,7 +13,7 @@ from bot.i18n import Html, t
 from bot.models import ROLE_ORDER
 from bot.permissions import MANAGERS_ONLY, MEMBERS, SECRETARY_ONLY
 from bot.services.reminder_sweep import Dispatch
-from handlers import consultation_render, digest_render, registry, task_render, vote_render
+from handlers import consultation_render, digest_render, flows, registry, task_render, vote_render
 from handlers.callbacks import CALLBACK_VERSION
 from handlers.context import Ctx, reader_language
 from handlers.registry import command
@@ -22,6 +22,7 @@ from handlers.render import mention, name
 from storage.members import Member
 
 MENU_RANK = 90
+HELP_GROUP = "remind"  # /help heading (handlers/registry.py, `command`)
 
 
 def _names(members: tuple[Member, ...] | list[Member], lang: str) -> Html:
@@ -211,11 +212,21 @@ def _privately(markup: InlineKeyboardMarkup, committee_id: int) -> InlineKeyboar
 
 @command("remind", aliases=("nhac", "hennhac"), who=MANAGERS_ONLY, example="+2h Họp thử quyền")
 async def remind(ctx: Ctx) -> None:
-    """`/remind <date> <text>`: remind the group at that moment."""
+    """`/remind <date> <text>`: remind the group at that moment.
+    Without arguments: the guided flow (handlers/flows.py)."""
+    if not ctx.args.strip():
+        await flows.begin(ctx, "remind")
+        return
     reminder = await ctx.services.reminders.add(ctx.committee, ctx.member, ctx.args)
     tz = ctx.committee.tz
     when = dates.format_datetime(reminder.due_at, tz, ctx.lang)
     await ctx.say("remind.done", number=reminder.seq, when=when, text=reminder.text)
+
+
+@flows.finisher("remind")
+async def remind_confirmed(ctx: Ctx, outcome: flows.Outcome) -> None:
+    """✅ on the /remind flow: the one-line command with the same arguments."""
+    await remind.__wrapped__(replace(ctx, args=outcome.text))
 
 
 @command("reminders", aliases=("dsnhac", "lichnhac"), who=MEMBERS)
@@ -254,7 +265,7 @@ async def unremind(ctx: Ctx) -> None:
     await ctx.say("unremind.done", number=row.seq, text=row.text)
 
 
-@command("digest", aliases=("bantin", "tonghop"), who=MEMBERS)
+@command("digest", aliases=("bantin", "tonghop"), who=MEMBERS, group="report")
 async def digest(ctx: Ctx) -> None:
     """`/digest`: this week's digest now, in the reader's language."""
     data = await ctx.services.digest.build(ctx.committee)

@@ -108,7 +108,8 @@ async def test_maxposts_holds_what_does_not_fit_until_the_next_morning(tmp_path,
     async with running(tmp_path, clock) as (conv, fake):
         await set_up_committee(conv, fake)
         reply = await conv.ask(GROUP, SECRETARY, "/settings maxposts 1")
-        assert reply.startswith(vi("settings.changed")) and "(<code>maxposts</code>): 1" in reply
+        label = vi("settings.label.maxposts")
+        assert reply == vi("settings.changed_one", label=label, key="maxposts", value="1")
         assert await conv.ask(GROUP, SECRETARY, "/settings maxposts 99") == vi(
             "settings.usage_maxposts"
         )
