@@ -361,3 +361,24 @@ async def test_a_crash_before_compiling_is_caught_up_once_after_the_restart(tmp_
             assert [(i.number, i.deadline) for i in items] == [(2, local(2027, 1, 11, 23, 59))]
         [name_zip, name_xlsx] = [name for name, _ in group_documents(fake)]
         assert (name_zip, name_xlsx) == ("bao-cao-1.zip", "so-theo-doi-bao-cao-1.xlsx")
+
+
+async def test_collect_without_arguments_is_the_guided_flow_and_history_reads(tmp_path, clock):
+    async with FakeBotAPI() as fake, bot_on(fake, tmp_path, clock) as conv:
+        await committee_of_five(conv, fake)
+        await conv.send(GROUP, SECRETARY, "/thubaocao")
+        flow_card = next(c for c in conv.new_sent(GROUP.id) if "inline_keyboard" in str(c.params))
+        assert "Thu báo cáo" in flow_card.text
+        prompt = next(c for c in conv.new_sent(GROUP.id) if "force_reply" in str(c.params))
+        await conv.send(GROUP, SECRETARY, "Báo cáo tháng 12", reply_to=prompt.result)
+        await conv.press_button(GROUP, SECRETARY, "+5 ngày làm việc", flow_card)
+        await conv.press_button(GROUP, SECRETARY, "Tạo", flow_card)
+        card = next(t for t in conv.new_texts(GROUP.id) if t.startswith("📥"))
+        assert "<b>Báo cáo #1</b>: Báo cáo tháng 12" in card and "Đã nộp: 0/5" in card
+        await conv.send(private_chat(MEMBER_A), MEMBER_A, "/start")
+        await conv.send(private_chat(MEMBER_A), MEMBER_A, "#1", document=doc("a.pdf", b"a"))
+        history = await conv.ask(GROUP, SECRETARY, "/history 1")
+        assert "mở đợt thu báo cáo «Báo cáo tháng 12»" in history
+        assert "nộp báo cáo: tệp «a.pdf»" in history
+        help_text = await conv.ask(GROUP, SECRETARY, "/help")
+        assert vi("help.group.collect") in help_text
