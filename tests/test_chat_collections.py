@@ -382,3 +382,11 @@ async def test_collect_without_arguments_is_the_guided_flow_and_history_reads(tm
         assert "nộp báo cáo: tệp «a.pdf»" in history
         help_text = await conv.ask(GROUP, SECRETARY, "/help")
         assert vi("help.group.collect") in help_text
+        await conv.send(GROUP, SECRETARY, "/export")
+        book = load_workbook(io.BytesIO(group_documents(fake)[-1][1]))
+        sheet = book["Collections"]
+        rows = list(sheet.iter_rows(min_row=2, values_only=True))
+        assert len(rows) == 5
+        sent = [r for r in rows if r[7] == "a.pdf"]
+        assert sent[0][:2] == (1, "Báo cáo tháng 12") and sent[0][4] == "Sở Tài chính"
+        assert sent[0][6] == "Đúng hạn" and sent[0][3] == "Đang nhận báo cáo"

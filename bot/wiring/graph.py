@@ -131,7 +131,14 @@ class Services:
             consultations=consultations,
             votes=votes,
             reports=ReportService(
-                ReportRepo(db), task_repo, members, items, audit, clock, collections.periodic
+                ReportRepo(db),
+                task_repo,
+                members,
+                items,
+                audit,
+                clock,
+                collections.periodic,
+                collections.all_standings,
             ),
             reminders=reminders,
             digest=DigestService(
