@@ -390,3 +390,33 @@ async def test_collect_without_arguments_is_the_guided_flow_and_history_reads(tm
         sent = [r for r in rows if r[7] == "a.pdf"]
         assert sent[0][:2] == (1, "Báo cáo tháng 12") and sent[0][4] == "Sở Tài chính"
         assert sent[0][6] == "Đúng hạn" and sent[0][3] == "Đang nhận báo cáo"
+
+
+async def test_a_monthly_task_recurs_when_done_and_when_its_month_is_over(tmp_path, clock):
+    async with FakeBotAPI() as fake:
+        async with bot_on(fake, tmp_path, clock) as conv:
+            await committee_of_five(conv, fake)
+            card = await conv.ask(
+                GROUP, SECRETARY, "/assign @so_taichinh Báo cáo tiến độ tháng hạn 31/12 hằng tháng"
+            )
+            assert "#1" in card and "Báo cáo tiến độ tháng" in card and "hằng tháng" not in card
+            await conv.send(GROUP, MEMBER_A, "/done 1")
+            following = [t for t in conv.new_texts(GROUP.id) if "#2" in t]
+            assert following and "Thứ Hai, 01/02/2027 23:59" in following[0]  # 31/01 is a Sunday
+            assert link(MEMBER_A) in following[0] or "Nguyễn An" in following[0]
+            await conv.send(GROUP, MEMBER_A, "/done 1")  # done again: refused, nothing new
+            committee = await services(conv).committees.by_chat(GROUP.id)
+            assert await services(conv).items.by_number(committee.id, 3) is None
+        clock.set(local(2027, 2, 2, 9))  # #2 was not done by its deadline: March's comes anyway
+        async with bot_on(fake, tmp_path, clock) as conv:
+            third = await services(conv).items.by_number(committee.id, 3)
+            assert (third.kind, third.title) == ("task", "Báo cáo tiến độ tháng")
+            assert third.deadline == local(2027, 3, 1, 23, 59)  # 28/02 is a Sunday
+            await conv.send(GROUP, MEMBER_A, "/recurring")
+            listing = next(t for t in conv.new_texts(GROUP.id) if t.startswith("🔁"))
+            assert "#3" in listing and "hằng tháng" in listing
+            stopped = await conv.ask(GROUP, SECRETARY, "/stop 3")
+            assert stopped == vi("stop.done", number=3, title="Báo cáo tiến độ tháng")
+            await conv.send(GROUP, MEMBER_A, "/done 3")
+            assert await services(conv).items.by_number(committee.id, 4) is None
+            assert await conv.ask(GROUP, MEMBER_A, "/recurring") == vi("recurring.none")

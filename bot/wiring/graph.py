@@ -17,6 +17,7 @@ from bot.services.reports import ReportService
 from bot.services.roster import RosterService
 from bot.services.series import SeriesService
 from bot.services.settings import SettingsService
+from bot.services.task_series import TaskSeries
 from bot.services.tasks import TaskService
 from bot.services.votes import VoteService
 from storage.audit import AuditRepo
@@ -148,6 +149,11 @@ class Services:
                 db, committees, items, HeldRepo(db), reminders, audit, events, clock
             ),
             collections=collections,
-            series=SeriesService(collections),
+            series=SeriesService(
+                collections,
+                TaskSeries(
+                    db, collections.series, items, task_repo, committees, members, audit, events
+                ),
+            ),
             flows=FlowService(db, FlowRepo(db), committees, members, clock),
         )
