@@ -28,7 +28,7 @@ from storage.members import Member
 log = logging.getLogger(__name__)
 
 MENU_RANK = 75
-HELP_GROUP = "collect"  # /help heading (handlers/registry.py, `command`)
+HELP_GROUP = "report"  # /help heading (handlers/registry.py, `command`): báo cáo định kỳ
 EDIT_INTERVAL = 5.0  # seconds between two edits of one card, like the consultations'
 
 
