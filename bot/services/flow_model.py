@@ -30,7 +30,8 @@ class Step:
     `limit`: a `text` answer's maximum length; `lines`: a `text` answer is a list, one per line
     (between `low` and `high` of them); `morning`: a date without a time means that morning
     (reminders), not the end of that day; `label`: the catalog suffix of its texts when not
-    `name` (`flow.ask.<label>`, `flow.got.<label>`, and `.<flow kind>` after it for `text`).
+    `name` (`flow.ask.<label>`, `flow.got.<label>`, and `.<flow kind>` after it for `text`);
+    `quick`: the quick deadline buttons a `when` step offers (codes of `QUICK`; none: typed only).
     """
 
     name: str
@@ -42,6 +43,7 @@ class Step:
     high: int = 1
     morning: bool = False
     label: str = ""
+    quick: tuple[str, ...] = QUICK
 
     @property
     def texts(self) -> str:

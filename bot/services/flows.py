@@ -139,7 +139,9 @@ class FlowService:
     def quick_deadlines(self, flow: Flow) -> list[tuple[str, datetime]]:
         """The quick deadline buttons that lie ahead now: (code, moment)."""
         now = self.clock.now()
-        found = [(code, quick_moment(code, now, flow.committee)) for code in QUICK]
+        step = flow.step
+        codes = step.quick if step is not None and step.kind == "when" else QUICK
+        found = [(code, quick_moment(code, now, flow.committee)) for code in codes]
         return [(code, at) for code, at in found if at is not None and at > now]
 
     # ------------------------------------------------------------------ moving
