@@ -31,7 +31,9 @@ class Step:
     (between `low` and `high` of them); `morning`: a date without a time means that morning
     (reminders), not the end of that day; `label`: the catalog suffix of its texts when not
     `name` (`flow.ask.<label>`, `flow.got.<label>`, and `.<flow kind>` after it for `text`);
-    `quick`: the quick deadline buttons a `when` step offers (codes of `QUICK`; none: typed only).
+    `quick`: the quick deadline buttons a `when` step offers (codes of `QUICK`; none: typed only);
+    `choices`: the switches of a `flags` step (each on or off, then "next"; texts
+    `flow.flag.<choice>`).
     """
 
     name: str
@@ -44,6 +46,7 @@ class Step:
     morning: bool = False
     label: str = ""
     quick: tuple[str, ...] = QUICK
+    choices: tuple[str, ...] = ()
 
     @property
     def texts(self) -> str:
