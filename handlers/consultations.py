@@ -28,6 +28,7 @@ from handlers.parsing import item_number
 from handlers.registry import (
     auto_closer,
     button,
+    close_check,
     command,
     deep_link,
     item_closer,
@@ -235,6 +236,12 @@ async def show_consultation(ctx: Ctx, item: Item) -> None:
 async def pending_consultation(ctx: Ctx, item: Item) -> None:
     """`/pending N`: mentions of those who have not answered."""
     await ctx.reply(cards.pending(await ctx.services.consultations.standing(item), ctx.lang))
+
+
+@close_check("consultation")
+async def early_consultation(ctx: Ctx, item: Item):
+    """Before an early `/close N`: who would be recorded as no answer."""
+    return await ctx.services.consultations.early_close(item)
 
 
 @item_closer("consultation")

@@ -78,6 +78,7 @@ def test_the_table_covers_every_declared_command_and_the_matrix_every_one():
         "vote.ballot",
         "roster.confirm_seat",
         "recovery.decide",
+        "item.close",
     }
     assert set(matrix_names()) == set(EXAMPLES)
     assert set(PERMISSIONS) == set(matrix_names()) | buttons
