@@ -95,13 +95,30 @@ async def test_a_past_period_is_judged_at_its_end(services, world):
     assert [line.status for line in h2.tasks] == [LATE]
 
 
-async def test_default_period_is_this_half_year_to_date(services, world):
+async def test_default_period_is_the_whole_current_half_year(services, world):
     f, committee, _, a, b, c = world
     await tasks_of_h2(f, committee, a, b, c)
     report = await services.reports.report(committee, "")
-    assert (report.start, report.end) == (hn(1, 7, hour=0, minute=0), hn(2, 12, hour=0, minute=0))
-    assert "B trong hạn" not in [line.task.item.title for line in report.tasks]
-    assert [line.task.item.title for line in report.upcoming] == ["B trong hạn", "A kỳ tới"]
+    assert (report.start, report.end) == (hn(1, 7, hour=0, minute=0), hn(1, 1, 2027, 0, 0))
+    assert report.as_of == services.clock.now()  # judged as things stand today
+    in_progress = next(line for line in report.tasks if line.task.item.title == "B trong hạn")
+    assert in_progress.status is OPEN  # due 15/12, later in the half: open within deadline
+    assert [line.task.item.title for line in report.upcoming] == ["A kỳ tới"]
+
+
+async def test_tasks_due_next_week_are_this_half_years_results(services, world):
+    """Issue 13: five tasks due next week, two already done, are not "nothing to review"."""
+    f, committee, _, a, b, _ = world
+    for n in range(5):
+        done = hn(1, 12, hour=8) if n < 2 else None  # done early, before today's 09:00
+        await f.task(committee, a if n % 2 else b, f"Việc tuần sau {n}", hn(8, 12), done_at=done)
+    report = await services.reports.report(committee, "")
+    assert not report.empty
+    assert report.totals() == {ON: 2, LATE: 0, OPEN: 3, OVERDUE: 0}
+    text = str(report_text(report, "vi"))
+    assert t("vi", "report.tasks_total", assigned=5, done=2, on_time=2, late=0, open=3,
+             overdue=0) in text  # fmt: skip
+    assert t("vi", "report.shortcomings_none") in text
 
 
 async def test_bad_and_empty_periods(services, world):
