@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import io
+import re
 
-from bot.reports.workbook import EXPORT_SHEETS, SHEETS
+from bot.reports.workbook import EXPORT_SHEETS, SHEETS, sheet_name
 from handlers.report_render import report_text
 from tests.chat import (
     CHAIR,
@@ -65,13 +66,13 @@ async def test_report_sends_summary_chart_and_workbook(tmp_path, clock):
         name, data = conv.last_document(GROUP.id)
         assert name == "so-ket-H2-2026.xlsx"
         book = _book(data)
-        assert book.sheetnames == list(SHEETS)
-        tasks = [[c.value for c in row][:7] for row in book["Tasks"].iter_rows(min_row=2)]
+        assert book.sheetnames == [sheet_name(k, "vi") for k in SHEETS]
+        tasks = [[c.value for c in row][:7] for row in book["Nhiệm vụ"].iter_rows(min_row=2)]
         assert tasks == [
             [2, "Kế hoạch số hóa", None, "Chưa bắt đầu", 0, "Trần Bình", "Sở Kế hoạch và Đầu tư"],
             [1, "Báo cáo kinh phí", None, "Hoàn thành", 100, "Nguyễn An", "Sở Tài chính"],
         ]
-        answers = [[c.value for c in row] for row in book["Consultations"].iter_rows(min_row=2)]
+        answers = [[c.value for c in row] for row in book["Xin ý kiến"].iter_rows(min_row=2)]
         assert [row[6:9] for row in answers] == [["Nguyễn An", "Sở Tài chính", "Đồng ý"]]
 
 
@@ -111,11 +112,28 @@ async def test_export_is_for_the_secretary_and_chair(tmp_path, clock):
             "export.caption", title="Ban Chỉ đạo Chuyển đổi số", when="03/12/2026 09:00"
         )
         book = _book(data)
-        assert book.sheetnames == list(EXPORT_SHEETS)
+        assert book.sheetnames == [sheet_name(k, "vi") for k in EXPORT_SHEETS]
         db = services(conv).db
-        assert book["Tasks"].max_row == 1 + 3
-        assert book["Members"].max_row == 1 + 5
-        assert book["History"].max_row == 1 + await db.fetchval("SELECT COUNT(*) FROM audit_log")
+        assert book["Nhiệm vụ"].max_row == 1 + 3
+        assert book["Thành viên"].max_row == 1 + 5
+        history = book["Nhật ký"]
+        assert history.max_row == 1 + await db.fetchval("SELECT COUNT(*) FROM audit_log")
+        assert [c.value for c in history[1]] == ["Thời điểm", "Người thực hiện", "Mục", "Nội dung"]
+        said = [[c.value for c in row][1:] for row in history.iter_rows(min_row=2)]
+        assert ["Lê Thư Ký", "#1", "Giao nhiệm vụ «Báo cáo kinh phí», chủ trì Nguyễn An, hạn "
+                "05/12/2026 23:59"] in said  # fmt: skip
+        assert ["Nguyễn An", "#1", "Báo cáo hoàn thành — đã gửi Sở"] in said
+        codes = re.compile(r"\b(task|consultation|vote|member|committee)\.[a-z_]+\b|[{}\[\]]")
+        assert [row for row in said if codes.search(row[2])] == []
+        assert all(row[2][0].isupper() for row in said)
+        # In English for an English reader: sheet names, headers and sentences.
+        await conv.send(GROUP, SECRETARY, "/lang en")
+        await conv.send(GROUP, SECRETARY, "/export")
+        book = _book(conv.last_document(GROUP.id)[1])
+        assert book.sheetnames == [sheet_name(k, "en") for k in EXPORT_SHEETS]
+        assert book.sheetnames[-1] == "History" and book.sheetnames[4] == "Votes and polls"
+        said = [[c.value for c in row][1:] for row in book["History"].iter_rows(min_row=2)]
+        assert ["Nguyễn An", "#1", "Reported completion — đã gửi Sở"] in said
 
 
 async def test_history_of_an_item_and_of_the_committee(tmp_path, clock):

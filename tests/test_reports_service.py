@@ -11,7 +11,8 @@ import pytest
 from bot.errors import DomainError
 from bot.i18n import t
 from bot.timeliness import Mark, Timeliness
-from handlers.report_render import history_text, report_text
+from handlers.history_render import history_text
+from handlers.report_render import report_text
 from tests.factories import Factory
 
 HN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -193,7 +194,10 @@ async def test_vote_outcomes_from_the_frozen_result_or_current_ballots(services,
     assert (named.tally, named.voted, named.eligible) == ({"0": 1, "1": 2}, 2, 4)
     assert (anonymous.tally, anonymous.voted) == ({"0": 3, "1": 1}, 4)
     text = report_text(report, "vi")
-    assert t("vi", "report.votes", count=4, passed=1, rejected=0, open=3) in text
+    # Motions and polls apart, each count line adding up (polls are never passed or rejected).
+    assert t("vi", "report.motions", count=2, passed=1, rejected=0, open=1) in text
+    assert t("vi", "report.polls", count=2, closed=0, open=2) in text
+    assert "Biểu quyết, thăm dò" not in text
     assert (
         t(
             "vi",
@@ -238,9 +242,10 @@ async def test_history_of_an_item_and_of_the_committee(services, world):
     text = history_text(trail, HN, "vi")
     assert text.startswith(t("vi", "history.header_item", number=1, title="Báo cáo <quý>"))
     assert "giao nhiệm vụ «Báo cáo &lt;quý&gt;», chủ trì Nguyễn An, hạn 05/12/2026 23:59" in text
-    assert "01/12/2026 09:00 · <b>Nguyễn An</b>: weird.thing (x: 1)" in text
+    # An action without a sentence in the catalog still reads as words, never as its code.
+    assert "01/12/2026 09:00 · <b>Nguyễn An</b>: thay đổi mục khác" in text
     latest = history_text(await services.reports.history(committee, None), HN, "en")
-    assert "#1 · weird.thing (x: 1)" in latest
+    assert "#1 · changed an item" in latest and "weird" not in text + latest
     with pytest.raises(DomainError) as err:
         await services.reports.history(committee, 99)
     assert err.value.key == "item.not_found"

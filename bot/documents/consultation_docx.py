@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot import dates
 from bot.documents import plain
+from bot.reports import agency_label
 from bot.services.consultations import Standing
 
 FONT = "Times New Roman"
@@ -85,7 +86,7 @@ def build(standing: Standing, lang: str) -> bytes:
         values = (
             str(number),
             row.member.display_name,
-            row.member.agency,
+            agency_label(row.member.agency, lang),
             plain(lang, f"consult.answer.{opinion.answer}") if opinion else "",
             opinion.text if opinion else "",
             _stamp(opinion.at, tz) if opinion and not opinion.auto else "",
