@@ -171,3 +171,40 @@ async def test_a_long_history_is_split_under_telegram_limit(tmp_path, clock):
         texts = conv.new_texts(GROUP.id)
         assert len(texts) > 1 and all(len(text) <= 4096 for text in texts)
         assert sum(text.count("báo cáo tiến độ") for text in texts) == 60
+
+
+async def test_report_without_a_period_covers_the_whole_half_year(tmp_path, clock):
+    """Issue 13: five tasks due next week (two done already) are this half-year's results; polls
+    and motions are counted apart; a lead without an agency has the one label everywhere."""
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        await conv.send(GROUP, SECRETARY, "/add @moi_vao member")  # pre-registered, no agency
+        for n, lead in enumerate(("so_taichinh", "so_tttt", "so_taichinh", "so_tttt", "moi_vao")):
+            await conv.send(GROUP, SECRETARY, f"/assign @{lead} Việc {n + 1} hạn 08/12")
+        await conv.send(GROUP, MEMBER_A, "/done 1")
+        await conv.send(GROUP, SECRETARY, "/done 2")
+        await conv.send(GROUP, SECRETARY, "/vote Thông qua kế hoạch hạn 20/12")
+        await conv.send(GROUP, SECRETARY, "/poll Ngày họp? | Thứ Hai | Thứ Ba hạn 20/12")
+        reply = await conv.ask(GROUP, CHAIR, "/report")
+        assert _methods(conv) == ["sendMessage", "sendPhoto", "sendDocument"]
+        assert reply.startswith("📊 <b>Sơ kết 6 tháng cuối năm 2026</b>")
+        assert "Kỳ báo cáo: 01/07/2026 – 31/12/2026" in reply
+        assert vi("report.tasks_total", assigned=5, done=2, on_time=2, late=0, open=3,
+                  overdue=0) in reply  # fmt: skip
+        assert vi("report.motions", count=1, passed=0, rejected=0, open=1) in reply
+        assert vi("report.polls", count=1, closed=0, open=1) in reply
+        assert "🟢 <b>Chưa khai báo cơ quan</b>: 1 nhiệm vụ" in reply
+        book = _book(conv.last_document(GROUP.id)[1])
+        leads = [[c.value for c in row][5:7] for row in book["Nhiệm vụ"].iter_rows(min_row=2)]
+        assert leads[-1] == ["@moi_vao", "Chưa khai báo cơ quan"]
+        assert "Chưa khai báo cơ quan" in [r[0].value for r in book["Cơ quan"].iter_rows(min_row=2)]
+        members = await conv.ask(GROUP, MEMBER_A, "/members")
+        assert "(Chưa khai báo cơ quan)" in members
+        await conv.send(GROUP, CHAIR, "/lang en")
+        english = await conv.ask(GROUP, CHAIR, "/report")
+        assert english.startswith("📊 <b>Review for H2 2026</b>")
+        assert en("report.tasks_total", assigned=5, done=2, on_time=2, late=0, open=3,
+                  overdue=0) in english  # fmt: skip
+        assert en("report.motions", count=1, passed=0, rejected=0, open=1) in english
+        assert en("report.polls", count=1, closed=0, open=1) in english
+        assert "<b>No agency given</b>: 1 task" in english

@@ -106,6 +106,18 @@ async def test_report_workbook_matches_the_database(filled):
     assert isinstance(summary["Từ ngày"].value, datetime)
     assert summary["Từ ngày"].value == datetime(2026, 7, 1)
     assert summary["Đến hết ngày"].value == datetime(2026, 12, 31)
+    # Motions and polls apart, each adding up (a poll is never passed or rejected).
+    value = {k: summary[k].value for k in summary}
+    motions = [v for v in report.votes if v.record.mode == "motion"]
+    assert value["Số cuộc biểu quyết"] == len(motions) == (
+        value["Biểu quyết: thông qua"] + value["Biểu quyết: không thông qua"]
+        + value["Biểu quyết: đang mở"]
+    )  # fmt: skip
+    assert (
+        value["Số cuộc thăm dò"]
+        == len(report.votes) - len(motions)
+        == (value["Thăm dò: đã kết thúc"] + value["Thăm dò: đang mở"])
+    )
     agencies = book["Cơ quan"]
     assert agencies.max_row == 1 + len(report.agencies) == 13
     counted = sum(r[2].value for r in agencies.iter_rows(min_row=2))

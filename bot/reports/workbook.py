@@ -107,7 +107,8 @@ class _Writer:
         first, last = first_and_last_day(r)
         responded = sum(c.responded for c in r.consultations)
         eligible = sum(c.eligible for c in r.consultations)
-        outcomes = [v.outcome for v in r.votes]
+        outcomes = [v.outcome for v in r.votes if v.record.mode == "motion"]
+        polls = [v.outcome for v in r.votes if v.record.mode != "motion"]
         rows = [
             (self.h("committee"), r.committee.title),
             (self.h("period"), period_words(r, self.lang)),
@@ -121,10 +122,13 @@ class _Writer:
             (self.h("consultations"), len(r.consultations)),
             (self.h("responses"), f"{responded}/{eligible}"),
             (self.h("response_rate"), round(responded / eligible, 4) if eligible else None),
-            (self.h("votes"), len(r.votes)),
+            (self.h("motions"), len(outcomes)),  # motions and polls apart: each adds up
             (self.h("passed"), outcomes.count("passed")),
             (self.h("rejected"), outcomes.count("rejected")),
             (self.h("open_votes"), outcomes.count("open")),
+            (self.h("polls"), len(polls)),
+            (self.h("polls_closed"), len(polls) - polls.count("open")),
+            (self.h("polls_open"), polls.count("open")),
             (self.h("rule"), plain(self.lang, "mark.rule")),
         ]
         ws = self.sheet("summary", [("summary_item", 36), ("summary_value", 60)], rows)
