@@ -376,7 +376,7 @@ async def test_export_survives_control_characters_and_never_makes_formulas(tmp_p
             assert name.endswith(".xlsx"), command
             cells = [
                 c
-                for row in load_workbook(io.BytesIO(data))["Tasks"].iter_rows(min_row=2)
+                for row in load_workbook(io.BytesIO(data))["Nhiệm vụ"].iter_rows(min_row=2)
                 for c in row
             ]
             titles = {c.value: c.data_type for c in cells if isinstance(c.value, str)}
