@@ -79,6 +79,8 @@ def test_the_table_covers_every_declared_command_and_the_matrix_every_one():
         "roster.confirm_seat",
         "recovery.decide",
         "item.close",
+        "collection.send",
+        "collection.close",
         "flow.step",
         "flow.new",
     }
