@@ -13,6 +13,7 @@ from tests.chat import (
     GROUP,
     MEMBER_A,
     MEMBER_B,
+    OTHER_GROUP,
     OUTSIDER,
     SECRETARY,
     running,
@@ -117,14 +118,40 @@ async def test_maxposts_holds_what_does_not_fit_until_the_next_morning(tmp_path,
         await conv.send(GROUP, SECRETARY, "/settings reminders 2d")
         await conv.send(GROUP, SECRETARY, "/assign @so_taichinh Việc một hạn 09/12")  # Mon 08:00
         await conv.send(GROUP, SECRETARY, "/assign @so_tttt Việc hai hạn 10/12")  # Tue 08:00
-        await conv.send(GROUP, SECRETARY, "/remind 07/12 09:00 Họp giao ban")
+        await conv.send(GROUP, SECRETARY, "/remind 07/12 07:10 Họp giao ban")
+        await conv.send(GROUP, SECRETARY, "/remind 07/12 09:00 Gửi số liệu")
         await sweep_at(conv, fake, clock, local(1, 10))  # plans the new digest
+        [adhoc] = await sweep_at(conv, fake, clock, local(7, 7, 10))  # asked for: not counted
+        assert "Họp giao ban" in adhoc.text
         [digest] = await sweep_at(conv, fake, clock, local(7, 7, 30))
         assert digest.text.startswith("📰")  # Monday's one post
         assert await sweep_at(conv, fake, clock, local(7, 8)) == []  # #1 waits
         [adhoc] = await sweep_at(conv, fake, clock, local(7, 9))  # asked for: goes anyway
-        assert "Họp giao ban" in adhoc.text
+        assert "Gửi số liệu" in adhoc.text
         [tuesday] = await sweep_at(conv, fake, clock, local(8, 8))  # merged with Tuesday's
         assert tuesday.text.startswith(vi("batch.header", title=TITLE, count=2))
         assert "Nhắc hạn nhiệm vụ #1" in tuesday.text and "Nhắc hạn nhiệm vụ #2" in tuesday.text
         assert await sweep_at(conv, fake, clock, local(8, 9)) == []
+
+
+async def test_one_private_message_across_committees(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        await set_up_committee(conv, fake, OTHER_GROUP)
+        await conv.send(private_chat(MEMBER_A), MEMBER_A, "/start")
+        for chat in (GROUP, OTHER_GROUP):
+            await conv.send(chat, SECRETARY, "/assign @so_taichinh Báo cáo quý hạn 04/12")
+            await conv.send(chat, SECRETARY, "/assign @so_tttt @so_taichinh Số liệu hạn 04/12")
+        thursday = await sweep_at(conv, fake, clock, local(3, 8))
+        assert [c.chat_id for c in thursday if c.chat_id in (GROUP.id, OTHER_GROUP.id)] == [
+            GROUP.id,
+            OTHER_GROUP.id,
+        ]  # one post in each group
+        [mine] = [c for c in thursday if c.chat_id == MEMBER_A.id]  # one message, both groups
+        assert mine.text.startswith(vi("batch.private_header", count=4))
+        assert mine.text.count(vi("batch.private_committee", title=TITLE)) == 2
+        assert (
+            mine.text.count(vi("batch.lead")) == 2 and mine.text.count(vi("batch.cooperator")) == 2
+        )
+        data = [d for row in conv.keyboard(mine) for _, d in row]
+        assert {d.split(":")[2] for d in data} == {"1", "2"}  # each button names its committee
