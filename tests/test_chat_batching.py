@@ -7,7 +7,11 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Html
+from bot.services.reminder_sweep import Contributor, Dispatch
 from handlers.jobs import sweeper_of
+from handlers.reminder_lines import KINDS as reminder_lines_table
+from handlers.reminder_lines import reminder_lines
+from storage.db import to_db
 from tests.chat import (
     CHAIR,
     GROUP,
@@ -155,3 +159,45 @@ async def test_one_private_message_across_committees(tmp_path, clock):
         )
         data = [d for row in conv.keyboard(mine) for _, d in row]
         assert {d.split(":")[2] for d in data} == {"1", "2"}  # each button names its committee
+
+
+async def test_another_item_kind_plugs_its_lines_into_the_batch(tmp_path, clock):
+    """The extension point meetings and collections use: a Contributor on the service side,
+    `reminder_lines` on the Telegram side; their rows go out in the same post and message."""
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        await conv.send(private_chat(MEMBER_A), MEMBER_A, "/start")
+        await conv.send(GROUP, SECRETARY, "/assign @so_taichinh Báo cáo kinh phí hạn 04/12")
+        svc = services(conv)
+        committee = await svc.committees.by_chat(GROUP.id)
+        member_a = await svc.roster.seat(committee, MEMBER_A.id)
+
+        async def prepare(row, committee, now):
+            return Dispatch(row, committee, None, (member_a,), data=row.text)
+
+        def line(d, *_):
+            return Html(f"📅 <b>Họp sắp tới</b>: {d.data}")
+
+        svc.reminders.contribute("meeting", Contributor(prepare))
+        previous = reminder_lines_table.get("meeting")
+        reminder_lines("meeting", group=line, private=line)
+        try:
+            await svc.db.execute(
+                "INSERT INTO reminders (committee_id, kind, planned_at, due_at, text, created_at)"
+                " VALUES (?, 'meeting', ?, ?, 'Phiên họp quý IV', ?)",
+                (committee.id, to_db(local(3, 8)), to_db(local(3, 8)), to_db(clock.now())),
+            )
+            thursday = await sweep_at(conv, fake, clock, local(3, 8))
+        finally:
+            if previous is None:
+                reminder_lines_table.pop("meeting", None)
+            else:
+                reminder_lines_table["meeting"] = previous
+        [post] = [c for c in thursday if c.chat_id == GROUP.id]
+        assert post.text.startswith(vi("batch.header", title=TITLE, count=2))
+        assert (
+            "Nhắc hạn nhiệm vụ #1" in post.text and "Họp sắp tới</b>: Phiên họp quý IV" in post.text
+        )
+        [mine] = [c for c in thursday if c.chat_id == MEMBER_A.id]
+        assert "Họp sắp tới</b>: Phiên họp quý IV" in mine.text and "#1" in mine.text
+        assert await sweep_at(conv, fake, clock, local(3, 9)) == []  # marked sent
