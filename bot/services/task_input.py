@@ -16,7 +16,7 @@ from bot.errors import DomainError
 
 MAX_TITLE = 300
 MAX_NOTE = 2000
-MAX_DATE_WORDS = 5  # `thứ 6 lúc 17:00` is the longest date people type
+MAX_DATE_WORDS = 5  # after `due`/`hạn`, a text this short was meant as a date
 _URL = re.compile(r"https?://[^\s<>\"]+")
 _PERCENT = re.compile(r"(\d{1,6})\s*%?")
 _DUE = re.compile(r"(?:^|\s)(?:due|deadline|hạn chót|han chot|hạn|han)(?:\s*:\s*|\s+)", re.I)
@@ -81,19 +81,9 @@ def read_percent(text: str) -> int:
 
 def read_date_and_reason(text: str, now: datetime, tz: ZoneInfo) -> tuple[datetime, str]:
     """`<date> <reason>`: the longest leading run of words that reads as a deadline."""
-    words = text.split()
-    if not words:
+    if not text.split():
         raise DomainError("extend.usage")
-    for size in range(min(MAX_DATE_WORDS, len(words)), 0, -1):
-        head = " ".join(words[:size])
-        if dates.looks_like_deadline(head):
-            when = dates.parse_deadline(head, now, tz)
-            return when, check_note(text.strip()[len(_prefix(text, size)) :])
-    dates.parse_deadline(text.strip(), now, tz)  # raises, listing the accepted forms
-    raise DomainError("extend.usage")  # pragma: no cover - parse_deadline raised
-
-
-def _prefix(text: str, size: int) -> str:
-    """The first `size` words of `text` as typed (with their original spacing)."""
-    match = re.match(r"\s*" + r"\s+".join([r"\S+"] * size), text)
-    return match[0].strip() if match else text
+    when, reason = dates.leading_deadline(text)
+    if not when:
+        dates.parse_deadline(text.strip(), now, tz)  # raises, naming what was not understood
+    return dates.parse_deadline(when, now, tz), check_note(reason)
