@@ -12,12 +12,12 @@ import logging
 
 from telegram import InlineKeyboardMarkup
 
+from bot.answer_words import read_percent
 from bot.dates import fold_text
 from bot.delivery import purposes
 from bot.errors import DomainError
 from bot.i18n import Html
 from bot.permissions import ANYONE, MANAGERS_ONLY, MEMBERS, SECRETARY_OR_CHAIR
-from bot.services.task_input import read_percent
 from bot.services.task_queries import TaskView
 from bot.services.tasks import Attachment
 from handlers import render
@@ -138,10 +138,7 @@ async def show_task(ctx: Ctx, item: Item) -> None:
 async def progress(ctx: Ctx) -> None:
     """`/progress N <percent> [note]`."""
     number, rest = _number(ctx, "progress.usage")
-    head, _, note = rest.partition(" ")
-    if not head:
-        raise DomainError("progress.usage")
-    percent = read_percent(head)
+    percent, note = read_percent(rest)
     view = await ctx.services.tasks.progress(ctx.committee, ctx.member, number, percent, note)
     await refresh_card(ctx, view)
     await ctx.say("progress.done", number=number, percent=percent)

@@ -15,7 +15,8 @@ from telegram.ext import Application, PollAnswerHandler, PollHandler
 
 from bot.delivery import purposes
 from bot.errors import DomainError
-from bot.permissions import MANAGERS_ONLY, VOTERS
+from bot.answer_words import read_ballot
+from bot.permissions import MANAGERS_ONLY, MEMBERS, VOTERS
 from bot.services.votes import Tally
 from bot.wiring.graph import Services
 from handlers import vote_render as cards
@@ -26,6 +27,7 @@ from handlers.registry import (
     auto_closer,
     button,
     command,
+    gate,
     item_closer,
     item_pending,
     item_view,
@@ -39,6 +41,13 @@ from storage.votes import Vote
 log = logging.getLogger(__name__)
 
 MENU_RANK = 50
+CREATE = gate(
+    "vote.create",
+    who=MANAGERS_ONLY,
+    via="vote",
+    example="Thông qua Quy chế hạn 20/12",
+    refusal="vote.create_forbidden",
+)
 
 
 @command(
@@ -62,10 +71,22 @@ async def poll(ctx: Ctx) -> None:
     await ctx.reply(cards.poll_opened(vote, ctx.committee, ctx.group_lang))
 
 
-@command("vote", aliases=("bieuquyet",), who=MANAGERS_ONLY, example="Thông qua Quy chế hạn 20/12")
+@command("vote", aliases=("bieuquyet",), who=MEMBERS, example="{motion} tán thành")
 async def vote(ctx: Ctx) -> None:
-    """`/vote <motion> due <date>`: a formal motion with For / Against / Abstain buttons."""
+    """`/vote N tán thành|không tán thành|không biểu quyết`: a ballot (as the buttons);
+    `/vote <motion> due <date>` (managers): a formal motion with For / Against / Abstain buttons."""
     votes = ctx.services.votes
+    ballot = read_ballot(ctx.args)
+    if ballot is not None:
+        cast = await votes.cast_number(ctx.committee, ctx.member, *ballot)
+        key = "vote.cast_done" if cast.changed else "vote.cast_same"
+        await ctx.say(key, choice=ctx.t(f"vote.choice.{cast.after}"), number=cast.vote.item.number)
+        if cast.changed:
+            await card_editor(ctx.context.application).changed("vote", cast.vote.item.id)
+        return
+    if not CREATE.allows(ctx.role):
+        await ctx.say(CREATE.refusal)
+        return
     motion = await votes.create_motion(ctx.committee, ctx.member, ctx.args)
     lang = ctx.group_lang
     text = cards.motion_card(await votes.tally(motion), ctx.committee, lang)

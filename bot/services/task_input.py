@@ -12,13 +12,13 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import dates
+from bot.answer_words import read_percent as leading_percent
 from bot.errors import DomainError
 
 MAX_TITLE = 300
 MAX_NOTE = 2000
 MAX_DATE_WORDS = 5  # after `due`/`hạn`, a text this short was meant as a date
 _URL = re.compile(r"https?://[^\s<>\"]+")
-_PERCENT = re.compile(r"(\d{1,6})\s*%?")
 _DUE = re.compile(r"(?:^|\s)(?:due|deadline|hạn chót|han chot|hạn|han)(?:\s*:\s*|\s+)", re.I)
 
 
@@ -69,14 +69,8 @@ def _refuse_missing_deadline(line: str) -> None:
 
 
 def read_percent(text: str) -> int:
-    """`50` or `50%` → 50, only 0…100."""
-    found = _PERCENT.fullmatch(text.strip())
-    if found is None:
-        raise DomainError("progress.usage")
-    value = int(found[1])
-    if not 0 <= value <= 100:
-        raise DomainError("progress.bad_percent", value=text.strip())
-    return value
+    """`50`, `50%`, `50 phần trăm` → 50, only 0…100 (`bot.answer_words.read_percent`)."""
+    return leading_percent(text)[0]
 
 
 def read_date_and_reason(text: str, now: datetime, tz: ZoneInfo) -> tuple[datetime, str]:
