@@ -24,7 +24,7 @@ from handlers import render
 from handlers import task_render as cards
 from handlers.cards import Card, card_editor, card_kind
 from handlers.context import Ctx
-from handlers.parsing import item_number, leading_people, target
+from handlers.parsing import item_number, leading_people, replied_person, target
 from handlers.registry import button, command, item_view
 from storage.items import Item
 
@@ -69,9 +69,12 @@ def _number(ctx: Ctx, usage: str) -> tuple[int, str]:
     example="@so_taichinh Việc kiểm thử quyền hạn 20/12",
 )
 async def assign(ctx: Ctx) -> None:
-    """`/assign @lead [@coop …] <title> due <date>`; replying to a document attaches it."""
+    """`/assign @lead [@coop …] <title> due <date>`; replying to a document attaches it, and
+    replying to a person's message (with nobody named) makes that person the lead."""
     people, rest = leading_people(ctx.message, ctx.args)
     replied = ctx.message.reply_to_message
+    if not people and (person := replied_person(ctx.message)) is not None:
+        people = [person]
     doc = replied.document if replied is not None else None
     attachment = Attachment(doc.file_id, doc.file_name) if doc else None
     view = await ctx.services.tasks.create(ctx.committee, ctx.member, people, rest, attachment)

@@ -18,6 +18,7 @@ from tests.chat import (
     set_up_committee,
     vi,
 )
+from tests.fakes import User
 
 AGREE, COMMENTS, DISAGREE = "Đồng ý", "Đồng ý, có ý kiến", "Không đồng ý"
 OPINIONS = [
@@ -164,3 +165,45 @@ async def test_reminders_and_votes_read_the_same_words(tmp_path, clock):
         assert "11/12/2026 08:00" in reply, reply  # a day alone: that day's morning
         reply = await conv.ask(GROUP, SECRETARY, "/vote Thông qua Quy chế chậm nhất 15/12")
         assert "15/12/2026 23:59" in reply, reply
+
+
+AN = '<a href="tg://user?id=104">Nguyễn An</a> (Sở Tài chính)'
+BINH = '<a href="tg://user?id=105">Trần Bình</a> (Sở Kế hoạch và Đầu tư)'
+CUONG = User(106, "Phạm", last_name="Cường")  # no username
+
+
+async def test_people_named_with_commas_and_words_by_reply_or_text_mention(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        for number, people in enumerate(
+            ["@so_taichinh, @so_tttt", "@so_taichinh và @so_tttt", "@so_taichinh;@so_tttt",
+             "@so_taichinh va @so_tttt", "@so_taichinh , @so_tttt"], start=1
+        ):  # fmt: skip
+            reply = await conv.ask(GROUP, SECRETARY, f"/assign {people} Báo cáo hạn 31/12")
+            assert reply.startswith(f"📌 <b>Nhiệm vụ #{number}</b>: Báo cáo\n"), (people, reply)
+            assert f"👤 Chủ trì: {AN}\n👥 Phối hợp: {BINH}\n" in reply, (people, reply)
+        # A reply to a person's message names that person as the lead.
+        said = fake.inject_message(GROUP, MEMBER_B, "Sở KH&ĐT xin nhận việc này")
+        reply = await conv.ask(
+            GROUP, SECRETARY, "/giaoviec Tổng hợp số liệu hạn 15/12", reply_to=said["message"]
+        )
+        assert reply.startswith("📌 <b>Nhiệm vụ #6</b>: Tổng hợp số liệu\n"), reply
+        assert f"👤 Chủ trì: {BINH}\n" in reply
+        # A member without a username, by text mention.
+        await conv.send(GROUP, CUONG, "/join Sở Nội vụ")
+        label = "Phạm Cường"
+        mention = {"type": "text_mention", "offset": 8, "length": len(label)}
+        mention["user"] = {
+            "id": CUONG.id,
+            "is_bot": False,
+            "first_name": "Phạm",
+            "last_name": "Cường",
+        }
+        reply = await conv.ask(
+            GROUP, SECRETARY, f"/assign {label}, @so_tttt Rà soát hạn 15/12", entities=[mention]
+        )
+        cuong = '<a href="tg://user?id=106">Phạm Cường</a> (Sở Nội vụ)'
+        assert f"👤 Chủ trì: {cuong}\n👥 Phối hợp: {BINH}\n" in reply, reply
+        assert await conv.ask(GROUP, SECRETARY, "/assign Việc hạn 15/12") == vi("assign.usage")
+        await conv.send(GROUP, SECRETARY, "/lang en")
+        assert await conv.ask(GROUP, SECRETARY, "/assign Job due 15/12") == en("assign.usage")
