@@ -13,9 +13,9 @@ from telegram import Bot, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, PollAnswerHandler, PollHandler
 
+from bot.answer_words import read_ballot
 from bot.delivery import purposes
 from bot.errors import DomainError
-from bot.answer_words import read_ballot
 from bot.permissions import MANAGERS_ONLY, MEMBERS, VOTERS
 from bot.services.votes import Tally
 from bot.wiring.graph import Services
