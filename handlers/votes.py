@@ -8,6 +8,7 @@ Polls are native Telegram polls, named unless `anon`; ballots come from `poll_an
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from telegram import Bot, Update
 from telegram.error import TelegramError
@@ -19,6 +20,7 @@ from bot.errors import DomainError
 from bot.permissions import MANAGERS_ONLY, MEMBERS, VOTERS
 from bot.services.votes import Tally
 from bot.wiring.graph import Services
+from handlers import flows
 from handlers import vote_render as cards
 from handlers.cards import Card, card_editor, card_kind
 from handlers.context import Ctx, services_of
@@ -41,6 +43,7 @@ from storage.votes import Vote
 log = logging.getLogger(__name__)
 
 MENU_RANK = 50
+HELP_GROUP = "vote"  # /help heading (handlers/registry.py, `command`)
 CREATE = gate(
     "vote.create",
     who=MANAGERS_ONLY,
@@ -57,7 +60,11 @@ CREATE = gate(
     example="Chọn địa điểm | Hà Nội | Quảng Trị hạn 20/12",
 )
 async def poll(ctx: Ctx) -> None:
-    """`/poll <question> | <option> | <option> … [due <date>] [multi] [anon]`."""
+    """`/poll <question> | <option> | <option> … [due <date>] [multi] [anon]`.
+    Without arguments: the guided flow (handlers/flows.py)."""
+    if not ctx.args.strip():
+        await flows.begin(ctx, "poll")
+        return
     votes = ctx.services.votes
     vote = await votes.create_poll(ctx.committee, ctx.member, ctx.args)
     outbox = outbox_of(ctx.context.application)
@@ -74,7 +81,8 @@ async def poll(ctx: Ctx) -> None:
 @command("vote", aliases=("bieuquyet",), who=MEMBERS, example="{motion} tán thành")
 async def vote(ctx: Ctx) -> None:
     """`/vote N tán thành|không tán thành|không biểu quyết`: a ballot (as the buttons);
-    `/vote <motion> due <date>` (managers): a formal motion with For / Against / Abstain buttons."""
+    `/vote <motion> due <date>` (managers): a formal motion with For / Against / Abstain buttons;
+    without arguments (managers): the guided flow (handlers/flows.py)."""
     votes = ctx.services.votes
     ballot = read_ballot(ctx.args)
     if ballot is not None:
@@ -87,12 +95,23 @@ async def vote(ctx: Ctx) -> None:
     if not CREATE.allows(ctx.role):
         await ctx.say(CREATE.refusal)
         return
+    if not ctx.args.strip():
+        await flows.begin(ctx, "vote")
+        return
     motion = await votes.create_motion(ctx.committee, ctx.member, ctx.args)
     lang = ctx.group_lang
     text = cards.motion_card(await votes.tally(motion), ctx.committee, lang)
     keyboard = cards.motion_keyboard(motion, lang)
     await ctx.post(text, keyboard, purpose=purposes.VOTE_CARD, ref_id=motion.item.id)
     card_editor(ctx.context.application).posted("vote", motion.item.id, text, keyboard)
+
+
+@flows.finisher("poll")
+@flows.finisher("vote")
+async def confirmed(ctx: Ctx, outcome: flows.Outcome) -> None:
+    """✅ on the /poll or /vote flow: the one-line command with the same arguments."""
+    run = poll if outcome.kind == "poll" else vote
+    await run.__wrapped__(replace(ctx, args=outcome.text))
 
 
 @button("v", gate="vote.ballot", who=VOTERS)

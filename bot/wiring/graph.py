@@ -9,6 +9,7 @@ from bot.config import Settings
 from bot.events import Events
 from bot.services.consultations import ConsultationService
 from bot.services.digest import DigestService
+from bot.services.flows import FlowService
 from bot.services.recovery import RecoveryService
 from bot.services.reminders import ReminderService
 from bot.services.reports import ReportService
@@ -21,6 +22,7 @@ from storage.committees import CommitteeRepo
 from storage.consultations import ConsultationRepo
 from storage.db import Database
 from storage.digest import DigestRepo
+from storage.flows import FlowRepo
 from storage.items import ItemRepo
 from storage.members import MemberRepo
 from storage.recovery import HeldRepo
@@ -54,6 +56,7 @@ class Services:
     reminders: ReminderService
     digest: DigestService
     recovery: RecoveryService
+    flows: FlowService
 
     @classmethod
     def build(cls, db: Database, clock: Clock, settings: Settings) -> Services:
@@ -118,4 +121,5 @@ class Services:
             recovery=RecoveryService(
                 db, committees, items, HeldRepo(db), reminders, audit, events, clock
             ),
+            flows=FlowService(db, FlowRepo(db), committees, members, clock),
         )
