@@ -27,9 +27,10 @@ from bot.deadlines import parse_when
 from bot.errors import DomainError
 from bot.events import Events
 from bot.services.guard import actor_id, guarded
-from bot.services.reminder_sweep import OPEN, SweepMixin
+from bot.services.reminder_sweep import OPEN, Contributor, SweepMixin
 from bot.services.settings import config_of
 from storage.audit import AuditRepo
+from storage.auto_posts import AutoPostRepo
 from storage.committees import Committee, CommitteeRepo
 from storage.digest import DigestRepo
 from storage.items import Item, ItemRepo
@@ -44,6 +45,7 @@ log = logging.getLogger(__name__)
 MAX_TEXT = 2000
 _CURSOR = "settings_audit_id"
 PendingSource = Callable[[Item], Awaitable[list[Member]]]
+PlanSource = Callable[[Item, Committee, datetime], Awaitable[list]]
 
 
 def leading_date(text: str) -> tuple[str, str]:
@@ -68,14 +70,19 @@ class ReminderService(SweepMixin):
         clock: Clock,
         events: Events,
         pending_sources: Mapping[str, PendingSource] | None = None,
+        plan_sources: Mapping[str, PlanSource] | None = None,
     ) -> None:
         self.repo, self.digest_repo = repo, digest_repo
         self.committees, self.items, self.tasks, self.members = committees, items, tasks, members
         self.users, self.state = users, state
         self.audit, self.clock = audit, clock
         self.db = repo.db  # the database every repository here works on
+        self.posts = AutoPostRepo(self.db)  # automatic group posts a day (`maxposts`)
+        self.contributors: dict[str, Contributor] = {}  # other kinds' reminder rows
         # item kind → who has not answered (the consultations/votes services' pending_members)
         self.pending_sources = dict(pending_sources or {})
+        # item kind → its own planning (collections: offsets, then each working morning)
+        self.plan_sources = dict(plan_sources or {})
         events.on_item_changed(self.on_item_changed)
 
     async def pending_members(self, item: Item) -> list[Member]:
@@ -94,7 +101,7 @@ class ReminderService(SweepMixin):
         """Make the item's unsent reminders match its current state (idempotent)."""
         now = now or self.clock.now()
         item = await self.items.get(item_id)
-        if item is None:
+        if item is None or item.kind not in OPEN:  # other kinds plan their own rows
             return
         committee = await self.committees.get(item.committee_id)
         plans = await self._plans(item, committee, now)
@@ -106,6 +113,8 @@ class ReminderService(SweepMixin):
     async def _plans(self, item: Item, committee: Committee | None, now: datetime) -> list:
         if committee is None or item.deadline is None or item.status not in OPEN[item.kind]:
             return []
+        if item.kind in self.plan_sources:
+            return await self.plan_sources[item.kind](item, committee, now)
         cfg = config_of(committee)
         if item.kind == "task":
             sent, last = await self.repo.overdue_state(item.id, item.deadline)
