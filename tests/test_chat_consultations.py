@@ -416,9 +416,9 @@ async def test_keep_open_changes_nothing_and_the_card_speaks_english(tmp_path, c
 async def test_close_after_the_deadline_deems_the_silent_agreed_without_asking(tmp_path, clock):
     async with running(tmp_path, clock) as (conv, fake):
         await set_up_committee(conv, fake)
-        await open_consultation(conv, "/consult Dự thảo Quy chế due +1d")
+        await open_consultation(conv, "/consult Dự thảo Quy chế due +2h")
         await conv.send(GROUP, MEMBER_A, "/opinion 1 agree")
-        clock.advance(days=1, minutes=1)  # past the deadline, before the sweep closed it
+        clock.advance(hours=3)  # past the deadline, before the sweep closed it
         result = await conv.ask(GROUP, SECRETARY, "/close 1")
         assert vi("consult.result_deemed", count=3) in result
         assert "Đóng trước hạn" not in result

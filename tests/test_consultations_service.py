@@ -166,8 +166,8 @@ async def test_an_early_close_asks_first_and_records_the_silent_as_no_answer(set
     assert entry.details["early"] is True and entry.details["recorded_as"] == "no_answer"
     assert await svc.early_close(standing.item) is None  # closed: nothing to ask
     # After the deadline there is nothing to confirm, and silence is agreement.
-    late = (await svc.open(committee, seats[SECRETARY], "Dự thảo 2 due +1d")).item
-    clock.advance(days=1, minutes=1)
+    late = (await svc.open(committee, seats[SECRETARY], "Dự thảo 2 due +2h")).item
+    clock.advance(hours=3)
     assert await svc.early_close(late) is None
     assert (await svc.close(late, CHAIR.user_id)).count("deemed_agreed") == 3
 
