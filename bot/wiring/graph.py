@@ -18,6 +18,7 @@ from bot.services.reports import ReportService
 from bot.services.roster import RosterService
 from bot.services.series import SeriesService
 from bot.services.settings import SettingsService
+from bot.services.task_series import TaskSeries
 from bot.services.tasks import TaskService
 from bot.services.votes import VoteService
 from storage.audit import AuditRepo
@@ -132,7 +133,14 @@ class Services:
             consultations=consultations,
             votes=votes,
             reports=ReportService(
-                ReportRepo(db), task_repo, members, items, audit, clock, collections.periodic
+                ReportRepo(db),
+                task_repo,
+                members,
+                items,
+                audit,
+                clock,
+                collections.periodic,
+                collections.all_standings,
             ),
             reminders=reminders,
             digest=DigestService(
@@ -142,6 +150,11 @@ class Services:
                 db, committees, items, HeldRepo(db), reminders, audit, events, clock
             ),
             collections=collections,
-            series=SeriesService(collections),
+            series=SeriesService(
+                collections,
+                TaskSeries(
+                    db, collections.series, items, task_repo, committees, members, audit, events
+                ),
+            ),
             flows=FlowService(db, FlowRepo(db), committees, members, clock),
         )
