@@ -175,7 +175,8 @@ async def on_button(ctx: Ctx, parts: list[str]) -> None:
         ),
     )
     await service.ask_text(item, ctx.member, answer, ctx.chat.id, prompt.message_id)
-    await ctx.answer(ctx.t("consult.prompt_notice"))
+    # Pressed on a private reminder (handlers/reminders.py): the prompt is right there.
+    await ctx.answer(ctx.t("batch.comment_notice" if ctx.is_private else "consult.prompt_notice"))
 
 
 @deep_link("op")

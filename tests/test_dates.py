@@ -1050,6 +1050,7 @@ RAISED_KEYS = {
     "date.past",
     "date.past_time",
     "date.unread",
+    "date.weekday_mismatch",
     "date.too_far",
     "date.bad_weekday",
     "date.bad_workdays",
@@ -1092,8 +1093,9 @@ def test_catalogs_cover_every_raised_key_with_text_placeholder() -> None:
         assert set(messages) == RAISED_KEYS
         for key in RAISED_KEYS:
             extra = {"date.past": {"when"}, "date.past_time": {"when"}, "date.unread": {"part"}}
+            extra["date.weekday_mismatch"] = {"date"}
             assert placeholders(messages[key]) == {"text", *extra.get(key, ())}, (lang, key)
-            assert messages[key].format(text="x", when="y", part="z")
+            assert messages[key].format(text="x", when="y", part="z", date="d")
 
 
 def test_invalid_message_lists_every_form() -> None:
