@@ -113,6 +113,9 @@ DEEP_LINKS: dict[str, Callable] = {}
 ITEM_VIEWS: dict[str, Callable] = {}
 ITEM_CLOSERS: dict[str, Callable] = {}
 ITEM_PENDING: dict[str, Callable] = {}
+# Per-kind check before `/close N`: async fn(ctx, item) → `bot.services.closing.EarlyClose` (the
+# closer must confirm first, `handlers/close_confirm.py`) or None (close at once).
+CLOSE_CHECKS: dict[str, Callable] = {}
 # Plain (non-command) messages a feature waits for, tried in order; each returns True when it
 # consumed the message (e.g. the text of a comment a member was asked for).
 TEXT_CONSUMERS: list[Callable] = []
@@ -215,6 +218,11 @@ def item_closer(kind: str) -> Callable[[Callable], Callable]:
     return _keyed(ITEM_CLOSERS, kind)
 
 
+def close_check(kind: str) -> Callable[[Callable], Callable]:
+    """Declare the question asked before `/close N` closes an item of `kind` early."""
+    return _keyed(CLOSE_CHECKS, kind)
+
+
 def item_pending(kind: str) -> Callable[[Callable], Callable]:
     """Declare `/pending N` for items of `kind`."""
     return _keyed(ITEM_PENDING, kind)
@@ -276,6 +284,13 @@ def commands() -> list[Command]:
 def by_word() -> dict[str, Command]:
     """Each command name and alias → its command."""
     return {word: cmd for cmd in commands() for word in cmd.words}
+
+
+def creating_rule(cmd: Command) -> Rule:
+    """Who may make `cmd` create its item: its `<name>.create` gate when it declares one (`/vote`:
+    ballots are open to members, new motions are not), else its own rule."""
+    creating = GATES.get(f"{cmd.name}.create")
+    return creating.who if creating is not None else cmd.who
 
 
 def permissions() -> dict[str, Rule]:
