@@ -23,6 +23,7 @@ SETTING_COLUMNS = frozenset(
         "digest_time",
         "silence_agree",
         "thread_id",
+        "calendar",
     }
 )
 
@@ -47,6 +48,7 @@ class Committee:
     active: bool
     created_by: int | None
     created_at: datetime
+    calendar: str = ""  # the committee's own days off and make-up days (bot.workcalendar)
 
     @property
     def tz(self) -> ZoneInfo:

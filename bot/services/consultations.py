@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from bot import dates, periods
+from bot import dates
 from bot.errors import DomainError
 from bot.models import VOTING_ROLES, Role
 from bot.services.consultation_model import (
@@ -33,6 +33,7 @@ from bot.services.consultation_model import (
 from bot.services.guard import actor_id, check_actor, guarded
 from bot.services.item_service import ItemService
 from bot.services.settings import config_of
+from bot.workcalendar import working_days_from
 from storage.committees import Committee
 from storage.consultations import Opinion, Prompt
 from storage.items import Item
@@ -62,7 +63,7 @@ class ConsultationService(ItemService):
         if due:
             deadline = dates.parse_deadline(due, now, cfg.tz)
         else:
-            deadline = periods.add_working_days(now, DEFAULT_WORKING_DAYS, cfg.workdays, cfg.tz)
+            deadline = working_days_from(now, DEFAULT_WORKING_DAYS, cfg)
         silence = cfg.silence_agree if silence is None else silence
         async with self.db.transaction():
             number = await self.committees.take_number(committee.id)

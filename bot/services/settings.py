@@ -12,6 +12,7 @@ from bot.config import LANGUAGES
 from bot.errors import DomainError
 from bot.services.guard import actor_id as _actor_id
 from bot.services.guard import guarded
+from bot.workcalendar import WorkCalendar, calendar_of
 from storage.audit import AuditRepo
 from storage.committees import Committee, CommitteeRepo
 from storage.members import Member, MemberRepo
@@ -45,6 +46,11 @@ class CommitteeConfig:
     offsets: tuple[timedelta, ...]
     digest: tuple[int, time] | None
     silence_agree: bool
+    calendar: WorkCalendar | None = None  # None: the weekday rule with the public holidays
+
+    def __post_init__(self) -> None:
+        if self.calendar is None:
+            object.__setattr__(self, "calendar", calendar_of(self.workdays))
 
 
 def config_of(committee: Committee) -> CommitteeConfig:
@@ -55,14 +61,16 @@ def config_of(committee: Committee) -> CommitteeConfig:
     digest = None
     if committee.digest_weekday is not None and committee.digest_time:
         digest = (committee.digest_weekday, time.fromisoformat(committee.digest_time))
+    workdays = frozenset(int(d) for d in committee.workdays.split(",") if d)
     return CommitteeConfig(
         tz=committee.tz,
         language=committee.language,
-        workdays=frozenset(int(d) for d in committee.workdays.split(",") if d),
+        workdays=workdays,
         quiet=quiet,
         offsets=dates.parse_offsets(committee.reminder_offsets or "off"),
         digest=digest,
         silence_agree=committee.silence_agree,
+        calendar=calendar_of(workdays, committee.calendar),
     )
 
 

@@ -16,6 +16,7 @@ from bot.services.roster import RosterService
 from bot.services.settings import SettingsService
 from bot.services.tasks import TaskService
 from bot.services.votes import VoteService
+from bot.services.work_calendar import CalendarService
 from storage.audit import AuditRepo
 from storage.committees import CommitteeRepo
 from storage.consultations import ConsultationRepo
@@ -54,6 +55,7 @@ class Services:
     reminders: ReminderService
     digest: DigestService
     recovery: RecoveryService
+    work_calendar: CalendarService
 
     @classmethod
     def build(cls, db: Database, clock: Clock, settings: Settings) -> Services:
@@ -118,4 +120,5 @@ class Services:
             recovery=RecoveryService(
                 db, committees, items, HeldRepo(db), reminders, audit, events, clock
             ),
+            work_calendar=CalendarService(committees, members, audit, clock),
         )
