@@ -1,11 +1,12 @@
 """Calendar arithmetic: working days, the next moment outside quiet hours, and report periods.
 
-Weekdays are Python numbers (Monday=0 … Sunday=6); a committee's working days are a non-empty
-frozenset of them minus Vietnam's public holidays, or its whole calendar (`bot.workcalendar`). Quiet hours are a `(start, end)` pair of wall times that may span midnight
-(`21:00-07:00`). Report periods are half-open `[start, end)` in UTC with both boundaries at local
-midnight in the committee's timezone; their canonical labels are `2026`, `H1 2026`, `Q3 2026`,
-`12/2026` and `01/01/2026–30/06/2026`. Reading and showing dates, times and the settings
-lists (`parse_workdays`, `parse_quiet`, `parse_offsets`, …) live in `bot.dates`.
+Weekdays are Python numbers (Monday=0 … Sunday=6). A committee's working days are a non-empty
+frozenset of them minus Vietnam's public holidays, or its whole calendar (`bot.workcalendar`).
+Quiet hours are a `(start, end)` pair of wall times that may span midnight (`21:00-07:00`).
+Report periods are half-open `[start, end)` in UTC with both boundaries at local midnight in the
+committee's timezone; their canonical labels are `2026`, `H1 2026`, `Q3 2026`, `12/2026` and
+`01/01/2026–30/06/2026`. Reading and showing dates, times and the settings lists
+(`parse_workdays`, `parse_quiet`, `parse_offsets`, …) live in `bot.dates`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.dates import (
-    end_of_day,
     fold_text,
     local_date,
     local_to_utc,

@@ -35,9 +35,7 @@ def public_holidays(year: int, lang: str = "vi") -> Mapping[date, str]:
     """Vietnam's public holidays of `year` (date → name in `lang`), from the `holidays` package."""
     import holidays  # imported on first use: start-up stays light
 
-    found = holidays.country_holidays(
-        "VN", years=year, language=_LIBRARY_LANGUAGE.get(lang, "vi")
-    )
+    found = holidays.country_holidays("VN", years=year, language=_LIBRARY_LANGUAGE.get(lang, "vi"))
     return dict(sorted(found.items()))
 
 

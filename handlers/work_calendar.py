@@ -37,7 +37,7 @@ def _verb(args: str) -> tuple[str, str]:
     example="add 18/12/2026 Nghỉ bù",
 )
 async def holiday(ctx: Ctx) -> None:
-    """`/holiday add <date>[-<date>] [note]` · `/holiday remove <date>`: the committee's days off."""
+    """`/holiday add <date>[-<date>] [note]` · `/holiday remove <date>`: days off."""
     verb, rest = _verb(ctx.args)
     service = ctx.services.work_calendar
     if verb == "add":

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.errors import DomainError
 from bot.events import Events
-from bot.workcalendar import working_days_from
 from bot.services.guard import guarded
 from bot.services.settings import config_of
+from bot.workcalendar import working_days_from
 from storage.audit import AuditRepo
 from storage.committees import Committee, CommitteeRepo
 from storage.db import Database

@@ -34,7 +34,9 @@ class Entry:
     """One line of `/holidays`: a date, what it is, and its name or note."""
 
     day: date
-    kind: str  # "public" (library), "public_worked" (a public holiday the committee works), OFF, WORK
+    kind: (
+        str  # "public" (library), "public_worked" (a public holiday the committee works), OFF, WORK
+    )
     name: str
 
 
@@ -73,25 +75,31 @@ class CalendarService:
         self.db = committees.db
 
     def _parse_range(self, committee: Committee, args: str) -> tuple[date, date, str]:
-        parts = args.split(maxsplit=1)
-        if not parts:
+        tokens = args.split()
+        if not tokens:
             raise DomainError("holiday.usage")
         now, tz = self.clock.now(), committee.tz
-        text = " ".join(args.split())
-        found = _RANGE_WORDS.search(text)
-        if found is not None and found.start() < len(parts[0]) + 1:  # `15/02 - 19/02 note`
-            tail = text[found.end() :].split(maxsplit=1)
-            span, note = text[: found.end()] + tail[0], tail[1] if len(tail) > 1 else ""
+        first_error: DomainError | None = None
+        for size in range(min(3, len(tokens)), 0, -1):  # `thứ hai`, `15/02 - 19/02`: the longest
+            try:
+                first, last = _split_range(
+                    " ".join(tokens[:size]), lambda s: dates.parse_day(s, now, tz)
+                )
+            except DomainError as error:
+                first_error = error
+                continue
+            note = " ".join(tokens[size:])
+            break
         else:
-            span, note = parts[0], parts[1] if len(parts) > 1 else ""
-        first, last = _split_range(span, lambda s: dates.parse_day(s, now, tz))
+            assert first_error is not None
+            raise first_error
         if last < first:
             raise DomainError("holiday.bad_range", first=_dmy(first))
         if (last - first).days + 1 > MAX_RANGE_DAYS:
             raise DomainError("holiday.range_too_long", limit=MAX_RANGE_DAYS)
         if len(note) > MAX_NOTE:
             raise DomainError("common.too_long", limit=MAX_NOTE)
-        return first, last, note.strip()
+        return first, last, note
 
     async def _store(
         self, committee: Committee, changes: dict[date, Change], actor: Member | int, **audit
