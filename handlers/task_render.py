@@ -14,7 +14,7 @@ from bot.i18n import Html, t
 from bot.services.task_extensions import ExtensionOutcome
 from bot.services.task_queries import HistoryEntry, TaskView
 from bot.timeliness import Timeliness
-from handlers import render
+from handlers import programme_render, render
 from handlers.callbacks import CALLBACK_VERSION, pack
 from storage.committees import Committee
 from storage.db import from_db
@@ -33,6 +33,7 @@ def card(view: TaskView, committee: Committee, lang: str) -> Html:
     item, task = view.task.item, view.task
     lines = [
         t(lang, "task.card.header", number=item.number, title=item.title),
+        *programme_render.task_lines(view, lang),
         t(lang, "task.card.lead", name=render.with_agency(view.lead, lang, notify=True)),
     ]
     if view.cooperators:

@@ -25,6 +25,7 @@ from handlers import task_render as cards
 from handlers.cards import Card, card_editor, card_kind
 from handlers.context import Ctx
 from handlers.parsing import item_number, leading_people, target
+from handlers.programmes import programme_tasks
 from handlers.registry import button, command, item_view
 from storage.items import Item
 
@@ -83,13 +84,16 @@ async def assign(ctx: Ctx) -> None:
 
 @command("tasks", aliases=("nhiemvu",), who=MEMBERS)
 async def tasks(ctx: Ctx) -> None:
-    """`/tasks [mine|overdue|done|@user]`."""
+    """`/tasks [mine|overdue|done|@user|ct:<code>]`."""
     word = fold_text(ctx.args)
     service = ctx.services.tasks
     if not word:
         which = "open"
     elif word in FILTER_WORDS:
         which = FILTER_WORDS[word]
+    elif word.startswith("ct:"):  # one programme's open tasks (issue 17)
+        await programme_tasks(ctx, ctx.args.strip())
+        return
     elif word.startswith("@") or ctx.message.parse_entities(["text_mention"]):
         person, _ = target(ctx.message, ctx.args, "task.list.usage")
         seat = await ctx.services.roster.require_member(ctx.committee, person)

@@ -16,6 +16,7 @@ from bot.models import SECRETARY_CHAIR
 from bot.timeliness import Timeliness, timeliness
 from storage.committees import Committee
 from storage.members import Member
+from storage.programmes import Directive, Programme
 from storage.tasks import TaskRecord
 
 OPEN = ("open", "in_progress")
@@ -31,6 +32,8 @@ class TaskView:
     cooperators: tuple[Member, ...]
     timeliness: Timeliness | None
     now: datetime
+    programme: Programme | None = None  # issue 17
+    directive: Directive | None = None  # the directing document, when given
 
     @property
     def number(self) -> int:
@@ -161,6 +164,9 @@ class TaskQueries:
         ids = {m for task in tasks for m in task.assignee_ids}
         people = await self.members.many(sorted(ids))
         now = self.clock.now()
+        programmes, directives = {}, {}
+        if getattr(self, "programmes", None) is not None and tasks:
+            programmes, directives = await self.programmes.tags_of([t.item.id for t in tasks])
         return [
             TaskView(
                 task,
@@ -168,6 +174,8 @@ class TaskQueries:
                 tuple(people[m] for m in task.cooperator_ids if m in people),
                 timeliness(task.item.status, task.item.deadline, task.done_at, now),
                 now,
+                programmes.get(task.item.id),
+                directives.get(task.item.id),
             )
             for task in tasks
         ]

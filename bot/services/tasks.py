@@ -16,6 +16,8 @@ from bot.errors import DomainError
 from bot.events import Events
 from bot.models import SECRETARY_CHAIR
 from bot.services.guard import guarded
+from bot.services.programme_tags import extract_tags
+from bot.services.programmes import ProgrammeService
 from bot.services.roster import Person, RosterService
 from bot.services.task_extensions import TaskExtensions
 from bot.services.task_input import check_note, read_new_task
@@ -52,8 +54,10 @@ class TaskService(TaskExtensions, TaskQueries):
         audit: AuditRepo,
         roster: RosterService,
         events: Events,
+        programmes: ProgrammeService | None = None,
     ) -> None:
         self.db, self.clock, self.committees, self.members = db, clock, committees, members
+        self.programmes = programmes  # `ct:<code>` and `theo <số> ngày …` (issue 17)
         self.items, self.repo, self.audit, self.roster, self.events = (
             items,
             repo,
@@ -80,6 +84,7 @@ class TaskService(TaskExtensions, TaskQueries):
             if all(seat.id != s.id for s in seats):
                 seats.append(seat)
         now = self.clock.now()
+        text, tags = extract_tags(text, now, committee.tz)
         parsed = read_new_task(text, now, committee.tz)
         lead, cooperators = seats[0], seats[1:]
         async with self.db.transaction():
@@ -100,6 +105,9 @@ class TaskService(TaskExtensions, TaskQueries):
             await self.repo.insert(
                 item_id, lead.id, [c.id for c in cooperators], parsed.description
             )
+            tagged = {}
+            if self.programmes is not None:
+                tagged = await self.programmes.apply(committee, item_id, tags)
             await self.audit.add(
                 committee.id,
                 "task.create",
@@ -112,6 +120,7 @@ class TaskService(TaskExtensions, TaskQueries):
                 lead=lead.id,
                 cooperators=[c.id for c in cooperators],
                 document=attachment.name if attachment else parsed.url,
+                **tagged,
             )
         await self.events.item_changed(item_id)
         return await self.view(item_id)

@@ -9,6 +9,7 @@ from bot.config import Settings
 from bot.events import Events
 from bot.services.consultations import ConsultationService
 from bot.services.digest import DigestService
+from bot.services.programmes import ProgrammeService
 from bot.services.recovery import RecoveryService
 from bot.services.reminders import ReminderService
 from bot.services.reports import ReportService
@@ -24,6 +25,7 @@ from storage.db import Database
 from storage.digest import DigestRepo
 from storage.items import ItemRepo
 from storage.members import MemberRepo
+from storage.programmes import ProgrammeRepo
 from storage.recovery import HeldRepo
 from storage.reminders import ReminderRepo
 from storage.reports import ReportRepo
@@ -56,6 +58,7 @@ class Services:
     digest: DigestService
     recovery: RecoveryService
     work_calendar: CalendarService
+    programmes: ProgrammeService
 
     @classmethod
     def build(cls, db: Database, clock: Clock, settings: Settings) -> Services:
@@ -69,6 +72,7 @@ class Services:
         task_repo = TaskRepo(db)
         digest_repo = DigestRepo(db)
         events = Events()
+        programmes = ProgrammeService(db, ProgrammeRepo(db), items, members, audit, clock)
         roster = RosterService(
             committees,
             members,
@@ -110,7 +114,7 @@ class Services:
             committee_settings=SettingsService(committees, audit, clock, members),
             events=events,
             tasks=TaskService(
-                db, clock, committees, members, items, task_repo, audit, roster, events
+                db, clock, committees, members, items, task_repo, audit, roster, events, programmes
             ),
             consultations=consultations,
             votes=votes,
@@ -121,4 +125,5 @@ class Services:
                 db, committees, items, HeldRepo(db), reminders, audit, events, clock
             ),
             work_calendar=CalendarService(committees, members, audit, clock),
+            programmes=programmes,
         )
