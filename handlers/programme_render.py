@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from bot.i18n import Html, t
+from bot.services.programme_report import ProgrammeReport
 from bot.services.programmes import ProgrammeLine
 from bot.services.task_queries import TaskView
+from bot.timeliness import Timeliness
 from storage.programmes import Directive, Programme
 
 
@@ -43,3 +45,34 @@ def programme_list(lines: list[ProgrammeLine], lang: str) -> Html:
         out.append(t(lang, "programmes.empty"))
     out += ["", t(lang, "programmes.footer")]
     return Html("\n".join(out))
+
+
+def report_section(programmes: ProgrammeReport, lang: str) -> str:
+    """The report message's lines about programmes ("" when it has nothing to say)."""
+    lines: list[str] = []
+    if programmes.only is not None:
+        lines.append(
+            t(lang, "report.programme.only", programme=programme_text(programmes.only, lang))
+        )
+    if programmes.shown and programmes.only is None:
+        lines.append(t(lang, "report.programme.heading"))
+        for row in programmes.rows:
+            label = (
+                programme_text(row.programme, lang)
+                if row.programme
+                else t(lang, "report.programme.none")
+            )
+            counts = row.counts
+            lines.append(
+                t(
+                    lang,
+                    "report.programme.line",
+                    programme=label,
+                    assigned=row.assigned,
+                    on_time=counts[Timeliness.DONE_ON_TIME],
+                    late=counts[Timeliness.DONE_LATE],
+                    open=counts[Timeliness.OPEN_ON_TIME],
+                    overdue=counts[Timeliness.OPEN_OVERDUE],
+                )
+            )
+    return "\n".join(lines)

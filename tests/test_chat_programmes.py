@@ -110,3 +110,91 @@ async def test_programmes_in_english(tmp_path, clock):
             programme=en("programme.name", code="KH125", name="Plan 125/KH-UBND"),
             count=1,
         )
+
+
+def _book(data: bytes):
+    import io
+
+    from openpyxl import load_workbook
+
+    return load_workbook(io.BytesIO(data))
+
+
+async def _tagged_work(conv, fake, clock) -> None:
+    await set_up_committee(conv, fake)
+    await conv.send(GROUP, SECRETARY, "/programme add CQS Chính quyền số")
+    await conv.send(GROUP, SECRETARY, "/programme add KTS Kinh tế số")
+    await conv.send(
+        GROUP, SECRETARY, "/assign @so_taichinh Số hóa hồ sơ ct:CQS theo 1234/UBND-KT ngày "
+        "05/11/2026 hạn 05/12"
+    )  # fmt: skip
+    await conv.send(GROUP, SECRETARY, "/assign @so_tttt Sàn thương mại ct:KTS hạn 02/12")
+    await conv.send(GROUP, SECRETARY, "/assign @so_tttt Họp giao ban hạn 04/12")
+    await conv.send(GROUP, MEMBER_A, "/done 1")
+    clock.advance(days=2)  # #2 is overdue
+
+
+async def test_report_breakdown_by_programme_and_one_programme(tmp_path, clock):
+    import matplotlib.backends.backend_agg  # noqa: F401 - imported before the clock starts:
+    import openpyxl  # noqa: F401 - on a loaded machine the first import alone takes seconds
+
+    from bot.reports.programme_sheets import PROGRAMME_SHEETS
+    from bot.reports.workbook import SHEETS
+
+    async with running(tmp_path, clock) as (conv, fake):
+        await _tagged_work(conv, fake, clock)
+        reply = await conv.ask(GROUP, CHAIR, "/report H2 2026")
+        assert vi("report.programme.heading") in reply.splitlines()
+        cqs = vi(
+            "report.programme.line", programme=name_vi("CQS", "Chính quyền số"), assigned=1,
+            on_time=1, late=0, open=0, overdue=0,
+        )  # fmt: skip
+        kts = vi(
+            "report.programme.line", programme=name_vi("KTS", "Kinh tế số"), assigned=1,
+            on_time=0, late=0, open=0, overdue=1,
+        )  # fmt: skip
+        none = vi(
+            "report.programme.line", programme=vi("report.programme.none"), assigned=1,
+            on_time=0, late=0, open=1, overdue=0,
+        )  # fmt: skip
+        assert reply.splitlines()[-3:] == [cqs, kts, none]
+        methods = [c.method for c in conv.new_sent(GROUP.id)]
+        assert methods == ["sendMessage", "sendPhoto", "sendPhoto", "sendDocument"]
+        captions = [u.params.get("caption") for u in fake.uploads if u.filename.endswith(".png")]
+        assert vi("report.programme.photo_caption", period="6 tháng cuối năm 2026") in captions
+        _, data = conv.last_document(GROUP.id)
+        book = _book(data)
+        assert book.sheetnames == [*SHEETS, *PROGRAMME_SHEETS]
+        rows = [[c.value for c in row] for row in book["Programmes"].iter_rows(min_row=2)]
+        assert [r[:3] for r in rows] == [
+            ["CQS", "Chính quyền số", 1],
+            ["KTS", "Kinh tế số", 1],
+            [None, "(chưa gắn chương trình)", 1],  # an empty cell
+        ]
+        sources = {r[0].value: r for r in book["Task sources"].iter_rows(min_row=2)}
+        assert sources[1][4].value == "1234/UBND-KT"
+        assert sources[1][5].value.strftime("%d/%m/%Y") == "05/11/2026"
+        # one programme only: its tasks, recounted, no programme chart
+        only = await conv.ask(GROUP, CHAIR, "/report H2 2026 ct:KTS")
+        assert only.splitlines()[-1] == vi(
+            "report.programme.only", programme=name_vi("KTS", "Kinh tế số")
+        )
+        assert "Sàn thương mại" in only and "Họp giao ban" not in only
+        methods = [c.method for c in conv.new_sent(GROUP.id)]
+        assert methods == ["sendMessage", "sendPhoto", "sendDocument"]
+        assert await conv.ask(GROUP, CHAIR, "/report ct:NOPE") == vi(
+            "programme.unknown", code="NOPE"
+        )
+
+
+async def test_report_without_programmes_is_unchanged(tmp_path, clock):
+    from bot.reports.workbook import SHEETS
+
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        await conv.send(GROUP, SECRETARY, "/assign @so_taichinh Báo cáo kinh phí hạn 05/12")
+        await conv.send(GROUP, CHAIR, "/lang en")
+        reply = await conv.ask(GROUP, CHAIR, "/report H2 2026")
+        assert en("report.programme.heading") not in reply
+        _, data = conv.last_document(GROUP.id)
+        assert _book(data).sheetnames == list(SHEETS)

@@ -10,7 +10,15 @@ import io
 import json
 from datetime import date, datetime
 
-from bot.reports import agency_label, first_and_last_day, local_naive, period_words, plain
+from bot.reports import (
+    agency_label,
+    first_and_last_day,
+    local_naive,
+    period_words,
+    plain,
+    programme_sheets,
+)
+from bot.services.programme_report import ProgrammeReport
 from bot.services.reports import Report, TaskLine, VoteLine
 from bot.timeliness import ORDER, Timeliness
 from storage.members import Member
@@ -22,9 +30,12 @@ EXPORT_SHEETS = (*SHEETS, "Members", "History")
 WIDE, MEDIUM, NARROW, DATE = 48, 28, 12, 17
 
 
-def report_workbook(report: Report, lang: str) -> bytes:
-    """The `/report` workbook."""
-    return _save(_build(report, lang, export=False))
+def report_workbook(report: Report, lang: str, programmes: ProgrammeReport | None = None) -> bytes:
+    """The `/report` workbook (with the per-programme sheets when `programmes` has something)."""
+    book = _build(report, lang, export=False)
+    if programme_sheets.wanted(programmes):
+        programme_sheets.write(_Writer(book, report, lang), programmes)
+    return _save(book)
 
 
 def export_workbook(report: Report, lang: str) -> bytes:
