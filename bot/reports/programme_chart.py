@@ -12,10 +12,11 @@ from bot.timeliness import AgencyLine, agency_mark
 
 
 def wanted(programmes: ProgrammeReport) -> bool:
-    """Whether there is a programme chart to draw (a tagged task counts, no narrowing)."""
-    return programmes.only is None and any(
-        row.programme is not None and row.assigned for row in programmes.rows
-    )
+    """Whether there is a programme chart to draw: at least two programmes with counted tasks
+    and no narrowing (one programme's figures are in the message and the workbook already; a
+    second picture costs a render)."""
+    tagged = [row for row in programmes.rows if row.programme is not None and row.assigned]
+    return programmes.only is None and len(tagged) >= 2
 
 
 def render(report: Report, programmes: ProgrammeReport, lang: str) -> bytes:
