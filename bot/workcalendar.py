@@ -109,6 +109,10 @@ class WorkCalendar:
             day += _ONE_DAY
         raise ValueError("no working day ahead")
 
+    def on_or_before(self, day: date) -> date:
+        """`day` itself if it is a working day, else the last working day before it."""
+        return day if self.is_working(day) else self.before(day)
+
     def before(self, day: date) -> date:
         """The last working day strictly before `day`."""
         for _ in range(_SEARCH_DAYS):

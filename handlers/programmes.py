@@ -12,6 +12,7 @@ from handlers.parsing import item_number
 from handlers.registry import command
 
 MENU_RANK = 40
+HELP_GROUP = "tasks"  # /help heading
 ADD_WORDS = frozenset({"add", "them", "thêm"})
 
 

@@ -10,6 +10,7 @@ from handlers.context import Ctx
 from handlers.registry import command
 
 MENU_RANK = 35  # beside /settings
+HELP_GROUP = "settings"  # /help heading
 ADD_WORDS = frozenset({"add", "them", "thêm"})
 REMOVE_WORDS = frozenset({"remove", "xoa", "xoá", "xóa", "bo", "bỏ"})
 

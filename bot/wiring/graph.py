@@ -9,6 +9,7 @@ from bot.config import Settings
 from bot.events import Events
 from bot.services.consultations import ConsultationService
 from bot.services.digest import DigestService
+from bot.services.flows import FlowService
 from bot.services.programmes import ProgrammeService
 from bot.services.recovery import RecoveryService
 from bot.services.reminders import ReminderService
@@ -23,6 +24,7 @@ from storage.committees import CommitteeRepo
 from storage.consultations import ConsultationRepo
 from storage.db import Database
 from storage.digest import DigestRepo
+from storage.flows import FlowRepo
 from storage.items import ItemRepo
 from storage.members import MemberRepo
 from storage.programmes import ProgrammeRepo
@@ -59,6 +61,7 @@ class Services:
     recovery: RecoveryService
     work_calendar: CalendarService
     programmes: ProgrammeService
+    flows: FlowService
 
     @classmethod
     def build(cls, db: Database, clock: Clock, settings: Settings) -> Services:
@@ -126,4 +129,5 @@ class Services:
             ),
             work_calendar=CalendarService(committees, members, audit, clock),
             programmes=programmes,
+            flows=FlowService(db, FlowRepo(db), committees, members, clock),
         )
