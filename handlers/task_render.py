@@ -182,6 +182,9 @@ def history(
         actor = (
             render.name(entry.actor, lang) if entry.actor else t(lang, "task.history.unknown_actor")
         )
+        if entry.details.get("on_behalf_name"):  # a stand-in: "B (thay đồng chí A)"
+            actor = t(lang, "standin.on_behalf", standin=actor,
+                      member=entry.details["on_behalf_name"])  # fmt: skip
         when = dates.format_short(entry.at, committee.tz)
         what = _what(entry, people, committee, lang)
         lines.append(t(lang, "task.history.line", when=when, actor=actor, what=what))

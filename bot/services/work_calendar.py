@@ -44,7 +44,7 @@ def _dmy(day: date) -> str:
     return f"{day:%d/%m}/{day.year:04}"
 
 
-def _split_range(text: str, parse) -> tuple[date, date]:
+def split_range(text: str, parse) -> tuple[date, date]:
     """`15/02/2027`, `15/02/2027-19/02/2027` (also ISO dates, `đến`/`to`) → first, last."""
     spaced = _RANGE_WORDS.split(text, maxsplit=1)
     if len(spaced) == 2:
@@ -82,7 +82,7 @@ class CalendarService:
         first_error: DomainError | None = None
         for size in range(min(3, len(tokens)), 0, -1):  # `thứ hai`, `15/02 - 19/02`: the longest
             try:
-                first, last = _split_range(
+                first, last = split_range(
                     " ".join(tokens[:size]), lambda s: dates.parse_day(s, now, tz)
                 )
             except DomainError as error:

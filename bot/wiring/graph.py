@@ -16,6 +16,7 @@ from bot.services.reminders import ReminderService
 from bot.services.reports import ReportService
 from bot.services.roster import RosterService
 from bot.services.settings import SettingsService
+from bot.services.standins import StandinService
 from bot.services.tasks import TaskService
 from bot.services.votes import VoteService
 from bot.services.work_calendar import CalendarService
@@ -32,6 +33,7 @@ from storage.recovery import HeldRepo
 from storage.reminders import ReminderRepo
 from storage.reports import ReportRepo
 from storage.scheduler_state import SchedulerStateRepo
+from storage.standins import StandinRepo
 from storage.tasks import TaskRepo
 from storage.users import UserRepo
 from storage.votes import VoteRepo
@@ -61,6 +63,7 @@ class Services:
     recovery: RecoveryService
     work_calendar: CalendarService
     programmes: ProgrammeService
+    standins: StandinService
     flows: FlowService
 
     @classmethod
@@ -85,6 +88,7 @@ class Services:
             settings.timezone,
             settings.default_language,
         )
+        standins = StandinService(db, StandinRepo(db), members, roster, audit, clock)
         consultations = ConsultationService(
             db, ConsultationRepo(db), items, committees, members, audit, events, clock
         )
@@ -117,7 +121,17 @@ class Services:
             committee_settings=SettingsService(committees, audit, clock, members),
             events=events,
             tasks=TaskService(
-                db, clock, committees, members, items, task_repo, audit, roster, events, programmes
+                db,
+                clock,
+                committees,
+                members,
+                items,
+                task_repo,
+                audit,
+                roster,
+                events,
+                programmes,
+                standins,
             ),
             consultations=consultations,
             votes=votes,
@@ -129,5 +143,6 @@ class Services:
             ),
             work_calendar=CalendarService(committees, members, audit, clock),
             programmes=programmes,
+            standins=standins,
             flows=FlowService(db, FlowRepo(db), committees, members, clock),
         )
