@@ -35,6 +35,7 @@ from handlers.registry import (
     item_view,
     text_consumer,
 )
+from handlers.standins import acting_name, on_behalf
 from handlers.state import Context, state_of
 from storage.items import Item
 
@@ -128,14 +129,19 @@ async def opinion(ctx: Ctx) -> None:
     answer = parse_answer(words[0])
     text = words[1] if len(words) > 1 else ""
     service = ctx.services.consultations
+    acting = None
     if ctx.is_private:
         _, item, member = await service.find_for_user(ctx.user.id, number)
+        shown = member.display_name
     else:
         item, member = await service.get(ctx.committee, number), ctx.member
-    _, answer = await service.answer(item, member, answer, text)
+        member, text = await on_behalf(ctx, text)  # `… thay @a`: a stand-in (issue 17)
+        acting = ctx.member if member.id != ctx.member.id else None
+        shown = acting_name(ctx, member)
+    _, answer = await service.answer(item, member, answer, text, acting=acting)
     await ctx.say(
         "consult.recorded",
-        name=member.display_name,
+        name=shown,
         number=item.number,
         answer=cards.answer_label(ctx.lang, answer),
     )

@@ -88,6 +88,9 @@ def setting_values(committee: Committee, lang: str) -> dict[str, str]:
         "silence": t(
             lang, "settings.silence_agree" if cfg.silence_agree else "settings.silence_none"
         ),
+        "proxyvote": t(
+            lang, "settings.proxyvote_on" if cfg.proxy_vote else "settings.proxyvote_off"
+        ),
     }
 
 

@@ -101,3 +101,53 @@ async def test_stand_ins_in_english(tmp_path, clock):
         assert await conv.ask(GROUP, CHAIR, "/standin off") == en(
             "standin.ended", member=chair, standin=BINH
         )
+
+
+async def test_a_stand_in_answers_and_votes_for_the_member_away(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        await conv.send(GROUP, SECRETARY, "/consult Dự thảo Quy chế hạn 10/12")
+        await conv.send(GROUP, SECRETARY, "/vote Thông qua Quy chế hạn 10/12")
+        await conv.send(GROUP, MEMBER_A, "/standin @so_tttt today-04/12")
+        recorded = await conv.ask(GROUP, MEMBER_B, "/opinion 1 agree thay @so_taichinh")
+        behalf = vi("standin.on_behalf", standin=BINH, member=AN)
+        assert recorded == vi(
+            "consult.recorded", name=behalf, number=1, answer=vi("consult.answer.agree")
+        )
+        mine = await conv.ask(GROUP, MEMBER_B, "/opinion 1 disagree Cần sửa điều 3")
+        assert mine.startswith(vi("consult.recorded", name=BINH, number=1, answer="")[:30])
+        current = await services(conv).consultations.repo.current(
+            (await services(conv).items.by_number(1, 1)).id
+        )
+        answers = {m: o.answer for m, o in current.items()}
+        seats = {m.user_id: m.id for m in await services(conv).members.list(1)}
+        assert answers[seats[104]] == "agree" and answers[seats[105]] == "disagree"
+        entry = [e for e in await services(conv).audit.latest(1, 10)
+                 if e.action == "consultation.answer"][-1]  # fmt: skip
+        assert entry.actor_user_id == 105 and entry.details["on_behalf_name"] == "Nguyễn An"
+        # someone who is not the stand-in cannot act for A
+        assert await conv.ask(GROUP, CHAIR, "/opinion 1 agree thay @so_taichinh") == vi(
+            "standin.not_for", name="Nguyễn An"
+        )
+        # a ballot by a stand-in: politely refused unless the committee allows it
+        motion = (await services(conv).items.by_number(1, 2)).id
+        assert await conv.ask(GROUP, MEMBER_B, "/ballot 2 for thay @so_taichinh") == vi(
+            "standin.proxy_off", name="Nguyễn An"
+        )
+        assert 104 not in await services(conv).votes.repo.current(motion)
+        changed = await conv.ask(GROUP, CHAIR, "/settings proxyvote on")
+        assert changed == vi(
+            "settings.changed_one",
+            label=vi("settings.label.proxyvote"),
+            key="proxyvote",
+            value=vi("settings.proxyvote_on"),
+        )
+        assert await conv.ask(GROUP, MEMBER_B, "/ballot 2 for thay @so_taichinh") == vi(
+            "vote.cast_done", choice=vi("vote.choice.for"), number=2
+        )
+        assert (await services(conv).votes.repo.current(motion))[104].choice == "for"
+        assert await conv.ask(GROUP, MEMBER_B, "/ballot 2 maybe") == vi("ballot.usage")
+        assert await conv.ask(GROUP, MEMBER_B, "/ballot 1 for") == vi("item.not_found", number=1)
+        assert await conv.ask(GROUP, CHAIR, "/settings proxyvote maybe") == vi(
+            "settings.usage_proxyvote"
+        )

@@ -184,9 +184,15 @@ class ConsultationService(ItemService):
 
     @guarded
     async def answer(
-        self, item: Item, member: Member | None, answer: str, text: str = ""
+        self,
+        item: Item,
+        member: Member | None,
+        answer: str,
+        text: str = "",
+        acting: Member | None = None,
     ) -> tuple[Standing, str]:
-        """Record an answer (the latest counts, all are kept); returns the standing and answer."""
+        """Record an answer (the latest counts, all are kept); returns the standing and answer.
+        `acting`: the stand-in answering for `member` (audited as the actor, with both names)."""
         text = text.strip()
         if answer == "agree" and text:
             answer = "agree_with_comments"  # an agreement with words is an agreement with comments
@@ -204,10 +210,13 @@ class ConsultationService(ItemService):
                 item_id=item.id, member_id=member.id, answer=answer, text=text, now=now
             )
             await self.repo.drop_prompts(item.id, member.user_id)
+            behalf = {}
+            if acting is not None:
+                behalf = {"on_behalf_of": member.id, "on_behalf_name": member.display_name}
             await self.audit.add(
-                item.committee_id, "consultation.answer", member.user_id, now, item.id,
-                member_id=member.id, before=before.answer if before else None, after=answer,
-                text=text,
+                item.committee_id, "consultation.answer", (acting or member).user_id, now,
+                item.id, member_id=member.id, before=before.answer if before else None,
+                after=answer, text=text, **behalf,
             )  # fmt: skip
         await self.events.item_changed(item.id)
         return await self.standing(item), answer

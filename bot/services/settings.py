@@ -18,7 +18,16 @@ from storage.committees import Committee, CommitteeRepo
 from storage.members import Member, MemberRepo
 
 # The keys `/settings` accepts, with Vietnamese aliases.
-KEYS = ("language", "timezone", "digest", "reminders", "quiet", "workdays", "silence")
+KEYS = (
+    "language",
+    "timezone",
+    "digest",
+    "reminders",
+    "quiet",
+    "workdays",
+    "silence",
+    "proxyvote",
+)
 KEY_ALIASES = {
     "lang": "language",
     "ngonngu": "language",
@@ -31,6 +40,7 @@ KEY_ALIASES = {
     "yenlang": "quiet",
     "ngaylamviec": "workdays",
     "imlang": "silence",
+    "uyquyen": "proxyvote",
 }
 OFF_WORDS = frozenset({"off", "tắt", "tat", "none", "không", "khong"})
 
@@ -47,6 +57,7 @@ class CommitteeConfig:
     digest: tuple[int, time] | None
     silence_agree: bool
     calendar: WorkCalendar | None = None  # None: the weekday rule with the public holidays
+    proxy_vote: bool = False  # a stand-in's ballot on a motion counts (issue 17)
 
     def __post_init__(self) -> None:
         if self.calendar is None:
@@ -71,6 +82,7 @@ def config_of(committee: Committee) -> CommitteeConfig:
         digest=digest,
         silence_agree=committee.silence_agree,
         calendar=calendar_of(workdays, committee.calendar),
+        proxy_vote=committee.proxy_vote,
     )
 
 
@@ -151,6 +163,12 @@ class SettingsService:
         if key == "workdays":
             days = dates.parse_workdays(lowered)
             return {"workdays": ",".join(str(d) for d in sorted(days))}
+        if key == "proxyvote":
+            if lowered in {"on", "bat", "bật"}:
+                return {"proxy_vote": 1}
+            if lowered in OFF_WORDS:
+                return {"proxy_vote": 0}
+            raise DomainError("settings.usage_proxyvote")
         if lowered in {"agree", "dongy", "đồng ý", "on"}:
             return {"silence_agree": 1}
         if lowered in OFF_WORDS:

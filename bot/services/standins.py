@@ -164,3 +164,13 @@ class StandinService:
             if member.id in among:
                 return member
         return None
+
+    async def acting_as(self, committee: Committee, actor: Member, person: Person) -> Member:
+        """The seat `actor` acts as when naming `person` (`… thay @a`): themselves, or the member
+        they stand in for today; anyone else is refused."""
+        seat = await self.roster.require_member(committee, person)
+        if seat.id == actor.id:
+            return actor
+        if await self.principal(committee, actor, frozenset({seat.id})) is None:
+            raise DomainError("standin.not_for", name=seat.display_name)
+        return seat

@@ -225,9 +225,16 @@ class VoteService(ItemService):
     # ------------------------------------------------------------------ ballots
     @guarded
     async def cast(
-        self, committee: Committee, member: Member | None, item_id: int, choice: str
+        self,
+        committee: Committee,
+        member: Member | None,
+        item_id: int,
+        choice: str,
+        acting: Member | None = None,
     ) -> Cast:
-        """For / Against / Abstain on a motion; the same choice again changes nothing."""
+        """For / Against / Abstain on a motion; the same choice again changes nothing.
+        `acting`: a stand-in casting `member`'s ballot, counted only where the committee allows
+        it (`/settings proxyvote on`); otherwise refused politely (issue 17)."""
         vote = await self.repo.get(item_id)
         if vote is None or vote.item.committee_id != committee.id or vote.is_poll:
             raise DomainError("common.stale_button")
@@ -235,6 +242,8 @@ class VoteService(ItemService):
             raise DomainError("common.stale_button")
         if member is None or not member.active or member.role not in VOTING_ROLES:
             raise DomainError("vote.not_voter")
+        if acting is not None and not committee.proxy_vote:
+            raise DomainError("standin.proxy_off", name=member.display_name)
         now = self.clock.now()
         async with self.db.transaction():
             vote = await self.repo.get(item_id)
@@ -244,9 +253,12 @@ class VoteService(ItemService):
             before = previous.choice if previous else None
             if before != choice:
                 await self.repo.add_ballot(item_id, member.id, member.user_id, choice, now)
+                behalf = {}
+                if acting is not None:
+                    behalf = {"on_behalf_of": member.id, "on_behalf_name": member.display_name}
                 await self.audit.add(
-                    committee.id, "vote.ballot", member.user_id, now, item_id,
-                    member_id=member.id, before=before, after=choice,
+                    committee.id, "vote.ballot", (acting or member).user_id, now, item_id,
+                    member_id=member.id, before=before, after=choice, **behalf,
                 )  # fmt: skip
         if before != choice:
             await self.events.item_changed(item_id)
