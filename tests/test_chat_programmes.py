@@ -198,3 +198,22 @@ async def test_report_without_programmes_is_unchanged(tmp_path, clock):
         assert en("report.programme.heading") not in reply
         _, data = conv.last_document(GROUP.id)
         assert _book(data).sheetnames == list(SHEETS)
+
+
+async def test_consultations_and_motions_are_tagged_when_opened(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        await conv.send(GROUP, SECRETARY, "/programme add CQS Chính quyền số")
+        await conv.send(GROUP, SECRETARY, "/consult Dự thảo Quy chế ct:CQS hạn 10/12")
+        await conv.send(GROUP, SECRETARY, "/vote Thông qua Quy chế ct:cqs hạn 10/12")
+        consultation = await services(conv).items.by_number(1, 1)
+        motion = await services(conv).items.by_number(1, 2)
+        assert (consultation.title, motion.title) == ("Dự thảo Quy chế", "Thông qua Quy chế")
+        listed = (await conv.ask(GROUP, MEMBER_A, "/programmes")).splitlines()
+        assert listed[1] == vi(
+            "programmes.line", programme=name_vi("CQS", "Chính quyền số"), count=2
+        )
+        assert await conv.ask(GROUP, SECRETARY, "/consult Khác ct:NOPE") == vi(
+            "programme.unknown", code="NOPE"
+        )
+        assert await services(conv).items.by_number(1, 3) is None

@@ -49,6 +49,7 @@ class ConsultationService(ItemService):
         self, committee: Committee, actor: Member, text: str, document: Document | None = None
     ) -> Standing:
         """`/consult`: a new consultation #N with its deadline and silence rule."""
+        text, code = self.take_tag(committee, text)
         title, due, silence = parse_consult(text)
         url = None
         if found := URL.search(title):
@@ -81,10 +82,11 @@ class ConsultationService(ItemService):
                 document_url=url,
             )
             await self.repo.insert(item_id, silence)
+            tagged = await self.tag_new(committee, item_id, code)
             await self.audit.add(
                 committee.id, "consultation.open", actor.user_id, now, item_id,
                 number=number, title=title, deadline=deadline, silence_agree=silence,
-                document=document.name if document else url,
+                document=document.name if document else url, **tagged,
             )  # fmt: skip
         await self.events.item_changed(item_id)
         return await self.standing(await self.items.get(item_id))

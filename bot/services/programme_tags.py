@@ -42,21 +42,24 @@ def check_code(code: str) -> str:
     return code
 
 
-def extract_tags(text: str, now: datetime, tz: ZoneInfo) -> tuple[str, Tags]:
-    """Take `ct:<code>` and `theo <number> [ngày <date>]` out of the first line of `text`;
-    return the rest (spacing of the first line tidied, other lines untouched) and what was found."""
+def extract_tags(
+    text: str, now: datetime, tz: ZoneInfo, *, directive: bool = True
+) -> tuple[str, Tags]:
+    """Take `ct:<code>` and (for tasks, `directive`) `theo <number> [ngày <date>]` out of the
+    first line of `text`; return the rest (the first line's spacing tidied, other lines
+    untouched) and what was found."""
     first, newline, rest = text.partition("\n")
     code = doc_number = doc_date = None
     tag = _TAG.search(first)
     if tag is not None:
         code = check_code(tag["code"])
         first = first[: tag.start()] + first[tag.end() :]
-    directive = _DIRECTIVE.search(first)
-    if directive is not None:
-        doc_number = directive["number"].rstrip(".")
-        if directive["date"]:
-            doc_date = dates.parse_day(directive["date"], now, tz)
-        first = first[: directive.start()] + first[directive.end() :]
-    if tag is None and directive is None:
+    found = _DIRECTIVE.search(first) if directive else None
+    if found is not None:
+        doc_number = found["number"].rstrip(".")
+        if found["date"]:
+            doc_date = dates.parse_day(found["date"], now, tz)
+        first = first[: found.start()] + first[found.end() :]
+    if tag is None and found is None:
         return text, Tags()
     return " ".join(first.split()) + newline + rest, Tags(code, doc_number, doc_date)

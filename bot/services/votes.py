@@ -100,24 +100,30 @@ class VoteService(ItemService):
     @guarded
     async def create_poll(self, committee: Committee, actor: Member, text: str) -> Vote:
         """Number and store a poll (the caller then sends it and calls `posted`)."""
+        text, code = self.take_tag(committee, text)
         spec = parse_poll(text)
         deadline = self._deadline(committee, spec.deadline) if spec.deadline else None
         return await self._create(
             committee, actor, spec.question, deadline, "poll", spec.options, spec.multi,
-            spec.anonymous,
+            spec.anonymous, code,
         )  # fmt: skip
 
     @guarded
     async def create_motion(self, committee: Committee, actor: Member, text: str) -> Vote:
         """Number and store a motion `<motion> due <date>` (the caller posts its card)."""
+        text, code = self.take_tag(committee, text)
         title, when = split_motion(text)
         deadline = self._deadline(committee, when)
-        return await self._create(committee, actor, title, deadline, "motion", [], False, False)
+        return await self._create(
+            committee, actor, title, deadline, "motion", [], False, False, code
+        )
 
     def _deadline(self, committee: Committee, text: str):
         return dates.parse_deadline(text, self.clock.now(), committee.tz)
 
-    async def _create(self, committee, actor, title, deadline, mode, options, multi, anon) -> Vote:
+    async def _create(
+        self, committee, actor, title, deadline, mode, options, multi, anon, code=None
+    ) -> Vote:
         now = self.clock.now()
         async with self.db.transaction():
             number = await self.committees.take_number(committee.id)
@@ -128,9 +134,11 @@ class VoteService(ItemService):
                 status="open", deadline=deadline, created_by=actor.user_id, now=now,
             )  # fmt: skip
             await self.repo.insert(item_id, mode, options, multi, anon)
+            tagged = await self.tag_new(committee, item_id, code)
             await self.audit.add(
                 committee.id, "vote.open", actor.user_id, now, item_id, mode=mode,
                 title=title, options=options, deadline=deadline, multi=multi, anonymous=anon,
+                **tagged,
             )  # fmt: skip
         return await self.repo.get(item_id)
 

@@ -90,9 +90,11 @@ class Services:
         )
         standins = StandinService(db, StandinRepo(db), members, roster, audit, clock)
         consultations = ConsultationService(
-            db, ConsultationRepo(db), items, committees, members, audit, events, clock
+            db, ConsultationRepo(db), items, committees, members, audit, events, clock, programmes
         )
-        votes = VoteService(db, VoteRepo(db), items, committees, members, audit, events, clock)
+        votes = VoteService(
+            db, VoteRepo(db), items, committees, members, audit, events, clock, programmes
+        )
         reminders = ReminderService(
             ReminderRepo(db),
             digest_repo,
