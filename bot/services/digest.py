@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
-from bot.timeliness import AgencyLine, Timeliness, agency_lines, timeliness
+from bot.timeliness import AgencyLine, Timeliness, agency_lines, timeliness, with_periodic
 from storage.committees import Committee
 from storage.digest import DigestRepo
 from storage.items import Item
@@ -16,6 +16,8 @@ from storage.members import Member
 from storage.tasks import TaskRecord, TaskRepo
 
 WEEK = timedelta(days=7)
+# (committee id, start, end, now) → agency → periodic reports (on time, late, missing)
+Periodic = Callable[[int, datetime, datetime, datetime], Awaitable[dict[str, tuple[int, int, int]]]]
 OPEN_TASK = ("open", "in_progress")
 
 
@@ -75,8 +77,10 @@ class DigestService:
         tasks: TaskRepo,
         pending: Callable[[Item], Awaitable[list[Member]]],
         clock: Clock,
+        periodic: Periodic | None = None,
     ) -> None:
         self.repo, self.tasks, self.pending, self.clock = repo, tasks, pending, clock
+        self.periodic = periodic  # periodic reports per agency (collections), if any
 
     async def build(self, committee: Committee, now: datetime | None = None) -> Digest:
         """The digest of the seven days up to `now`."""
@@ -119,7 +123,10 @@ class DigestService:
             due_soon=soon,
             open_items=await self._open_items(committee),
             closed=await self.repo.closed_between(committee.id, start, now),
-            agencies=_agencies([*done_lines, *open_lines]),
+            agencies=with_periodic(
+                _agencies([*done_lines, *open_lines]),
+                await self.periodic(committee.id, start, now, now) if self.periodic else {},
+            ),
         )
 
     async def _open_items(self, committee: Committee) -> list[OpenLine]:

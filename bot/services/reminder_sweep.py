@@ -21,7 +21,12 @@ from storage.reminders import Reminder
 
 log = logging.getLogger(__name__)
 
-OPEN = {"task": ("open", "in_progress"), "consultation": ("open",), "vote": ("open",)}
+OPEN = {
+    "task": ("open", "in_progress"),
+    "consultation": ("open",),
+    "vote": ("open",),
+    "collection": ("open",),
+}
 MAX_ATTEMPTS = 8
 
 
@@ -189,6 +194,7 @@ class SweepMixin:
         due = [
             *await self.items.due_open("consultation", now),
             *await self.items.due_open("vote", now),
+            *await self.items.due_open("collection", now),  # closes later; its closer decides
         ]
         allowed: set[int] = set()
         for committee_id in {item.committee_id for item in due}:

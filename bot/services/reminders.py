@@ -45,6 +45,7 @@ MAX_TEXT = 2000
 _HAS_CLOCK = re.compile(r"[0-9](?::[0-9]{2}|h[0-9]{0,2})(?: |$)")
 _CURSOR = "settings_audit_id"
 PendingSource = Callable[[Item], Awaitable[list[Member]]]
+PlanSource = Callable[[Item, Committee, datetime], Awaitable[list]]
 
 
 def leading_date(text: str) -> tuple[str, str]:
@@ -74,6 +75,7 @@ class ReminderService(SweepMixin):
         clock: Clock,
         events: Events,
         pending_sources: Mapping[str, PendingSource] | None = None,
+        plan_sources: Mapping[str, PlanSource] | None = None,
     ) -> None:
         self.repo, self.digest_repo = repo, digest_repo
         self.committees, self.items, self.tasks, self.members = committees, items, tasks, members
@@ -82,6 +84,8 @@ class ReminderService(SweepMixin):
         self.db = repo.db  # the database every repository here works on
         # item kind → who has not answered (the consultations/votes services' pending_members)
         self.pending_sources = dict(pending_sources or {})
+        # item kind → its own planning (collections: offsets, then each working morning)
+        self.plan_sources = dict(plan_sources or {})
         events.on_item_changed(self.on_item_changed)
 
     async def pending_members(self, item: Item) -> list[Member]:
@@ -112,6 +116,8 @@ class ReminderService(SweepMixin):
     async def _plans(self, item: Item, committee: Committee | None, now: datetime) -> list:
         if committee is None or item.deadline is None or item.status not in OPEN[item.kind]:
             return []
+        if item.kind in self.plan_sources:
+            return await self.plan_sources[item.kind](item, committee, now)
         cfg = config_of(committee)
         if item.kind == "task":
             sent, last = await self.repo.overdue_state(item.id, item.deadline)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.config import Settings
 from bot.events import Events
+from bot.services import flow_specs  # noqa: F401 - declares the five flows the engine runs
+from bot.services.collections import CollectionService
 from bot.services.consultations import ConsultationService
 from bot.services.digest import DigestService
 from bot.services.flows import FlowService
@@ -15,12 +17,14 @@ from bot.services.recovery import RecoveryService
 from bot.services.reminders import ReminderService
 from bot.services.reports import ReportService
 from bot.services.roster import RosterService
+from bot.services.series import SeriesService
 from bot.services.settings import SettingsService
 from bot.services.standins import StandinService
 from bot.services.tasks import TaskService
 from bot.services.votes import VoteService
 from bot.services.work_calendar import CalendarService
 from storage.audit import AuditRepo
+from storage.collections import CollectionRepo
 from storage.committees import CommitteeRepo
 from storage.consultations import ConsultationRepo
 from storage.db import Database
@@ -33,6 +37,7 @@ from storage.recovery import HeldRepo
 from storage.reminders import ReminderRepo
 from storage.reports import ReportRepo
 from storage.scheduler_state import SchedulerStateRepo
+from storage.series import SeriesRepo
 from storage.standins import StandinRepo
 from storage.tasks import TaskRepo
 from storage.users import UserRepo
@@ -64,6 +69,8 @@ class Services:
     work_calendar: CalendarService
     programmes: ProgrammeService
     standins: StandinService
+    collections: CollectionService
+    series: SeriesService
     flows: FlowService
 
     @classmethod
@@ -95,6 +102,10 @@ class Services:
         votes = VoteService(
             db, VoteRepo(db), items, committees, members, audit, events, clock, programmes
         )
+        collections = CollectionService(
+            db, CollectionRepo(db), items, committees, members, audit, events, clock,
+            series=SeriesRepo(db), roster=roster,
+        )  # fmt: skip
         reminders = ReminderService(
             ReminderRepo(db),
             digest_repo,
@@ -108,7 +119,12 @@ class Services:
             clock,
             events,
             # Reminders ask the consultations/votes services who is silent.
-            {"consultation": consultations.pending_members, "vote": votes.pending_members},
+            {
+                "consultation": consultations.pending_members,
+                "vote": votes.pending_members,
+                "collection": collections.pending_members,
+            },
+            plan_sources={"collection": collections.reminder_plans},
         )
         return cls(
             db=db,
@@ -137,14 +153,20 @@ class Services:
             ),
             consultations=consultations,
             votes=votes,
-            reports=ReportService(ReportRepo(db), task_repo, members, items, audit, clock),
+            reports=ReportService(
+                ReportRepo(db), task_repo, members, items, audit, clock, collections.periodic
+            ),
             reminders=reminders,
-            digest=DigestService(digest_repo, task_repo, reminders.pending_members, clock),
+            digest=DigestService(
+                digest_repo, task_repo, reminders.pending_members, clock, collections.periodic
+            ),
             recovery=RecoveryService(
                 db, committees, items, HeldRepo(db), reminders, audit, events, clock
             ),
             work_calendar=CalendarService(committees, members, audit, clock),
             programmes=programmes,
             standins=standins,
+            collections=collections,
+            series=SeriesService(collections),
             flows=FlowService(db, FlowRepo(db), committees, members, clock),
         )
