@@ -82,6 +82,9 @@ async def test_the_secretary_names_and_ends_stand_ins_and_bad_input(tmp_path, cl
         )
         history = [e.action for e in await services(conv).audit.latest(1, 5)]
         assert history[:2] == ["standin.end", "standin.add"]
+        trail = await conv.ask(GROUP, SECRETARY, "/history")
+        assert "cử Trần Bình làm thay đồng chí Nguyễn An từ" in trail
+        assert "kết thúc ủy quyền: Trần Bình thôi làm thay đồng chí Nguyễn An" in trail
 
 
 async def test_stand_ins_in_english(tmp_path, clock):
