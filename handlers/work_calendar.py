@@ -42,9 +42,9 @@ async def holiday(ctx: Ctx) -> None:
     verb, rest = _verb(ctx.args)
     service = ctx.services.work_calendar
     if verb == "add":
-        first, last, note = await service.add_days_off(ctx.committee, ctx.member, rest)
+        first, last, count, note = await service.add_days_off(ctx.committee, ctx.member, rest)
         key = "holiday.added_note" if note else "holiday.added"
-        await ctx.say(key, days=_span(first, last, ctx.lang), count=(last - first).days + 1,
+        await ctx.say(key, days=_span(first, last, ctx.lang), count=count,
                       note=note)  # fmt: skip
     elif verb == "remove":
         day = await service.remove_day_off(ctx.committee, ctx.member, rest)

@@ -119,8 +119,9 @@ class CalendarService:
     @guarded
     async def add_days_off(
         self, committee: Committee, actor: Member | int, args: str
-    ) -> tuple[date, date, str]:
-        """`/holiday add <date>[-<date>] [note]`: the committee does not work these days."""
+    ) -> tuple[date, date, int, str]:
+        """`/holiday add <date>[-<date>] [note]`: the committee does not work these days;
+        returns the first and last day, how many days, and the note."""
         first, last, note = self._parse_range(committee, args)
         changes = await self._current(committee)
         day = first
@@ -135,7 +136,7 @@ class CalendarService:
             value=f"add {first.isoformat()}..{last.isoformat()}",
             note=note,
         )
-        return first, last, note
+        return first, last, (last - first).days + 1, note
 
     @guarded
     async def remove_day_off(self, committee: Committee, actor: Member | int, args: str) -> date:
