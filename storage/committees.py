@@ -23,6 +23,7 @@ SETTING_COLUMNS = frozenset(
         "digest_time",
         "silence_agree",
         "thread_id",
+        "max_posts",
         "calendar",
         "proxy_vote",
     }
@@ -49,6 +50,7 @@ class Committee:
     active: bool
     created_by: int | None
     created_at: datetime
+    max_posts: int = 3  # automatic group posts a day (`/settings maxposts`), 0: no ceiling
     calendar: str = ""  # the committee's own days off and make-up days (bot.workcalendar)
     proxy_vote: bool = False  # a stand-in's ballot on a motion counts (issue 17)
 

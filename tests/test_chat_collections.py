@@ -66,8 +66,10 @@ async def sweep_at(conv, fake, clock, when) -> list[str]:
 
 
 def reminders(texts: list[str]) -> list[str]:
-    """The collection reminders among what a sweep posted (the weekly digest aside)."""
-    return [t for t in texts if t.startswith("📥 <b>Nhắc nộp báo cáo #1</b>")]
+    """The collection reminder blocks among what a sweep posted: a message of its own, or a
+    block of the moment's batched post (the Monday digest's last section)."""
+    needle = "📥 <b>Nhắc nộp báo cáo #1</b>"
+    return [t[t.index(needle) :].split("\n\n")[0] for t in texts if needle in t]
 
 
 async def committee_of_five(conv, fake) -> None:

@@ -39,7 +39,7 @@ def local(y, mo, d, h=0, mi=0) -> datetime:
 
 def cfg(changes: tuple[Change, ...] = (), workdays=MON_FRI, digest=(0, time(8))):
     calendar = calendar_of(workdays, dump_changes(changes))
-    return CommitteeConfig(HANOI, "vi", workdays, QUIET, (), digest, True, calendar)
+    return CommitteeConfig(HANOI, "vi", workdays, QUIET, (), digest, True, calendar=calendar)
 
 
 def test_tet_2027_comes_from_the_library_and_is_not_worked():

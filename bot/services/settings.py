@@ -26,6 +26,7 @@ KEYS = (
     "quiet",
     "workdays",
     "silence",
+    "maxposts",
     "proxyvote",
 )
 KEY_ALIASES = {
@@ -40,8 +41,11 @@ KEY_ALIASES = {
     "yenlang": "quiet",
     "ngaylamviec": "workdays",
     "imlang": "silence",
+    "toida": "maxposts",
+    "sotinmoingay": "maxposts",
     "uyquyen": "proxyvote",
 }
+MAX_POSTS_LIMIT = 20  # `/settings maxposts N`: 1…20, or off (no ceiling)
 OFF_WORDS = frozenset({"off", "tắt", "tat", "none", "không", "khong"})
 
 
@@ -56,6 +60,7 @@ class CommitteeConfig:
     offsets: tuple[timedelta, ...]
     digest: tuple[int, time] | None
     silence_agree: bool
+    max_posts: int = 3  # automatic group posts a day; 0: no ceiling
     calendar: WorkCalendar | None = None  # None: the weekday rule with the public holidays
     proxy_vote: bool = False  # a stand-in's ballot on a motion counts (issue 17)
 
@@ -81,6 +86,7 @@ def config_of(committee: Committee) -> CommitteeConfig:
         offsets=dates.parse_offsets(committee.reminder_offsets or "off"),
         digest=digest,
         silence_agree=committee.silence_agree,
+        max_posts=committee.max_posts,
         calendar=calendar_of(workdays, committee.calendar),
         proxy_vote=committee.proxy_vote,
     )
@@ -163,6 +169,15 @@ class SettingsService:
         if key == "workdays":
             days = dates.parse_workdays(lowered)
             return {"workdays": ",".join(str(d) for d in sorted(days))}
+        if key == "maxposts":
+            if lowered in OFF_WORDS:
+                return {"max_posts": 0}
+            if (
+                not (lowered.isascii() and lowered.isdigit())
+                or not 1 <= int(lowered) <= MAX_POSTS_LIMIT
+            ):
+                raise DomainError("settings.usage_maxposts")
+            return {"max_posts": int(lowered)}
         if key == "proxyvote":
             if lowered in {"on", "bat", "bật"}:
                 return {"proxy_vote": 1}
