@@ -92,6 +92,8 @@ def private_line(d: Dispatch, member: Member, lang: str) -> Html:
             lines.append(t(lang, "batch.lead"))
         elif any(m.id == member.id for m in d.members):
             lines.append(t(lang, "batch.cooperator"))
+        elif away := [a for a, b in d.standins if b.id == member.id]:  # a stand-in (issue 17)
+            lines.append(t(lang, "standin.private_role", member=name(away[0], lang)))
         else:
             lines.append(t(lang, "batch.escalation", count=row.seq))
     if d.late:

@@ -11,7 +11,7 @@ from handlers.cards import card_editor
 from handlers.context import Ctx
 from handlers.parsing import item_number, leading_people
 from handlers.registry import command
-from handlers.render import name
+from handlers.render import mention, name
 from storage.members import Member
 
 MENU_RANK = 60
@@ -20,6 +20,18 @@ HELP_GROUP = "members"  # /help heading
 
 def _dmy(day) -> str:
     return f"{day:%d/%m}/{day.year:04}"
+
+
+def with_standins(text: str, dispatch, lang: str) -> Html:
+    """A reminder's group block with who acts today for the members it concerns (mentioned, so
+    they are notified): `🔁 B (thay đồng chí A)`."""
+    if not dispatch.standins:
+        return Html(text)
+    names = ", ".join(
+        t(lang, "standin.on_behalf", standin=mention(acting, lang), member=name(member, lang))
+        for member, acting in dispatch.standins
+    )
+    return Html(f"{text}\n{t(lang, 'standin.reminder_line', names=Html(names))}")
 
 
 def section(views: list[StandinView], lang: str) -> str:

@@ -154,3 +154,35 @@ async def test_a_stand_in_answers_and_votes_for_the_member_away(tmp_path, clock)
         assert await conv.ask(GROUP, CHAIR, "/settings proxyvote maybe") == vi(
             "settings.usage_proxyvote"
         )
+
+
+async def test_the_stand_in_gets_the_members_reminders(tmp_path, clock):
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from bot.i18n import Html
+    from handlers.jobs import sweeper_of
+    from tests.fakes import private_chat
+
+    def local(d, h):
+        return datetime(2026, 12, d, h, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")).astimezone(UTC)
+
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        await conv.send(private_chat(MEMBER_B), MEMBER_B, "/start")
+        await conv.send(GROUP, SECRETARY, "/assign @so_taichinh Báo cáo kinh phí hạn 04/12")
+        await conv.send(GROUP, MEMBER_A, "/standin @so_tttt 02/12-04/12")
+        clock.set(local(3, 8))  # Thursday: the 1d reminder of #1
+        mark = len(fake.calls)
+        await sweeper_of(conv.app).sweep()
+        fresh = {id(c) for c in fake.calls[mark:]}
+        [post] = [c.text for c in fake.sent(GROUP.id) if id(c) in fresh]
+        binh = Html('<a href="tg://user?id=105">Trần Bình</a>')
+        line = vi(
+            "standin.reminder_line",
+            names=vi("standin.on_behalf", standin=binh, member="Nguyễn An"),
+        )
+        assert line in post.splitlines()
+        private = [c.text for c in fake.sent(MEMBER_B.id) if id(c) in fresh]
+        assert len(private) == 1
+        assert vi("standin.private_role", member="Nguyễn An") in private[0]

@@ -55,6 +55,7 @@ class Dispatch:
     late: bool = False
     time_left: timedelta | None = None  # the item's deadline − now (negative once overdue)
     data: object = None  # a contributed kind's own facts for its lines (a meeting's place, …)
+    standins: tuple[tuple[Member, Member], ...] = ()  # (member away, who acts for them) today
 
     @property
     def always_goes(self) -> bool:
@@ -63,8 +64,9 @@ class Dispatch:
 
     @property
     def concerned(self) -> tuple[Member, ...]:
-        """Everyone this reminder is about or addressed to (for their private message)."""
-        return (*self.members, *self.escalate_to)
+        """Everyone this reminder is about or addressed to (for their private message): a
+        member's stand-in too (issue 17; the member keeps their own copy if they want it)."""
+        return (*self.members, *self.escalate_to, *(acting for _, acting in self.standins))
 
 
 Prepare = Callable[[Reminder, Committee, datetime], Awaitable["Dispatch | None"]]
@@ -106,7 +108,7 @@ class SweepMixin:
         for row in rows:
             dispatch = await self._prepare(row, now)
             if dispatch is not None:
-                ready.append(dispatch)
+                ready.append(await self._with_standins(dispatch))
         cursor = (rows[-1].due_at, rows[-1].id) if len(rows) == limit else None
         return ready, cursor
 
@@ -265,6 +267,15 @@ class SweepMixin:
                 await after_sent(row, now)
         elif row.item_id is not None:
             await self.replan(row.item_id, now)
+
+    async def _with_standins(self, dispatch: Dispatch) -> Dispatch:
+        """Name, for each member the reminder concerns, who stands in for them today."""
+        standins = getattr(self, "standins", None)
+        if standins is None or not dispatch.members:
+            return dispatch
+        acting = await standins.acting_now(dispatch.committee)
+        pairs = tuple((m, acting[m.id]) for m in dispatch.members if m.id in acting)
+        return replace(dispatch, standins=pairs) if pairs else dispatch
 
     async def copies(self, dispatch: Dispatch) -> list[tuple[Member, str]]:
         """Who also gets this reminder privately (can_dm and notify), with their language."""

@@ -77,6 +77,7 @@ class ReminderService(SweepMixin):
         events: Events,
         pending_sources: Mapping[str, PendingSource] | None = None,
         plan_sources: Mapping[str, PlanSource] | None = None,
+        standins: object = None,
     ) -> None:
         self.repo, self.digest_repo = repo, digest_repo
         self.committees, self.items, self.tasks, self.members = committees, items, tasks, members
@@ -89,6 +90,7 @@ class ReminderService(SweepMixin):
         self.pending_sources = dict(pending_sources or {})
         # item kind → its own planning (collections: offsets, then each working morning)
         self.plan_sources = dict(plan_sources or {})
+        self.standins = standins  # StandinService: a member's stand-in gets their reminders
         events.on_item_changed(self.on_item_changed)
 
     async def pending_members(self, item: Item) -> list[Member]:

@@ -138,6 +138,11 @@ class StandinService:
         people = await self.members.many(sorted(ids))
         return [StandinView(s, people[s.member_id], people[s.standin_id]) for s in rows]
 
+    async def acting_now(self, committee: Committee) -> dict[int, Member]:
+        """member id → who acts for them today, for the whole committee (one read)."""
+        today = self.today(committee)
+        return {v.member.id: v.acting for v in await self.listing(committee) if v.current(today)}
+
     async def who_acts_for(self, committee: Committee, member: Member) -> Member | None:
         """Who acts for `member` today (None: they act for themselves)."""
         today = self.today(committee)

@@ -125,6 +125,7 @@ class Services:
                 "collection": collections.pending_members,
             },
             plan_sources={"collection": collections.reminder_plans},
+            standins=standins,  # a member's stand-in gets their reminders (issue 17)
         )
         return cls(
             db=db,
