@@ -13,12 +13,13 @@ import logging
 from telegram import ForceReply, Update
 from telegram.ext import Application
 
+from bot.answer_words import read_answer
 from bot.delivery import purposes
 from bot.errors import DomainError
 from bot.i18n import t
 from bot.models import Role
 from bot.permissions import MANAGERS_ONLY, MEMBERS, VOTERS
-from bot.services.consultation_model import KIND, Document, Standing, parse_answer
+from bot.services.consultation_model import KIND, Document, Standing
 from handlers import consultation_render as cards
 from handlers import flows, render
 from handlers.cards import Card, card_editor, card_kind
@@ -35,7 +36,7 @@ from handlers.registry import (
     item_view,
     text_consumer,
 )
-from handlers.standins import acting_name, on_behalf
+from handlers.standins import acting_name, behalf_seat, split_behalf
 from handlers.state import Context, state_of
 from storage.items import Item
 
@@ -121,21 +122,18 @@ async def _open(ctx: Ctx, text: str, document: Document | None) -> None:
     told={Role.SECRETARY: "consult.secretary"},  # the secretary is told politely why not
 )
 async def opinion(ctx: Ctx) -> None:
-    """`/opinion N agree|comment|disagree [text]`."""
+    """`/opinion N <đồng ý | góp ý … | không đồng ý …>`: the rest of the line is the comment."""
     number, rest = item_number(ctx.args, "opinion.usage")
-    words = rest.split(maxsplit=1)
-    if not words:
-        raise DomainError("opinion.usage")
-    answer = parse_answer(words[0])
-    text = words[1] if len(words) > 1 else ""
+    rest, behalf = split_behalf(rest)  # `… thay @a`: a stand-in answers for A (issue 17)
+    answer, text = read_answer(rest)
     service = ctx.services.consultations
     acting = None
     if ctx.is_private:
         _, item, member = await service.find_for_user(ctx.user.id, number)
         shown = member.display_name
     else:
-        item, member = await service.get(ctx.committee, number), ctx.member
-        member, text = await on_behalf(ctx, text)  # `… thay @a`: a stand-in (issue 17)
+        item = await service.get(ctx.committee, number)
+        member = await behalf_seat(ctx, behalf)
         acting = ctx.member if member.id != ctx.member.id else None
         shown = acting_name(ctx, member)
     _, answer = await service.answer(item, member, answer, text, acting=acting)

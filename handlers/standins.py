@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.errors import DomainError
 from bot.i18n import Html, t
-from bot.models import Role
-from bot.permissions import MEMBERS, VOTERS
+from bot.permissions import MEMBERS
+from bot.services.roster import Person
 from bot.services.standins import OFF_WORDS, StandinView
-from handlers.cards import card_editor
 from handlers.context import Ctx
-from handlers.parsing import item_number, leading_people
+from handlers.parsing import leading_people
 from handlers.registry import command
 from handlers.render import mention, name
 from storage.members import Member
@@ -53,19 +54,25 @@ def section(views: list[StandinView], lang: str) -> str:
     return "\n".join(lines)
 
 
-BEHALF_WORDS = ("thay", "for", "cho")
+_BEHALF = re.compile(r"(?:^|\s)(?:thay|cho|for)\s+@([A-Za-z0-9_]{3,32})(?=\s|$)", re.IGNORECASE)
 
 
-async def on_behalf(ctx: Ctx, text: str) -> tuple[Member, str]:
-    """`thay @a rest` / `for @a rest` at the start of `text`: the member the caller stands in
-    for today (refused unless they do) and the rest; otherwise (the caller's own seat, text)."""
-    word, _, after = text.strip().partition(" ")
-    if word.lower() not in BEHALF_WORDS:
-        return ctx.member, text
-    people, rest = leading_people(ctx.message, after.strip())
-    if len(people) != 1:
-        return ctx.member, text
-    return await ctx.services.standins.acting_as(ctx.committee, ctx.member, people[0]), rest
+def split_behalf(text: str) -> tuple[str, str | None]:
+    """`… thay @a …` (also `cho @a`, `for @a`) anywhere in `text`: (the text without it, the
+    username), else (text, None)."""
+    found = _BEHALF.search(text)
+    if found is None:
+        return text, None
+    return " ".join((text[: found.start()] + text[found.end() :]).split()), found[1].lower()
+
+
+async def behalf_seat(ctx: Ctx, username: str | None) -> Member:
+    """The seat the caller acts as: their own, or (`thay @a`) the member they stand in for
+    today; anyone else is refused (`standin.not_for`)."""
+    if username is None:
+        return ctx.member
+    person = Person(username=username)
+    return await ctx.services.standins.acting_as(ctx.committee, ctx.member, person)
 
 
 def acting_name(ctx: Ctx, seat: Member) -> Html | str:
@@ -98,34 +105,3 @@ async def standin(ctx: Ctx) -> None:
         first=_dmy(view.standin.starts_on),
         last=_dmy(view.standin.ends_on),
     )
-
-
-BALLOT_WORDS = {
-    "for": "for", "yes": "for", "tanthanh": "for", "tán thành": "for", "dongy": "for",
-    "against": "against", "no": "against", "khongtanthanh": "against", "phandoi": "against",
-    "abstain": "abstain", "khongbieuquyet": "abstain", "trongphieu": "abstain",
-}  # fmt: skip
-
-
-@command("ballot", aliases=("bophieu",), who=VOTERS, example="{motion} for",
-         told={Role.SECRETARY: "vote.not_voter"})  # fmt: skip
-async def ballot(ctx: Ctx) -> None:
-    """`/ballot N for|against|abstain [thay @a]`: a ballot on motion N, by text; a stand-in
-    names the member they vote for (counted only with `/settings proxyvote on`)."""
-    number, rest = item_number(ctx.args, "ballot.usage")
-    word, _, rest = rest.partition(" ")
-    choice = BALLOT_WORDS.get(word.lower())
-    if choice is None:
-        raise DomainError("ballot.usage")
-    seat, rest = await on_behalf(ctx, rest)
-    if rest.strip():
-        raise DomainError("ballot.usage")
-    item = await ctx.services.items.by_number(ctx.committee.id, number)
-    if item is None or item.kind != "vote":
-        raise DomainError("item.not_found", number=number)
-    acting = ctx.member if seat.id != ctx.member.id else None
-    cast = await ctx.services.votes.cast(ctx.committee, seat, item.id, choice, acting=acting)
-    key = "vote.cast_done" if cast.changed else "vote.cast_same"
-    await ctx.say(key, choice=ctx.t(f"vote.choice.{choice}"), number=number)
-    if cast.changed:
-        await card_editor(ctx.context.application).changed("vote", item.id)

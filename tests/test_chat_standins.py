@@ -134,7 +134,7 @@ async def test_a_stand_in_answers_and_votes_for_the_member_away(tmp_path, clock)
         )
         # a ballot by a stand-in: politely refused unless the committee allows it
         motion = (await services(conv).items.by_number(1, 2)).id
-        assert await conv.ask(GROUP, MEMBER_B, "/ballot 2 for thay @so_taichinh") == vi(
+        assert await conv.ask(GROUP, MEMBER_B, "/vote 2 tán thành thay @so_taichinh") == vi(
             "standin.proxy_off", name="Nguyễn An"
         )
         assert 104 not in await services(conv).votes.repo.current(motion)
@@ -145,12 +145,13 @@ async def test_a_stand_in_answers_and_votes_for_the_member_away(tmp_path, clock)
             key="proxyvote",
             value=vi("settings.proxyvote_on"),
         )
-        assert await conv.ask(GROUP, MEMBER_B, "/ballot 2 for thay @so_taichinh") == vi(
+        assert await conv.ask(GROUP, MEMBER_B, "/vote 2 tán thành thay @so_taichinh") == vi(
             "vote.cast_done", choice=vi("vote.choice.for"), number=2
         )
         assert (await services(conv).votes.repo.current(motion))[104].choice == "for"
-        assert await conv.ask(GROUP, MEMBER_B, "/ballot 2 maybe") == vi("ballot.usage")
-        assert await conv.ask(GROUP, MEMBER_B, "/ballot 1 for") == vi("item.not_found", number=1)
+        assert await conv.ask(GROUP, MEMBER_B, "/vote 1 for thay @so_taichinh") == vi(
+            "vote.not_motion", number=1
+        )
         assert await conv.ask(GROUP, CHAIR, "/settings proxyvote maybe") == vi(
             "settings.usage_proxyvote"
         )

@@ -103,6 +103,7 @@ class Report:
     next_end: datetime | None = None
     members: dict[int, Member] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
+    collections: list = field(default_factory=list)  # the export's collections (Standing)
 
     @property
     def empty(self) -> bool:
@@ -149,10 +150,12 @@ class ReportService:
         audit: AuditRepo,
         clock: Clock,
         periodic=None,
+        collections=None,
     ) -> None:
         self.repo, self.tasks, self.members = repo, tasks, members
         self.items, self.audit, self.clock = items, audit, clock
         self.periodic = periodic  # periodic reports per agency (collections), if any
+        self.collections = collections  # committee id → every collection's standing, if any
 
     async def report(self, committee: Committee, period: str) -> Report:
         """`/report [period]`; a bad period raises `date.bad_period` (or another `date.*`)."""
@@ -175,7 +178,8 @@ class ReportService:
         """Every task, consultation and vote of the committee, with the whole audit log."""
         tz = committee.tz
         report = await self._build(committee, tz, None, None, None, self.clock.now())
-        return replace(report, audit=await self.audit.all(committee.id))
+        collections = await self.collections(committee.id) if self.collections else []
+        return replace(report, audit=await self.audit.all(committee.id), collections=collections)
 
     async def history(self, committee: Committee, number: int | None, limit: int = 30) -> History:
         """The audit trail of item #N, or the latest `limit` committee actions."""

@@ -20,6 +20,7 @@ from bot.services.roster import RosterService
 from bot.services.series import SeriesService
 from bot.services.settings import SettingsService
 from bot.services.standins import StandinService
+from bot.services.task_series import TaskSeries
 from bot.services.tasks import TaskService
 from bot.services.votes import VoteService
 from bot.services.work_calendar import CalendarService
@@ -155,7 +156,14 @@ class Services:
             consultations=consultations,
             votes=votes,
             reports=ReportService(
-                ReportRepo(db), task_repo, members, items, audit, clock, collections.periodic
+                ReportRepo(db),
+                task_repo,
+                members,
+                items,
+                audit,
+                clock,
+                collections.periodic,
+                collections.all_standings,
             ),
             reminders=reminders,
             digest=DigestService(
@@ -168,6 +176,11 @@ class Services:
             programmes=programmes,
             standins=standins,
             collections=collections,
-            series=SeriesService(collections),
+            series=SeriesService(
+                collections,
+                TaskSeries(
+                    db, collections.series, items, task_repo, committees, members, audit, events
+                ),
+            ),
             flows=FlowService(db, FlowRepo(db), committees, members, clock),
         )
