@@ -16,7 +16,7 @@ from bot.i18n import Html
 from bot.permissions import MANAGERS_ONLY, SECRETARY_OR_CHAIR
 from bot.reports import chart, file_name, moment_text, period_words, programme_chart, workbook
 from bot.services.programme_report import split_programme, with_programmes
-from handlers import programme_render, report_render
+from handlers import history_render, programme_render, report_render
 from handlers.context import Ctx
 from handlers.parsing import item_number
 from handlers.registry import command
@@ -98,4 +98,4 @@ async def history(ctx: Ctx) -> None:
             raise DomainError("history.usage")
     trail = await ctx.services.reports.history(ctx.committee, number)
     tz = ctx.committee.tz
-    await ctx.reply(report_render.history_text(trail, tz, ctx.lang))
+    await ctx.reply(history_render.history_text(trail, tz, ctx.lang))

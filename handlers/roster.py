@@ -6,6 +6,7 @@ from bot.errors import DomainError
 from bot.i18n import Html
 from bot.models import parse_role
 from bot.permissions import ANYONE, MEMBERS, SECRETARY_OR_CHAIR
+from bot.reports import agency_label
 from handlers import registry, render
 from handlers.context import Ctx, person_of
 from handlers.parsing import target
@@ -37,7 +38,7 @@ async def add(ctx: Ctx) -> None:
         "add.created" if created else "add.updated",
         name=render.name(seat, ctx.lang),
         role=render.role_name(seat.role, ctx.lang),
-        agency=seat.agency or "—",
+        agency=agency_label(seat.agency, ctx.lang),
     )
 
 

@@ -139,7 +139,7 @@ async def test_report_breakdown_by_programme_and_one_programme(tmp_path, clock):
     import openpyxl  # noqa: F401 - on a loaded machine the first import alone takes seconds
 
     from bot.reports.programme_sheets import PROGRAMME_SHEETS
-    from bot.reports.workbook import SHEETS
+    from bot.reports.workbook import SHEETS, sheet_name
 
     async with running(tmp_path, clock) as (conv, fake):
         await _tagged_work(conv, fake, clock)
@@ -164,14 +164,14 @@ async def test_report_breakdown_by_programme_and_one_programme(tmp_path, clock):
         assert vi("report.programme.photo_caption", period="6 tháng cuối năm 2026") in captions
         _, data = conv.last_document(GROUP.id)
         book = _book(data)
-        assert book.sheetnames == [*SHEETS, *PROGRAMME_SHEETS]
-        rows = [[c.value for c in row] for row in book["Programmes"].iter_rows(min_row=2)]
+        assert book.sheetnames == [sheet_name(k, "vi") for k in (*SHEETS, *PROGRAMME_SHEETS)]
+        rows = [[c.value for c in row] for row in book["Theo chương trình"].iter_rows(min_row=2)]
         assert [r[:3] for r in rows] == [
             ["CQS", "Chính quyền số", 1],
             ["KTS", "Kinh tế số", 1],
             [None, "(chưa gắn chương trình)", 1],  # an empty cell
         ]
-        sources = {r[0].value: r for r in book["Task sources"].iter_rows(min_row=2)}
+        sources = {r[0].value: r for r in book["Nguồn giao việc"].iter_rows(min_row=2)}
         assert sources[1][4].value == "1234/UBND-KT"
         assert sources[1][5].value.strftime("%d/%m/%Y") == "05/11/2026"
         # one programme only: its tasks, recounted, no programme chart
@@ -188,7 +188,7 @@ async def test_report_breakdown_by_programme_and_one_programme(tmp_path, clock):
 
 
 async def test_report_without_programmes_is_unchanged(tmp_path, clock):
-    from bot.reports.workbook import SHEETS
+    from bot.reports.workbook import SHEETS, sheet_name
 
     async with running(tmp_path, clock) as (conv, fake):
         await set_up_committee(conv, fake)
@@ -197,7 +197,7 @@ async def test_report_without_programmes_is_unchanged(tmp_path, clock):
         reply = await conv.ask(GROUP, CHAIR, "/report H2 2026")
         assert en("report.programme.heading") not in reply
         _, data = conv.last_document(GROUP.id)
-        assert _book(data).sheetnames == list(SHEETS)
+        assert _book(data).sheetnames == [sheet_name(k, "en") for k in SHEETS]
 
 
 async def test_consultations_and_motions_are_tagged_when_opened(tmp_path, clock):

@@ -1,5 +1,5 @@
-"""The workbook's per-programme sheets (issue 17): `Programmes` (the breakdown by programme) and
-`Task sources` (each task's programme and directing document). Added only when the report's
+"""The workbook's per-programme sheets (issue 17): `programmes` (the breakdown by programme) and
+`task_sources` (each task's programme and directing document). Added only when the report's
 tasks have a programme or a directing document; written with the workbook's own sheet writer."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from bot.reports import plain
 from bot.services.programme_report import ProgrammeReport
 from bot.timeliness import ORDER, Timeliness
 
-PROGRAMME_SHEETS = ("Programmes", "Task sources")
+PROGRAMME_SHEETS = ("programmes", "task_sources")  # names: `xlsx.sheet.<key>`
 
 
 def wanted(programmes: ProgrammeReport | None) -> bool:
@@ -32,7 +32,7 @@ def write(writer, programmes: ProgrammeReport) -> None:
         rate = round(on_time * 100 / row.assigned, 1) if row.assigned else None
         rows.append([code, name, row.assigned, *(row.counts[c] for c in ORDER), row.cancelled,
                      rate])  # fmt: skip
-    writer.sheet("Programmes", columns, rows)
+    writer.sheet("programmes", columns, rows)
     columns = [("number", 12), ("title", 48), ("programme_code", 16), ("programme_name", 36),
                ("directive_number", 24), ("directive_date", 17)]  # fmt: skip
     rows = []
@@ -47,4 +47,4 @@ def write(writer, programmes: ProgrammeReport) -> None:
             directive.number if directive else "",
             datetime(issued.year, issued.month, issued.day) if issued else None,
         ])  # fmt: skip
-    writer.sheet("Task sources", columns, rows, day_only=(5,))
+    writer.sheet("task_sources", columns, rows, day_only=(5,))
