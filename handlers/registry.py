@@ -110,6 +110,8 @@ DEEP_LINKS: dict[str, Callable] = {}
 ITEM_VIEWS: dict[str, Callable] = {}
 ITEM_CLOSERS: dict[str, Callable] = {}
 ITEM_PENDING: dict[str, Callable] = {}
+# `/cancel N [reason]` for kinds other than tasks: kind → async fn(ctx, item, reason).
+ITEM_CANCELLERS: dict[str, Callable] = {}
 # Plain (non-command) messages a feature waits for, tried in order; each returns True when it
 # consumed the message (e.g. the text of a comment a member was asked for).
 TEXT_CONSUMERS: list[Callable] = []
@@ -207,6 +209,11 @@ def item_closer(kind: str) -> Callable[[Callable], Callable]:
 def item_pending(kind: str) -> Callable[[Callable], Callable]:
     """Declare `/pending N` for items of `kind`."""
     return _keyed(ITEM_PENDING, kind)
+
+
+def item_canceller(kind: str) -> Callable[[Callable], Callable]:
+    """Declare `/cancel N` for items of `kind` (tasks have their own)."""
+    return _keyed(ITEM_CANCELLERS, kind)
 
 
 def auto_closer(fn: Callable) -> Callable:

@@ -78,6 +78,8 @@ def test_the_table_covers_every_declared_command_and_the_matrix_every_one():
         "vote.ballot",
         "roster.confirm_seat",
         "recovery.decide",
+        "meeting.attend",
+        "meeting.conclude",
     }
     assert set(matrix_names()) == set(EXAMPLES)
     assert set(PERMISSIONS) == set(matrix_names()) | buttons

@@ -21,7 +21,12 @@ from storage.reminders import Reminder
 
 log = logging.getLogger(__name__)
 
-OPEN = {"task": ("open", "in_progress"), "consultation": ("open",), "vote": ("open",)}
+OPEN = {
+    "task": ("open", "in_progress"),
+    "consultation": ("open",),
+    "vote": ("open",),
+    "meeting": ("open",),
+}
 MAX_ATTEMPTS = 8
 
 

@@ -113,6 +113,8 @@ class ReminderService(SweepMixin):
         if committee is None or item.deadline is None or item.status not in OPEN[item.kind]:
             return []
         cfg = config_of(committee)
+        if item.kind not in ("task", "consultation", "vote"):
+            return []  # meetings: planned once the batched pipeline has their kind (issue 13/15)
         if item.kind == "task":
             sent, last = await self.repo.overdue_state(item.id, item.deadline)
             plans = scheduler.task_offsets(item.deadline, now, cfg)

@@ -9,6 +9,7 @@ from bot.config import Settings
 from bot.events import Events
 from bot.services.consultations import ConsultationService
 from bot.services.digest import DigestService
+from bot.services.meetings import MeetingService
 from bot.services.recovery import RecoveryService
 from bot.services.reminders import ReminderService
 from bot.services.reports import ReportService
@@ -22,6 +23,7 @@ from storage.consultations import ConsultationRepo
 from storage.db import Database
 from storage.digest import DigestRepo
 from storage.items import ItemRepo
+from storage.meetings import MeetingRepo
 from storage.members import MemberRepo
 from storage.recovery import HeldRepo
 from storage.reminders import ReminderRepo
@@ -54,6 +56,7 @@ class Services:
     reminders: ReminderService
     digest: DigestService
     recovery: RecoveryService
+    meetings: MeetingService
 
     @classmethod
     def build(cls, db: Database, clock: Clock, settings: Settings) -> Services:
@@ -80,6 +83,11 @@ class Services:
             db, ConsultationRepo(db), items, committees, members, audit, events, clock
         )
         votes = VoteService(db, VoteRepo(db), items, committees, members, audit, events, clock)
+        tasks = TaskService(db, clock, committees, members, items, task_repo, audit, roster, events)
+        meetings = MeetingService(
+            db, clock, MeetingRepo(db), items, committees, members, users, audit, roster, tasks,
+            events,
+        )  # fmt: skip
         reminders = ReminderService(
             ReminderRepo(db),
             digest_repo,
@@ -107,9 +115,7 @@ class Services:
             roster=roster,
             committee_settings=SettingsService(committees, audit, clock, members),
             events=events,
-            tasks=TaskService(
-                db, clock, committees, members, items, task_repo, audit, roster, events
-            ),
+            tasks=tasks,
             consultations=consultations,
             votes=votes,
             reports=ReportService(ReportRepo(db), task_repo, members, items, audit, clock),
@@ -118,4 +124,5 @@ class Services:
             recovery=RecoveryService(
                 db, committees, items, HeldRepo(db), reminders, audit, events, clock
             ),
+            meetings=meetings,
         )
