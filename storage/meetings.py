@@ -206,6 +206,17 @@ class MeetingRepo:
         )
         return [(r["number"], r["title"], r["status"], from_db(r["deadline"])) for r in rows]
 
+    async def meeting_ids(
+        self, committee_id: int, start: datetime | None, end: datetime | None
+    ) -> list[int]:
+        """Item ids of the committee's meetings starting in [start, end) (None: no bound)."""
+        rows = await self.db.fetchall(
+            "SELECT id FROM items WHERE committee_id = ? AND kind = 'meeting'"
+            " AND (? IS NULL OR deadline >= ?) AND (? IS NULL OR deadline < ?) ORDER BY number",
+            (committee_id, to_db(start), to_db(start), to_db(end), to_db(end)),
+        )
+        return [r["id"] for r in rows]
+
     # ------------------------------------------------------------ drafts
     async def add_draft(self, item_id: int, by: int, lines: list[dict], now: datetime) -> int:
         """Keep a parsed `/conclude` until it is confirmed or dropped."""

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from docx import Document
 from icalendar import Calendar
+from openpyxl import load_workbook
 
 from bot.i18n import Html
 from handlers.cards import card_editor
@@ -255,6 +256,16 @@ async def test_conclusions_become_tasks_and_the_minutes_say_it_all(tmp_path, clo
         show = await conv.ask(GROUP, SECRETARY, "/show 1")
         assert "→ Nhiệm vụ #2: Đã hoàn thành, 100% — Hoàn thành đúng hạn" in show
         assert "Nhiệm vụ theo kết luận: hoàn thành 1/1" in show
+
+        tally = vi("meeting.tally", done=1, total=1, overdue=0)
+        assert tally in await conv.ask(GROUP, SECRETARY, "/digest")
+        await conv.send(GROUP, SECRETARY, "/assign @so_taichinh Việc trong kỳ hạn 20/12")
+        assert tally in await conv.ask(GROUP, SECRETARY, "/report 2026")
+        await conv.send(GROUP, SECRETARY, "/export")
+        book = load_workbook(io.BytesIO(conv.last_document(GROUP.id)[1]))
+        rows = [[c.value for c in row] for row in book["Meetings"].iter_rows()]
+        assert rows[0][:3] == ["Số", "Phiên họp", "Thời gian"]
+        assert rows[1][0] == 1 and rows[1][4] == "Đã họp" and rows[1][5:] == [1, 1, 1, 1, 2, 1, 1, 0]
 
         await conv.send(GROUP, SECRETARY, "/minutes 1")
         name, data = conv.last_document(GROUP.id)

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.clock import Clock
 from bot.timeliness import AgencyLine, Timeliness, agency_lines, timeliness
@@ -57,6 +58,7 @@ class Digest:
     open_items: list[OpenLine] = field(default_factory=list)
     closed: list[tuple[Item, str | None]] = field(default_factory=list)
     agencies: list[AgencyLine] = field(default_factory=list)
+    conclusions: Any = None  # meetings' conclusion tasks: done x of y, overdue z (issue 15)
 
     @property
     def empty(self) -> bool:
@@ -75,8 +77,10 @@ class DigestService:
         tasks: TaskRepo,
         pending: Callable[[Item], Awaitable[list[Member]]],
         clock: Clock,
+        conclusions: Callable[[Committee, datetime], Awaitable[Any]] | None = None,
     ) -> None:
         self.repo, self.tasks, self.pending, self.clock = repo, tasks, pending, clock
+        self.conclusions = conclusions  # the meetings service's tally
 
     async def build(self, committee: Committee, now: datetime | None = None) -> Digest:
         """The digest of the seven days up to `now`."""
@@ -120,6 +124,7 @@ class DigestService:
             open_items=await self._open_items(committee),
             closed=await self.repo.closed_between(committee.id, start, now),
             agencies=_agencies([*done_lines, *open_lines]),
+            conclusions=await self.conclusions(committee, now) if self.conclusions else None,
         )
 
     async def _open_items(self, committee: Committee) -> list[OpenLine]:

@@ -59,6 +59,25 @@ class Tally:
     overdue: int
 
 
+@dataclass(frozen=True)
+class MeetingRow:
+    """One meeting in a report or an export: when, where, who came, its conclusions' tasks."""
+
+    number: int
+    title: str
+    start: datetime
+    place: str
+    status: str
+    attend: int
+    standin: int
+    absent: int
+    unconfirmed: int
+    conclusions: int
+    done: int
+    total: int
+    overdue: int
+
+
 class MeetingConclusions:
     """Conclusions of `MeetingService`."""
 
@@ -174,6 +193,35 @@ class MeetingConclusions:
             )
             for number, rows in by_meeting.items()
         ]
+
+    async def rows(
+        self, committee: Committee, now: datetime, start: datetime | None = None,
+        end: datetime | None = None,
+    ) -> list[MeetingRow]:  # fmt: skip
+        """Meetings starting in [start, end) with attendance and their conclusion tasks at `now`."""
+        found = []
+        for item_id in await self.repo.meeting_ids(committee.id, start, end):
+            view = await self.view(await self.items.get(item_id))
+            tasks = [v for v in view.tasks if v.status != "cancelled"]
+            overdue = [v for v in tasks if v.status in OPEN and v.task.item.deadline < now]
+            found.append(
+                MeetingRow(
+                    view.number,
+                    view.item.title,
+                    view.start,
+                    view.place,
+                    view.item.status,
+                    len(view.with_status("attend")),
+                    len(view.with_status("standin")),
+                    len(view.with_status("absent")),
+                    len(view.pending),
+                    len(view.conclusions),
+                    sum(v.status == "done" for v in tasks),
+                    len(tasks),
+                    len(overdue),
+                )
+            )
+        return found
 
     async def tally(self, committee: Committee, now: datetime) -> Tally:
         """All meetings together (the digest's and the report's line)."""

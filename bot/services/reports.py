@@ -95,6 +95,7 @@ class Report:
     next_end: datetime | None = None
     members: dict[int, Member] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
+    meetings: list = field(default_factory=list)  # MeetingRow per meeting (issue 15)
 
     @property
     def empty(self) -> bool:
@@ -139,9 +140,11 @@ class ReportService:
         items: ItemRepo,
         audit: AuditRepo,
         clock: Clock,
+        meetings=None,  # async fn(committee, now, start, end) → meeting rows (issue 15)
     ) -> None:
         self.repo, self.tasks, self.members = repo, tasks, members
         self.items, self.audit, self.clock = items, audit, clock
+        self.meetings = meetings
 
     async def report(self, committee: Committee, period: str) -> Report:
         """`/report [period]`; a bad period raises `date.bad_period` (or another `date.*`)."""
@@ -216,6 +219,7 @@ class ReportService:
             consultations=[_consultation(c, *opinions, counted[c.item.id]) for c in consultations],
             votes=[_vote(v, *ballots, counted[v.item.id], members) for v in votes],
             members=members,
+            meetings=await self.meetings(committee, as_of, start, end) if self.meetings else [],
         )
 
     @staticmethod

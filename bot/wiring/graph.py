@@ -118,9 +118,13 @@ class Services:
             tasks=tasks,
             consultations=consultations,
             votes=votes,
-            reports=ReportService(ReportRepo(db), task_repo, members, items, audit, clock),
+            reports=ReportService(
+                ReportRepo(db), task_repo, members, items, audit, clock, meetings.rows
+            ),
             reminders=reminders,
-            digest=DigestService(digest_repo, task_repo, reminders.pending_members, clock),
+            digest=DigestService(
+                digest_repo, task_repo, reminders.pending_members, clock, meetings.tally
+            ),
             recovery=RecoveryService(
                 db, committees, items, HeldRepo(db), reminders, audit, events, clock
             ),
