@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot import dates, scheduler
 from bot.errors import DomainError
-from bot.i18n import Html, t
+from bot.i18n import Html, has, t
 from bot.permissions import MANAGERS_ONLY, MEMBERS, SECRETARY_ONLY
 from bot.services.reminder_sweep import Dispatch
 from handlers import digest_render
@@ -34,6 +34,8 @@ def reminder_text(d: Dispatch, lang: str, author: Member | None = None) -> Html:
         common = {"number": item.number, "title": item.title, "deadline": deadline}
         if row.kind == scheduler.PENDING:
             key = f"reminder.pending_{item.kind}"
+            if has(f"{key}_{row.seq}"):  # a kind with several reminders (a meeting's hour before)
+                key = f"{key}_{row.seq}"
             names = _names(d.members, lang)
             lines.append(t(lang, key, left=left, count=len(d.members), names=names, **common))
         else:

@@ -25,6 +25,7 @@ from tests.chat import (
     vi,
 )
 from tests.fakes import private_chat
+from tests.test_chat_reminders import local, sweep_at
 
 WHEN = "Thứ Năm, 10/12/2026 14:00"
 CREATE = "/meeting Họp Ban Chỉ đạo quý IV 10/12 14:00 tại Phòng họp số 1, UBND tỉnh"
@@ -219,6 +220,22 @@ async def test_conclusions_become_tasks_and_the_minutes_say_it_all(tmp_path, clo
         prompt = conv.new_sent(GROUP.id)[0]
         await conv.send(GROUP, DEPUTY, "Đi công tác", reply_to=prompt.result)
 
+        # reminders: the day before at 08:00 to who has not confirmed, an hour before to all
+        # who come (the absent deputy is left alone)
+        await conv.send(GROUP, SECRETARY, "/settings digest off")
+        assert await sweep_at(conv, fake, clock, local(2026, 12, 9, 7, 59)) == []
+        [day_before] = await sweep_at(conv, fake, clock, local(2026, 12, 9, 8))
+        assert day_before.startswith("🗓 <b>Nhắc xác nhận dự họp #1</b>")
+        assert "Chưa xác nhận (1)" in day_before and "Trần Bình" in day_before
+        assert "Võ Văn Hưng" not in day_before
+        [hour_before] = await sweep_at(conv, fake, clock, local(2026, 12, 10, 13))
+        assert hour_before.startswith("🗓 <b>Sắp đến giờ họp #1</b>")
+        for name in ("Võ Văn Hưng", "Nguyễn An", "Trần Bình"):
+            assert name in hour_before
+        assert "Hoàng Nam" not in hour_before
+        assert await sweep_at(conv, fake, clock, local(2026, 12, 10, 15)) == []
+        clock.set(local(2026, 12, 10, 16, 30))  # after the meeting
+
         summary = await conv.ask_raw(
             GROUP,
             SECRETARY,
@@ -265,7 +282,9 @@ async def test_conclusions_become_tasks_and_the_minutes_say_it_all(tmp_path, clo
         book = load_workbook(io.BytesIO(conv.last_document(GROUP.id)[1]))
         rows = [[c.value for c in row] for row in book["Meetings"].iter_rows()]
         assert rows[0][:3] == ["Số", "Phiên họp", "Thời gian"]
-        assert rows[1][0] == 1 and rows[1][4] == "Đã họp" and rows[1][5:] == [1, 1, 1, 1, 2, 1, 1, 0]
+        assert (
+            rows[1][0] == 1 and rows[1][4] == "Đã họp" and rows[1][5:] == [1, 1, 1, 1, 2, 1, 1, 0]
+        )
 
         await conv.send(GROUP, SECRETARY, "/minutes 1")
         name, data = conv.last_document(GROUP.id)

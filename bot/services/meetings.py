@@ -8,16 +8,19 @@ reminders replan). Conclusions and their tasks: `MeetingConclusions`
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.clock import Clock
 from bot.errors import DomainError
 from bot.events import Events
 from bot.models import VOTING_ROLES
+from bot.services import meeting_reminders
 from bot.services.guard import guarded
 from bot.services.meeting_conclusions import MeetingConclusions
 from bot.services.meeting_input import MAX_TEXT, MAX_TITLE, read_new_meeting, read_when
 from bot.services.meeting_model import KIND, STATUSES, ConclusionView, MeetingView, rank
 from bot.services.roster import RosterService
+from bot.services.settings import config_of
 from bot.services.tasks import TaskService
 from storage.audit import AuditRepo
 from storage.committees import Committee, CommitteeRepo
@@ -120,6 +123,14 @@ class MeetingService(MeetingConclusions):
     async def pending_members(self, item: Item) -> list[Member]:
         """Invitees who have not answered (for /pending and the reminders)."""
         return (await self.view(item)).pending
+
+    async def plans(self, item: Item, committee: Committee, now: datetime) -> list:
+        """The meeting's reminder rows (the reminder service asks)."""
+        return meeting_reminders.plans(item.deadline, now, config_of(committee))
+
+    async def reminded(self, item: Item, seq: int) -> list[Member]:
+        """Who one of the meeting's reminders goes to."""
+        return meeting_reminders.recipients(await self.view(item), seq)
 
     async def find_for_user(self, user_id: int, item_id: int) -> tuple[Committee, Item, Member]:
         """A private button or deep link: the meeting and the person's seat on its committee."""

@@ -89,7 +89,7 @@ class SweepMixin:
             await self.repo.cancel(row.id, now, "superseded")
             return None
         if row.kind == scheduler.PENDING:
-            silent = await self.pending_members(item)
+            silent = await self.reminded(item, row.seq)
             if not silent:
                 await self.repo.cancel(row.id, now, "nobody")
                 return None

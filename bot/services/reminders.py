@@ -74,6 +74,7 @@ class ReminderService(SweepMixin):
         clock: Clock,
         events: Events,
         pending_sources: Mapping[str, PendingSource] | None = None,
+        kinds: Mapping[str, object] | None = None,
     ) -> None:
         self.repo, self.digest_repo = repo, digest_repo
         self.committees, self.items, self.tasks, self.members = committees, items, tasks, members
@@ -82,11 +83,20 @@ class ReminderService(SweepMixin):
         self.db = repo.db  # the database every repository here works on
         # item kind → who has not answered (the consultations/votes services' pending_members)
         self.pending_sources = dict(pending_sources or {})
+        # other item kinds (meetings): kind → an object with `plans(item, committee, now)` and
+        # `reminded(item, seq)` (who a `pending` row of that item reminds)
+        self.kinds = dict(kinds or {})
         events.on_item_changed(self.on_item_changed)
 
     async def pending_members(self, item: Item) -> list[Member]:
         """Who has not answered a consultation or named vote yet."""
         return list(await self.pending_sources[item.kind](item))
+
+    async def reminded(self, item: Item, seq: int) -> list[Member]:
+        """Who a `pending` row of this item reminds (the silent ones, unless its kind says)."""
+        if item.kind in self.kinds:
+            return list(await self.kinds[item.kind].reminded(item, seq))
+        return await self.pending_members(item)
 
     # ------------------------------------------------------------------ planning
     async def on_item_changed(self, item_id: int) -> None:
@@ -113,8 +123,8 @@ class ReminderService(SweepMixin):
         if committee is None or item.deadline is None or item.status not in OPEN[item.kind]:
             return []
         cfg = config_of(committee)
-        if item.kind not in ("task", "consultation", "vote"):
-            return []  # meetings: planned once the batched pipeline has their kind (issue 13/15)
+        if item.kind in self.kinds:
+            return await self.kinds[item.kind].plans(item, committee, now)
         if item.kind == "task":
             sent, last = await self.repo.overdue_state(item.id, item.deadline)
             plans = scheduler.task_offsets(item.deadline, now, cfg)

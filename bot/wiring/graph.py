@@ -102,6 +102,7 @@ class Services:
             events,
             # Reminders ask the consultations/votes services who is silent.
             {"consultation": consultations.pending_members, "vote": votes.pending_members},
+            {"meeting": meetings},  # meetings plan their own reminders and say whom they remind
         )
         return cls(
             db=db,
