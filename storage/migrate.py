@@ -10,6 +10,7 @@ from pathlib import Path
 from storage.db import Database
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+FOREIGN_KEYS_OFF = "-- foreign_keys: off"
 
 
 class MigrationError(Exception):
@@ -23,6 +24,11 @@ class Migration:
     version: int
     name: str
     sql: str
+
+    @property
+    def without_foreign_keys(self) -> bool:
+        """A table rebuild: foreign keys are off while it runs and checked before it commits."""
+        return self.sql.startswith(FOREIGN_KEYS_OFF)
 
 
 def available() -> list[Migration]:
@@ -70,8 +76,25 @@ async def migrate(db: Database) -> tuple[int, int]:
             "upgrade the bot or restore a matching backup"
         )
     for migration in migrations[start:]:
+        await _apply(db, migration)
+    return start, latest
+
+
+async def _apply(db: Database, migration: Migration) -> None:
+    """One migration in one transaction (foreign_keys cannot change inside one: set it around)."""
+    if migration.without_foreign_keys:
+        await db.execute("PRAGMA foreign_keys=OFF")
+    try:
         async with db.transaction():
             for statement in split_statements(migration.sql):
                 await db.execute(statement)
+            if migration.without_foreign_keys:
+                broken = await db.fetchall("PRAGMA foreign_key_check")
+                if broken:
+                    raise MigrationError(
+                        f"migration {migration.version:04d} would break {len(broken)} references"
+                    )
             await db.execute(f"PRAGMA user_version = {migration.version:d}")
-    return start, latest
+    finally:
+        if migration.without_foreign_keys:
+            await db.execute("PRAGMA foreign_keys=ON")

@@ -46,7 +46,7 @@ DYNAMIC_SQL = {
 # Migrations run the statements of the project's own .sql files, and an int user_version; the
 # Database methods pass their caller's text through (the callers are what this test checks).
 TRUSTED = {
-    ("storage/migrate.py", "migrate"),
+    ("storage/migrate.py", "_apply"),
     *(
         ("storage/db.py", name)
         for name in (

@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import os
 from collections import defaultdict, deque
 from collections.abc import Callable
 from typing import Any
@@ -22,6 +23,11 @@ from aiohttp import web
 
 from . import shapes
 from .shapes import JSON, ApiError, Call, Chat, UpdateInjector, UploadedFile, User
+
+# How long a test waits for the bot before failing: a ceiling, never a sleep (a passing test
+# returns as soon as the bot answered). Generous because a loaded 2-core CI machine renders a
+# report's chart in seconds; TEST_PATIENCE overrides it.
+PATIENCE = float(os.environ.get("TEST_PATIENCE", "30"))
 
 __all__ = ["Call", "Chat", "FakeBotAPI", "UploadedFile", "User"]
 
@@ -156,7 +162,7 @@ class FakeBotAPI(UpdateInjector):
     async def wait_for(
         self,
         predicate: Callable[[], object],
-        timeout: float = 5.0,  # noqa: ASYNC109 - a bound on the wait, applied with asyncio.timeout
+        timeout: float = PATIENCE,  # noqa: ASYNC109 - a bound on the wait (asyncio.timeout)
         what: str = "",
     ) -> None:
         """Wait until ``predicate()`` is true, re-checked after every call and injection."""
@@ -172,7 +178,7 @@ class FakeBotAPI(UpdateInjector):
                 f"timed out after {timeout}s waiting for {name}; last calls:\n{lines}"
             ) from None
 
-    async def wait_processed(self, app: Any, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+    async def wait_processed(self, app: Any, timeout: float = PATIENCE) -> None:  # noqa: ASYNC109
         """Wait until the bot fetched every injected update and has processed all of them.
 
         A bot with a delivery layer (``app.bot_data["delivery"]``) commits a batch before its
