@@ -176,8 +176,10 @@ async def on_button(ctx: Ctx, parts: list[str]) -> None:
         return
     view = await service.view(item)
     if parts[0] == "i":
-        if not await service.reachable([member]):
-            await ctx.answer(ctx.t("meeting.ics_open_chat", bot=ctx.context.bot.username))
+        if not await service.reachable([member]):  # Telegram opens the bot on this link
+            link = f"https://t.me/{ctx.context.bot.username}?start=mt_{item.id}"
+            notice = str(ctx.t("meeting.ics_open_chat", bot=ctx.context.bot.username))
+            await ctx.update.callback_query.answer(notice[:200], url=link)
             return
         await send_ics(ctx.context.application, view, member, "meeting.ics_caption")
         await ctx.answer(ctx.t("meeting.ics_sent"))

@@ -160,6 +160,16 @@ async def test_ics_reschedule_and_cancel(tmp_path, clock):
         call = await conv.ask_raw(GROUP, SECRETARY, CREATE)
         await conv.press_button(GROUP, MEMBER_B, "Thêm vào lịch", call)  # no private chat yet
         assert conv.last_answer() == vi("meeting.ics_open_chat", bot=conv.app.bot.username)
+        [answer] = [c for c in conv.new_calls() if c.method == "answerCallbackQuery"]
+        link = f"https://t.me/{conv.app.bot.username}?start=mt_{(await view_of(conv, 1)).item.id}"
+        assert answer.params["url"] == link
+        # the link opens the bot: the card with its buttons and the .ics, privately
+        await conv.send(private_chat(MEMBER_B), MEMBER_B, "/start " + link.split("=")[1])
+        private = conv.new_sent(MEMBER_B.id)
+        assert "Phiên họp #1" in private[0].text and conv.keyboard(private[0])
+        assert conv.last_document(MEMBER_B.id)[0] == "phien-hop-1.ics"
+        await conv.send(private_chat(MEMBER_B), MEMBER_B, "/start mt_999")
+        assert conv.new_texts(MEMBER_B.id) == [vi("meeting.not_invited")]
         await conv.press_button(GROUP, MEMBER_A, "Thêm vào lịch", call)
         assert conv.last_answer() == vi("meeting.ics_sent")
         name, data = conv.last_document(MEMBER_A.id)

@@ -182,7 +182,8 @@ class MeetingService(MeetingConclusions):
         self.check_invitee(view, member)
         detail = " ".join(detail.split())
         if status != "attend" and not detail:
-            raise DomainError(f"meeting.{status}_empty", number=item.number)
+            key = "meeting.standin_empty" if status == "standin" else "meeting.absent_empty"
+            raise DomainError(key, number=item.number)
         if len(detail) > MAX_TEXT:
             raise DomainError("common.too_long", limit=MAX_TEXT)
         now = self.clock.now()
@@ -267,5 +268,7 @@ class MeetingService(MeetingConclusions):
 
     @staticmethod
     def _require_open(item: Item) -> None:
+        if item.status == "cancelled":
+            raise DomainError("meeting.already_cancelled", number=item.number)
         if item.status != "open":
-            raise DomainError(f"meeting.already_{item.status}", number=item.number)
+            raise DomainError("meeting.already_held", number=item.number)
