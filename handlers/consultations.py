@@ -20,7 +20,7 @@ from bot.models import Role
 from bot.permissions import MANAGERS_ONLY, MEMBERS, VOTERS
 from bot.services.consultation_model import KIND, Document, Standing, parse_answer
 from handlers import consultation_render as cards
-from handlers import render
+from handlers import flows, render
 from handlers.cards import Card, card_editor, card_kind
 from handlers.context import GROUP_TYPES, Ctx, reader_language, services_of
 from handlers.outbox import outbox_of, settle
@@ -41,8 +41,10 @@ from storage.items import Item
 log = logging.getLogger(__name__)
 
 MENU_RANK = 70
+HELP_GROUP = "consult"  # /help heading (handlers/registry.py, `command`)
 
 EDIT_INTERVAL = 5.0  # seconds between two edits of one card (a group allows ~20 messages/min)
+KIND_FLOW = "consult"  # the guided flow standing for /consult
 LINK_WORDS = {"comment": "agree_with_comments", "disagree": "disagree"}
 LINK_OF = {answer: word for word, answer in LINK_WORDS.items()}
 
@@ -83,12 +85,27 @@ async def publish(app: Application, standing: Standing) -> None:
 # ---------------------------------------------------------------- commands
 @command("consult", aliases=("xinykien",), who=MANAGERS_ONLY, example="Góp ý dự thảo mới hạn 20/12")
 async def consult(ctx: Ctx) -> None:
-    """`/consult <title> [due <date>] [silence=agree|none]`, optionally replying to a document."""
+    """`/consult <title> [due <date>] [silence=agree|none]`, optionally replying to a document.
+    Without arguments: the guided flow (handlers/flows.py); the document still attaches."""
     replied = ctx.message.reply_to_message
     document = None
     if replied is not None and replied.document is not None:
         document = Document(replied.document.file_id, replied.document.file_name)
-    standing = await ctx.services.consultations.open(ctx.committee, ctx.member, ctx.args, document)
+    if not ctx.args.strip():
+        await flows.begin(ctx, KIND_FLOW, (document.file_id, document.name) if document else None)
+        return
+    await _open(ctx, ctx.args, document)
+
+
+@flows.finisher("consult")
+async def consult_confirmed(ctx: Ctx, outcome: flows.Outcome) -> None:
+    """✅ on the /consult flow: what the one-line command does with the same arguments."""
+    document = Document(*outcome.document) if outcome.document else None
+    await _open(ctx, outcome.text, document)
+
+
+async def _open(ctx: Ctx, text: str, document: Document | None) -> None:
+    standing = await ctx.services.consultations.open(ctx.committee, ctx.member, text, document)
     text, keyboard = cards.card(standing, ctx.group_lang), cards.keyboard(standing, ctx.group_lang)
     await ctx.post(text, keyboard, purpose=purposes.CONSULTATION_CARD, ref_id=standing.item.id)
     card_editor(ctx.context.application).posted(KIND, standing.item.id, text, keyboard)

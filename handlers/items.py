@@ -17,6 +17,7 @@ from handlers.registry import command
 from storage.items import Item
 
 MENU_RANK = 40
+HELP_GROUP = "items"  # /help heading (handlers/registry.py, `command`)
 
 
 async def find_item(ctx: Ctx, usage_key: str) -> tuple[Item, str]:

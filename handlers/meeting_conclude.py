@@ -21,6 +21,7 @@ from handlers.registry import button, command
 log = logging.getLogger(__name__)
 
 MENU_RANK = 76
+HELP_GROUP = "meetings"
 
 
 @command(

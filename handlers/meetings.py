@@ -35,6 +35,7 @@ from handlers.state import Context
 from storage.items import Item
 
 MENU_RANK = 75
+HELP_GROUP = "meetings"  # /help heading (handlers/registry.py, `command`)
 CARD_PURPOSE = "meeting.card"
 
 

@@ -14,13 +14,15 @@ extension request, `{task_cancel}`, `{task_closed}` (done), `{task_reassign}`, `
 (open), `{consultation_close}`, `{motion}`, `{poll}`.
 
 Handler modules are found by `discover()` (every module of the `handlers` package); commands are
-listed in the order of their module's `MENU_RANK` (default 100), then of declaration.
+listed in the order of their module's `MENU_RANK` (default 100), then of declaration. /help
+groups them by activity: a command's `group=`, else its module's `HELP_GROUP`.
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
+import sys
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
@@ -53,6 +55,7 @@ class Command:
     example: str = ""
     before_setup: bool = False  # also runs in a group that is not a committee yet
     told: Mapping[Role, str] = field(default_factory=dict)  # role → catalog key of its refusal
+    group: str = "personal"  # /help's activity heading (`help.group.<group>`), see `command`
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -134,10 +137,17 @@ def command(
     example: str = "",
     before_setup: bool = False,
     told: Mapping[Role, str] | None = None,
+    group: str | None = None,
 ) -> Callable[[Callable], Callable]:
-    """Declare a command handler `async fn(ctx)`; it runs behind the gate built from `who`."""
+    """Declare a command handler `async fn(ctx)`; it runs behind the gate built from `who`.
+
+    `group` is the activity /help lists it under (`tasks`, `consult`, `vote`, `remind`,
+    `report`, `members`, `items`, `settings`, `personal`, or a new one with its
+    `help.group.<name>` text); by default the module's `HELP_GROUP`, else `personal`.
+    """
 
     def declare(handler: Callable) -> Callable:
+        module = sys.modules.get(handler.__module__)
         decl = Command(
             name,
             handler,
@@ -149,6 +159,7 @@ def command(
             example,
             before_setup,
             dict(told or {}),
+            group or getattr(module, "HELP_GROUP", "personal"),
         )
         gated = gate_of.gated_command(decl, handler)
         _COMMANDS[:] = [c for c in _COMMANDS if c.name != name]  # a re-import replaces it

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot import dates, scheduler
 from bot.errors import DomainError
 from bot.i18n import Html, has, t
 from bot.permissions import MANAGERS_ONLY, MEMBERS, SECRETARY_ONLY
 from bot.services.reminder_sweep import Dispatch
-from handlers import digest_render
+from handlers import digest_render, flows
 from handlers.context import Ctx
 from handlers.registry import command
 from handlers.render import mention, name
 from storage.members import Member
 
 MENU_RANK = 90
+HELP_GROUP = "remind"  # /help heading (handlers/registry.py, `command`)
 
 
 def _names(members: tuple[Member, ...] | list[Member], lang: str) -> Html:
@@ -74,11 +77,21 @@ def private_copy(d: Dispatch, lang: str, author: Member | None = None) -> Html:
 
 @command("remind", aliases=("nhac", "hennhac"), who=MANAGERS_ONLY, example="+2h Họp thử quyền")
 async def remind(ctx: Ctx) -> None:
-    """`/remind <date> <text>`: remind the group at that moment."""
+    """`/remind <date> <text>`: remind the group at that moment.
+    Without arguments: the guided flow (handlers/flows.py)."""
+    if not ctx.args.strip():
+        await flows.begin(ctx, "remind")
+        return
     reminder = await ctx.services.reminders.add(ctx.committee, ctx.member, ctx.args)
     tz = ctx.committee.tz
     when = dates.format_datetime(reminder.due_at, tz, ctx.lang)
     await ctx.say("remind.done", number=reminder.seq, when=when, text=reminder.text)
+
+
+@flows.finisher("remind")
+async def remind_confirmed(ctx: Ctx, outcome: flows.Outcome) -> None:
+    """✅ on the /remind flow: the one-line command with the same arguments."""
+    await remind.__wrapped__(replace(ctx, args=outcome.text))
 
 
 @command("reminders", aliases=("dsnhac", "lichnhac"), who=MEMBERS)
@@ -117,7 +130,7 @@ async def unremind(ctx: Ctx) -> None:
     await ctx.say("unremind.done", number=row.seq, text=row.text)
 
 
-@command("digest", aliases=("bantin", "tonghop"), who=MEMBERS)
+@command("digest", aliases=("bantin", "tonghop"), who=MEMBERS, group="report")
 async def digest(ctx: Ctx) -> None:
     """`/digest`: this week's digest now, in the reader's language."""
     data = await ctx.services.digest.build(ctx.committee)

@@ -69,8 +69,8 @@ def roster(committee: Committee, entries: list[RosterEntry], lang: str) -> Html:
     return Html("\n".join(lines))
 
 
-def settings_view(committee: Committee, lang: str) -> Html:
-    """`/settings`: every key with its current value."""
+def setting_values(committee: Committee, lang: str) -> dict[str, str]:
+    """Each `/settings` key → its current value as shown."""
     cfg = config_of(committee)
     off = t(lang, "settings.off")
     digest = off
@@ -78,17 +78,29 @@ def settings_view(committee: Committee, lang: str) -> Html:
         weekday, at = cfg.digest
         digest = Html(f"{escape(dates.weekday_name(weekday, lang))} {at:%H:%M}")
     quiet = off if cfg.quiet is None else Html(f"{cfg.quiet[0]:%H:%M}–{cfg.quiet[1]:%H:%M}")
+    return {
+        "language": t(lang, f"language.{cfg.language}"),
+        "timezone": committee.timezone,
+        "digest": digest,
+        "reminders": dates.format_offsets(cfg.offsets) or off,
+        "quiet": quiet,
+        "workdays": dates.format_workdays(cfg.workdays, lang),
+        "silence": t(
+            lang, "settings.silence_agree" if cfg.silence_agree else "settings.silence_none"
+        ),
+    }
+
+
+def settings_view(committee: Committee, lang: str) -> Html:
+    """`/settings`: every key with its current value."""
+    return t(lang, "settings.view", title=committee.title, **setting_values(committee, lang))
+
+
+def setting_changed(committee: Committee, key: str, lang: str) -> Html:
+    """The reply to `/settings key value`: that one setting's new value."""
+    value = setting_values(committee, lang)[key]
     return t(
-        lang,
-        "settings.view",
-        title=committee.title,
-        language=t(lang, f"language.{cfg.language}"),
-        timezone=committee.timezone,
-        digest=digest,
-        reminders=dates.format_offsets(cfg.offsets) or off,
-        quiet=quiet,
-        workdays=dates.format_workdays(cfg.workdays, lang),
-        silence=t(lang, "settings.silence_agree" if cfg.silence_agree else "settings.silence_none"),
+        lang, "settings.changed_one", label=t(lang, f"settings.label.{key}"), key=key, value=value
     )
 
 

@@ -20,6 +20,7 @@ from handlers.parsing import item_number
 from handlers.registry import command
 
 MENU_RANK = 80
+HELP_GROUP = "report"  # /help heading (handlers/registry.py, `command`)
 
 # matplotlib's rc settings are process-global: one chart at a time.
 _CHART_LOCK = threading.Lock()

@@ -11,6 +11,7 @@ from handlers.parsing import target
 from handlers.registry import command
 
 MENU_RANK = 20
+HELP_GROUP = "members"  # /help heading (handlers/registry.py, `command`)
 
 
 @command("join", aliases=("thamgia",), who=ANYONE, example="Sở Mới")
@@ -73,7 +74,15 @@ async def members(ctx: Ctx) -> None:
     await ctx.reply(render.roster(ctx.committee, entries, ctx.lang))
 
 
-@command("lang", aliases=("ngonngu",), who=ANYONE, where="both", before_setup=True, example="vi")
+@command(
+    "lang",
+    aliases=("ngonngu",),
+    who=ANYONE,
+    where="both",
+    before_setup=True,
+    example="vi",
+    group="personal",
+)
 async def lang(ctx: Ctx) -> None:
     """Choose one's own language: `/lang vi|en`."""
     choice = ctx.args.strip().lower()
@@ -82,7 +91,7 @@ async def lang(ctx: Ctx) -> None:
     await ctx.say("lang.done")
 
 
-@command("notify", aliases=("thongbao",), who=ANYONE, where="both", example="on")
+@command("notify", aliases=("thongbao",), who=ANYONE, where="both", example="on", group="personal")
 async def notify(ctx: Ctx) -> None:
     """Turn private copies of one's reminders on or off: `/notify on|off`."""
     choice = ctx.args.strip().lower()
@@ -97,7 +106,7 @@ async def notify(ctx: Ctx) -> None:
     await ctx.say(key, bot=ctx.context.bot.username)
 
 
-@command("start", who=ANYONE, where="both", menu=("private",), before_setup=True)
+@command("start", who=ANYONE, where="both", menu=("private",), before_setup=True, group="personal")
 async def start(ctx: Ctx) -> None:
     """Private: link the person for DMs and list their committees. Group: how to begin."""
     if ctx.is_private:

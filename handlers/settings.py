@@ -1,13 +1,16 @@
-"""/settings [key value]: show everything, or change one setting (secretary, chair)."""
+"""/settings [key value]: show everything, or change one setting (secretary, chair) and answer
+with that setting's new value only."""
 
 from __future__ import annotations
 
 from bot.permissions import MEMBERS, SECRETARY_OR_CHAIR
+from bot.services.settings import normalize_key
 from handlers import render
 from handlers.context import Ctx
 from handlers.registry import command, gate
 
 MENU_RANK = 30
+HELP_GROUP = "settings"  # /help heading (handlers/registry.py, `command`)
 TOPIC_WORDS = ("topic", "chude", "chủđề")
 HERE_WORDS = ("here", "day", "đây")
 CHANGE = gate(
@@ -36,5 +39,6 @@ async def settings(ctx: Ctx) -> None:
         await ctx.services.recovery.move_topic(ctx.committee, ctx.thread_id, ctx.user.id)
         await ctx.say("recovery.topic_moved")
         return
+    canonical = normalize_key(key)
     committee = await ctx.services.committee_settings.change(ctx.committee, ctx.member, key, value)
-    await ctx.reply(ctx.t("settings.changed") + "\n\n" + render.settings_view(committee, ctx.lang))
+    await ctx.reply(render.setting_changed(committee, canonical, ctx.lang))

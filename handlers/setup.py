@@ -15,6 +15,7 @@ from handlers.registry import command, on_update
 from handlers.state import Context, state_of
 
 MENU_RANK = 10
+HELP_GROUP = "settings"  # /help heading (handlers/registry.py, `command`)
 
 ADMIN_STATUSES = frozenset({ChatMember.ADMINISTRATOR, ChatMember.OWNER})
 PRESENT = frozenset({ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER})

@@ -17,6 +17,7 @@ from handlers.context import Ctx
 from handlers.registry import command
 
 MENU_RANK = 90  # after the everyday commands
+HELP_GROUP = "settings"  # /help heading (handlers/registry.py, `command`)
 
 
 @command("status", aliases=("trangthai",), who=SECRETARY_ONLY)

@@ -23,6 +23,7 @@ from handlers.tasks import refresh_card
 log = logging.getLogger(__name__)
 
 MENU_RANK = 61  # after the other task commands
+HELP_GROUP = "tasks"  # /help heading (handlers/registry.py, `command`)
 
 
 @command("extend", aliases=("giahan",), who=MEMBERS, example="{task} 28/12 chờ số liệu")

@@ -17,13 +17,15 @@ from bot.delivery import purposes
 from bot.errors import DomainError
 from bot.i18n import Html
 from bot.permissions import ANYONE, MANAGERS_ONLY, MEMBERS, SECRETARY_OR_CHAIR
+from bot.services.flows import Outcome
 from bot.services.task_input import read_percent
 from bot.services.task_queries import TaskView
 from bot.services.tasks import Attachment
-from handlers import registry, render
+from handlers import flows, registry, render
 from handlers import task_render as cards
 from handlers.cards import Card, card_editor, card_kind
 from handlers.context import Ctx
+from handlers.flow_render import new_button
 from handlers.parsing import item_number, leading_people, target
 from handlers.registry import button, command, item_view
 from storage.items import Item
@@ -31,6 +33,7 @@ from storage.items import Item
 log = logging.getLogger(__name__)
 
 MENU_RANK = 60
+HELP_GROUP = "tasks"  # /help heading (handlers/registry.py, `command`)
 
 FILTER_WORDS = {
     "mine": "mine", "cuatoi": "mine", "cua toi": "mine", "toi": "mine",
@@ -69,12 +72,28 @@ def _number(ctx: Ctx, usage: str) -> tuple[int, str]:
     example="@so_taichinh Việc kiểm thử quyền hạn 20/12",
 )
 async def assign(ctx: Ctx) -> None:
-    """`/assign @lead [@coop …] <title> due <date>`; replying to a document attaches it."""
-    people, rest = leading_people(ctx.message, ctx.args)
+    """`/assign @lead [@coop …] <title> due <date>`; replying to a document attaches it.
+    Without arguments: the guided flow (handlers/flows.py)."""
     replied = ctx.message.reply_to_message
     doc = replied.document if replied is not None else None
     attachment = Attachment(doc.file_id, doc.file_name) if doc else None
-    view = await ctx.services.tasks.create(ctx.committee, ctx.member, people, rest, attachment)
+    if not ctx.args.strip():
+        await flows.begin(ctx, "assign", (doc.file_id, doc.file_name) if doc else None)
+        return
+    people, rest = leading_people(ctx.message, ctx.args)
+    await _create(ctx, people, rest, attachment)
+
+
+@flows.finisher("assign")
+async def assign_confirmed(ctx: Ctx, outcome: Outcome) -> None:
+    """✅ on the /assign flow: what the one-line command does with the same arguments."""
+    document = outcome.document
+    attachment = Attachment(*document) if document else None
+    await _create(ctx, list(outcome.people), outcome.text, attachment)
+
+
+async def _create(ctx: Ctx, people, text: str, attachment: Attachment | None) -> None:
+    view = await ctx.services.tasks.create(ctx.committee, ctx.member, people, text, attachment)
     lang = ctx.group_lang
     text, keyboard = cards.card(view, ctx.committee, lang), cards.card_keyboard(view, lang)
     await ctx.post(text, keyboard, purpose=purposes.TASK_CARD, ref_id=view.task.item.id)
@@ -104,7 +123,8 @@ async def tasks(ctx: Ctx) -> None:
         heading = ctx.t("task.list.mine", name=render.name(ctx.member, ctx.lang), count=len(views))
     else:
         heading = ctx.t(f"task.list.{which}", count=len(views))
-    await ctx.reply(cards.task_list(heading, views, ctx.committee, ctx.lang))
+    plus = new_button("assign", ctx.lang) if MANAGERS_ONLY.allows(ctx.role) else None
+    await ctx.reply(cards.task_list(heading, views, ctx.committee, ctx.lang), plus)
 
 
 @command("mytasks", aliases=("viectoi",), who=ANYONE, where="both")

@@ -8,6 +8,7 @@ Polls are native Telegram polls, named unless `anon`; ballots come from `poll_an
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from telegram import Bot, Update
 from telegram.error import TelegramError
@@ -18,6 +19,7 @@ from bot.errors import DomainError
 from bot.permissions import MANAGERS_ONLY, VOTERS
 from bot.services.votes import Tally
 from bot.wiring.graph import Services
+from handlers import flows
 from handlers import vote_render as cards
 from handlers.cards import Card, card_editor, card_kind
 from handlers.context import Ctx, services_of
@@ -39,6 +41,7 @@ from storage.votes import Vote
 log = logging.getLogger(__name__)
 
 MENU_RANK = 50
+HELP_GROUP = "vote"  # /help heading (handlers/registry.py, `command`)
 
 
 @command(
@@ -48,7 +51,11 @@ MENU_RANK = 50
     example="Chọn địa điểm | Hà Nội | Quảng Trị hạn 20/12",
 )
 async def poll(ctx: Ctx) -> None:
-    """`/poll <question> | <option> | <option> … [due <date>] [multi] [anon]`."""
+    """`/poll <question> | <option> | <option> … [due <date>] [multi] [anon]`.
+    Without arguments: the guided flow (handlers/flows.py)."""
+    if not ctx.args.strip():
+        await flows.begin(ctx, "poll")
+        return
     votes = ctx.services.votes
     vote = await votes.create_poll(ctx.committee, ctx.member, ctx.args)
     outbox = outbox_of(ctx.context.application)
@@ -64,7 +71,11 @@ async def poll(ctx: Ctx) -> None:
 
 @command("vote", aliases=("bieuquyet",), who=MANAGERS_ONLY, example="Thông qua Quy chế hạn 20/12")
 async def vote(ctx: Ctx) -> None:
-    """`/vote <motion> due <date>`: a formal motion with For / Against / Abstain buttons."""
+    """`/vote <motion> due <date>`: a formal motion with For / Against / Abstain buttons.
+    Without arguments: the guided flow (handlers/flows.py)."""
+    if not ctx.args.strip():
+        await flows.begin(ctx, "vote")
+        return
     votes = ctx.services.votes
     motion = await votes.create_motion(ctx.committee, ctx.member, ctx.args)
     lang = ctx.group_lang
@@ -72,6 +83,14 @@ async def vote(ctx: Ctx) -> None:
     keyboard = cards.motion_keyboard(motion, lang)
     await ctx.post(text, keyboard, purpose=purposes.VOTE_CARD, ref_id=motion.item.id)
     card_editor(ctx.context.application).posted("vote", motion.item.id, text, keyboard)
+
+
+@flows.finisher("poll")
+@flows.finisher("vote")
+async def confirmed(ctx: Ctx, outcome: flows.Outcome) -> None:
+    """✅ on the /poll or /vote flow: the one-line command with the same arguments."""
+    run = poll if outcome.kind == "poll" else vote
+    await run.__wrapped__(replace(ctx, args=outcome.text))
 
 
 @button("v", gate="vote.ballot", who=VOTERS)

@@ -103,7 +103,8 @@ async def test_consult_attaches_a_replied_document_and_keeps_a_link(tmp_path, cl
 async def test_consult_refusals_change_nothing(tmp_path, clock):
     async with running(tmp_path, clock) as (conv, fake):
         await set_up_committee(conv, fake)
-        assert await conv.ask(GROUP, SECRETARY, "/consult") == vi("consult.usage")
+        # Bare /consult starts the guided flow (issue 12: tests/test_chat_flows.py); no title:
+        assert await conv.ask(GROUP, SECRETARY, "/consult imlang=khong") == vi("consult.usage")
         assert await conv.ask(GROUP, SECRETARY, "/consult " + "x" * 301) == vi(
             "common.too_long", limit=300
         )

@@ -160,7 +160,7 @@ async def test_remind_reminders_unremind(tmp_path, clock):
                   what=vi("reminders.auto_digest")) in listing  # fmt: skip
         for user, text, key, params in (
             (MEMBER_A, "/remind +1h x", "common.forbidden", None),
-            (SECRETARY, "/remind", "remind.usage", {}),
+            # bare /remind starts the guided flow (tests/test_chat_flows.py)
             (SECRETARY, "/remind +2h", "remind.usage", {}),
             (SECRETARY, "/remind Họp lúc nào đó", "remind.usage", {}),
             (SECRETARY, "/remind +1h " + "x" * 2001, "common.too_long", {"limit": 2000}),

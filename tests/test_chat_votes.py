@@ -201,7 +201,7 @@ async def test_refusals_change_nothing(tmp_path, clock):
     async with running(tmp_path, clock) as (conv, fake):
         await set_up_committee(conv, fake)
         asks = [
-            (SECRETARY, "/poll", vi("poll.usage")),
+            (SECRETARY, "/poll Q", vi("poll.usage")),  # bare /poll: the guided flow
             (SECRETARY, "/poll Chỉ có câu hỏi", vi("poll.usage")),
             (SECRETARY, "/poll Q | một", vi("poll.option_count", low=2, high=10, n=1)),
             (
@@ -218,7 +218,7 @@ async def test_refusals_change_nothing(tmp_path, clock):
             (SECRETARY, "/poll Q | a | a", vi("poll.duplicate_option")),
             (SECRETARY, "/poll " + "x" * 298 + " | a | b", vi("poll.question_too_long", limit=297)),
             (SECRETARY, "/poll Q | a | b due 01/01/2020", vi("date.past", text="01/01/2020")),
-            (SECRETARY, "/vote", vi("vote.usage")),
+            (SECRETARY, "/vote hạn 31/12", vi("vote.usage")),  # bare /vote: the guided flow
             (SECRETARY, "/vote Kế hoạch", vi("vote.no_deadline")),
             (SECRETARY, "/vote Kế hoạch hạn hôm qua", vi("vote.no_deadline")),
             (SECRETARY, "/vote Kế hoạch due 32/12", vi("date.impossible", text="32/12")),

@@ -9,6 +9,7 @@ from bot.config import Settings
 from bot.events import Events
 from bot.services.consultations import ConsultationService
 from bot.services.digest import DigestService
+from bot.services.flows import FlowService
 from bot.services.meetings import MeetingService
 from bot.services.recovery import RecoveryService
 from bot.services.reminders import ReminderService
@@ -22,6 +23,7 @@ from storage.committees import CommitteeRepo
 from storage.consultations import ConsultationRepo
 from storage.db import Database
 from storage.digest import DigestRepo
+from storage.flows import FlowRepo
 from storage.items import ItemRepo
 from storage.meetings import MeetingRepo
 from storage.members import MemberRepo
@@ -57,6 +59,7 @@ class Services:
     digest: DigestService
     recovery: RecoveryService
     meetings: MeetingService
+    flows: FlowService
 
     @classmethod
     def build(cls, db: Database, clock: Clock, settings: Settings) -> Services:
@@ -130,4 +133,5 @@ class Services:
                 db, committees, items, HeldRepo(db), reminders, audit, events, clock
             ),
             meetings=meetings,
+            flows=FlowService(db, FlowRepo(db), committees, members, clock),
         )
