@@ -77,6 +77,7 @@ class AgencyLine:
     counts: dict[Timeliness, int]
     mark: Mark
     cancelled: int = 0
+    periodic: tuple[int, int, int] | None = None  # periodic reports: on time, late, missing
 
     @property
     def assigned(self) -> int:
@@ -105,3 +106,30 @@ def agency_lines(entries: Iterable[tuple[str, Timeliness | None]]) -> list[Agenc
         counts = {cls: by_agency[agency][cls] for cls in ORDER}
         lines.append(AgencyLine(agency, counts, agency_mark(counts), cancelled[agency]))
     return lines
+
+
+def with_periodic(
+    lines: list[AgencyLine], periodic: dict[str, tuple[int, int, int]]
+) -> list[AgencyLine]:
+    """Add each agency's periodic reports (on time, late, missing) to its line; for the mark a
+    report on time counts like a task done on time, a late one like a task done late and a
+    missing one like an overdue task."""
+    if not periodic:
+        return lines
+    by_agency = {line.agency: line for line in lines}
+    for agency in periodic:
+        by_agency.setdefault(agency, AgencyLine(agency, dict.fromkeys(ORDER, 0), Mark.GREEN))
+    merged = []
+    for agency in sorted(by_agency, key=agency_order):
+        line = by_agency[agency]
+        reports = periodic.get(agency)
+        if reports is None:
+            merged.append(line)
+            continue
+        on_time, late, missing = reports
+        judged = dict(line.counts)
+        judged[Timeliness.DONE_ON_TIME] = judged.get(Timeliness.DONE_ON_TIME, 0) + on_time
+        judged[Timeliness.DONE_LATE] = judged.get(Timeliness.DONE_LATE, 0) + late
+        judged[Timeliness.OPEN_OVERDUE] = judged.get(Timeliness.OPEN_OVERDUE, 0) + missing
+        merged.append(AgencyLine(agency, line.counts, agency_mark(judged), line.cancelled, reports))
+    return merged

@@ -9,7 +9,7 @@ from bot import dates
 from bot.i18n import Html, t
 from bot.services.digest import Digest, TaskLine
 from bot.timeliness import Timeliness
-from handlers.render import with_agency
+from handlers.render import periodic_text, with_agency
 
 
 def _deadline(when: datetime | None, tz: ZoneInfo, lang: str) -> str:
@@ -87,6 +87,7 @@ def render(digest: Digest, lang: str, late_since: datetime | None = None) -> Htm
                     + counts.get(Timeliness.OPEN_OVERDUE, 0),
                     open=counts.get(Timeliness.OPEN_ON_TIME, 0),
                 )
+                + periodic_text(agency, lang)
             )
         lines.append(t(lang, "mark.rule"))
     return Html("\n".join(lines))

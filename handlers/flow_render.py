@@ -154,10 +154,11 @@ def prompt(flow: Flow, author: Member | None, lang: str) -> Html:
     return t(lang, f"flow.prompt.{field}", name=who)
 
 
-def ended(flow: Flow, status: str, lang: str) -> Html:
-    """What the card says once the flow is over: created, cancelled, replaced or expired."""
+def ended(flow: Flow, status: str, lang: str, command: str) -> Html:
+    """What the card says once the flow is over: created, cancelled, replaced or expired
+    (`command`: the word that starts it again)."""
     lines = [t(lang, f"flow.title.{flow.spec.kind}"), *summary(flow, lang), ""]
-    lines.append(t(lang, f"flow.ended.{status}", command=flow.spec.kind))
+    lines.append(t(lang, f"flow.ended.{status}", command=command))
     return Html("\n".join(lines))
 
 

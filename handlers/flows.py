@@ -56,11 +56,17 @@ async def _later(services, fn: Callable[[], Awaitable[None]]) -> None:
         unit.after_commit(fn)
 
 
-async def begin(ctx: Ctx, kind: str, document: tuple[str, str | None] | None = None) -> None:
-    """Start the guided flow of `kind` for the caller, in this chat."""
+async def begin(
+    ctx: Ctx,
+    kind: str,
+    document: tuple[str, str | None] | None = None,
+    given: dict | None = None,
+) -> None:
+    """Start the guided flow of `kind` for the caller, in this chat (`given`: answers already
+    known, e.g. `{"lead": seat id}` when the command replied to that person)."""
     flows = ctx.services.flows
     flow, replaced = await flows.start(
-        ctx.committee, ctx.member, kind, ctx.chat.id, ctx.thread_id, document
+        ctx.committee, ctx.member, kind, ctx.chat.id, ctx.thread_id, document, given
     )
     app, lang, reply_to = ctx.context.application, ctx.lang, ctx.message.message_id
 
@@ -114,9 +120,11 @@ async def _close_card(app: Application, flow: Flow, status: str, lang: str) -> N
     """The flow's card says how it ended, without buttons."""
     if flow.row.card_message_id is None:
         return
+    cmd = registry.by_word()[flow.spec.kind]
+    word = cmd.aliases[0] if lang == "vi" and cmd.aliases else cmd.name  # /giaoviec in Vietnamese
     try:
         await app.bot.edit_message_text(
-            flow_render.ended(flow, status, lang), flow.row.chat_id, flow.row.card_message_id
+            flow_render.ended(flow, status, lang, word), flow.row.chat_id, flow.row.card_message_id
         )
     except TelegramError as exc:
         log.warning("flow %s: card not closed: %s", flow.id, exc)
@@ -131,7 +139,7 @@ async def on_button(ctx: Ctx, parts: list[str]) -> None:
     flows, app = ctx.services.flows, ctx.context.application
     flow_id, op, arg = int(parts[0]), parts[2], parts[3] if len(parts) > 3 else ""
     try:
-        before = await flows.touch(flow_id, ctx.user.id, int(parts[1]))
+        before = await flows.touch(flow_id, ctx.user.id, ctx.chat.id, int(parts[1]))
     except FlowMoved as moved:
         current = await flows.get(flow_id)
         await _later(ctx.services, lambda: show(app, current, ctx.lang))
@@ -214,7 +222,7 @@ async def take_text(update: Update, context: Context) -> bool:
     lang = await reader_language(services, user.id, found.committee)
     app = context.application
     try:
-        flow = await services.flows.touch(found.id, user.id)
+        flow = await services.flows.touch(found.id, user.id, chat.id)
         after = await services.flows.typed(flow, text)
     except DomainError as err:
         if err.key == "flow.expired":

@@ -116,3 +116,11 @@ def committees_list(committees: list[Committee], lang: str) -> Html:
 def is_role(value: str) -> bool:
     """Whether a stored role string is known."""
     return value in {r.value for r in Role}
+
+
+def periodic_text(line, lang: str) -> Html:
+    """` · periodic reports: on time x, late y, missing z` after an agency's line (if any)."""
+    if not line.periodic:
+        return Html("")
+    on_time, late, missing = line.periodic
+    return t(lang, "periodic.agency", on_time=on_time, late=late, missing=missing)

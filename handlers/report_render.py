@@ -17,6 +17,7 @@ from bot.reports import (
 )
 from bot.services.reports import AgencyLine, History, Report, TaskLine, VoteLine
 from bot.timeliness import Timeliness
+from handlers.render import periodic_text
 from storage.audit import AuditEntry
 
 LIST_CAP = 10  # lines per list before "… and N more (see the workbook)"
@@ -87,9 +88,26 @@ def _results(report: Report, lang: str) -> list[str]:
             )
         )
         lines.append(t(lang, "report.by_agency"))
-        lines += [_agency_line(a, lang) for a in report.agencies if a.assigned]
+        lines += [
+            Html(_agency_line(a, lang) + periodic_text(a, lang))
+            for a in report.agencies
+            if a.assigned or a.periodic
+        ]
     else:
         lines.append(t(lang, "report.tasks_none"))
+        if any(a.periodic for a in report.agencies):  # periodic reports only
+            lines.append(t(lang, "report.by_agency"))
+            lines += [
+                t(
+                    lang,
+                    "periodic.agency_only",
+                    mark=_mark(a, lang),
+                    agency=agency_label(a.agency, lang),
+                )
+                + periodic_text(a, lang)
+                for a in report.agencies
+                if a.periodic
+            ]
     cancelled = sum(a.cancelled for a in report.agencies)
     if cancelled:
         lines.append(t(lang, "report.tasks_cancelled", count=cancelled))

@@ -78,10 +78,20 @@ async def assign(ctx: Ctx) -> None:
     doc = replied.document if replied is not None else None
     attachment = Attachment(doc.file_id, doc.file_name) if doc else None
     if not ctx.args.strip():
-        await flows.begin(ctx, "assign", (doc.file_id, doc.file_name) if doc else None)
+        lead = None if doc or replied is None else await _replied_seat(ctx, replied.from_user)
+        given = {"lead": lead.id} if lead else None
+        await flows.begin(ctx, "assign", (doc.file_id, doc.file_name) if doc else None, given)
         return
     people, rest = leading_people(ctx.message, ctx.args)
     await _create(ctx, people, rest, attachment)
+
+
+async def _replied_seat(ctx: Ctx, user):
+    """The seat of the person a bare /assign replied to (the flow then starts with them as
+    lead), if they hold one."""
+    if user is None or user.is_bot:
+        return None
+    return await ctx.services.roster.seat(ctx.committee, user.id)
 
 
 @flows.finisher("assign")

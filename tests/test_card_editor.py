@@ -60,7 +60,13 @@ async def test_every_card_kind_uses_the_one_editor(tmp_path, clock):
     async with running(tmp_path, clock) as (conv, _):
         editor = card_editor(conv.app)
         assert editor is card_editor(conv.app)
-        assert editor.intervals == {"task": 0.0, "consultation": 5.0, "vote": 0.0, "meeting": 5.0}
+        assert editor.intervals == {
+            "task": 0.0,
+            "consultation": 5.0,
+            "vote": 0.0,
+            "collection": 5.0,
+            "meeting": 5.0,
+        }
 
 
 async def test_an_edit_that_changes_nothing_is_never_sent(tmp_path, clock):

@@ -176,14 +176,14 @@ async def test_a_flow_expires_after_30_minutes_with_a_note(tmp_path, clock):
         assert await flow_handlers.expire(conv.app) == 0
         clock.advance(minutes=2)
         assert await flow_handlers.expire(conv.app) == 1
-        assert plain(vi("flow.ended.expired", command="assign")) in now_text(conv, card)
+        assert plain(vi("flow.ended.expired", command="giaoviec")) in now_text(conv, card)
         assert conv.keyboard(card) == []
         # Touched after its time but before the sweep: the press is told, the card says so.
         second = await start(conv, "/vote", CHAIR)
         clock.advance(minutes=31)
         await conv.send(GROUP, CHAIR, "Thông qua Quy chế", reply_to=prompt_of_card(conv, second))
         assert conv.new_texts(GROUP.id)[-1] == vi("flow.expired")
-        assert plain(vi("flow.ended.expired", command="vote")) in now_text(conv, second)
+        assert plain(vi("flow.ended.expired", command="bieuquyet")) in now_text(conv, second)
         assert await services(conv).items.by_number(1, 1) is None
 
 
@@ -357,3 +357,15 @@ async def test_author_only_cancel_and_expiry_in_english(tmp_path, clock):
         assert await flow_handlers.expire(conv.app) == 1
         assert plain(en("flow.ended.expired", command="poll")) in now_text(conv, card)
         assert await services(conv).items.by_number(1, 1) is None
+
+
+async def test_a_bare_assign_replying_to_a_member_starts_with_them_as_lead(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        said = await conv.send(GROUP, MEMBER_A, "Sở Tài chính xin nhận việc này")
+        await conv.send(GROUP, SECRETARY, "/giaoviec", reply_to=said["message"])
+        card = next(c for c in conv.new_sent(GROUP.id) if "inline_keyboard" in str(c.params))
+        text = now_text(conv, card)
+        assert plain(vi("flow.got.lead", name="Nguyễn An (Sở Tài chính)")) in text
+        assert plain(vi("flow.ask.cooperators")) in text
+        assert "Bước 2/5" in text

@@ -80,6 +80,8 @@ def test_the_table_covers_every_declared_command_and_the_matrix_every_one():
         "recovery.decide",
         "meeting.attend",
         "meeting.conclude",
+        "collection.send",
+        "collection.close",
         "flow.step",
         "flow.new",
     }

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.clock import Clock
-from bot.timeliness import AgencyLine, Timeliness, agency_lines, timeliness
+from bot.timeliness import AgencyLine, Timeliness, agency_lines, timeliness, with_periodic
 from storage.committees import Committee
 from storage.digest import DigestRepo
 from storage.items import Item
@@ -17,6 +17,8 @@ from storage.members import Member
 from storage.tasks import TaskRecord, TaskRepo
 
 WEEK = timedelta(days=7)
+# (committee id, start, end, now) → agency → periodic reports (on time, late, missing)
+Periodic = Callable[[int, datetime, datetime, datetime], Awaitable[dict[str, tuple[int, int, int]]]]
 OPEN_TASK = ("open", "in_progress")
 
 
@@ -77,10 +79,12 @@ class DigestService:
         tasks: TaskRepo,
         pending: Callable[[Item], Awaitable[list[Member]]],
         clock: Clock,
+        periodic: Periodic | None = None,
         conclusions: Callable[[Committee, datetime], Awaitable[Any]] | None = None,
     ) -> None:
         self.repo, self.tasks, self.pending, self.clock = repo, tasks, pending, clock
-        self.conclusions = conclusions  # the meetings service's tally
+        self.periodic = periodic  # periodic reports per agency (collections), if any
+        self.conclusions = conclusions  # the meetings service's tally (issue 15)
 
     async def build(self, committee: Committee, now: datetime | None = None) -> Digest:
         """The digest of the seven days up to `now`."""
@@ -123,7 +127,10 @@ class DigestService:
             due_soon=soon,
             open_items=await self._open_items(committee),
             closed=await self.repo.closed_between(committee.id, start, now),
-            agencies=_agencies([*done_lines, *open_lines]),
+            agencies=with_periodic(
+                _agencies([*done_lines, *open_lines]),
+                await self.periodic(committee.id, start, now, now) if self.periodic else {},
+            ),
             conclusions=await self.conclusions(committee, now) if self.conclusions else None,
         )
 

@@ -7,160 +7,45 @@ comes the summary to confirm; confirming turns the answers into exactly the argu
 one-line command (`FlowSpec.compose` → `Outcome`) and hands them to the caller's `create`,
 inside one transaction with the flow's end. Only the author moves a flow; every move extends its
 life by `LIFETIME`; an expired flow is closed by `expire_due` (the sweep) or at the next touch.
-Other features declare their own flows with `declare(FlowSpec(...))`.
+Other features declare their own flows with `declare(FlowSpec(...))` (bot/services/flow_model.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
-from bot import dates, periods
+from bot import dates
 from bot.clock import Clock
 from bot.errors import DomainError
-from bot.services.roster import Person
-from bot.services.settings import config_of
+from bot.services.flow_model import (
+    LIFETIME,
+    PAGE_SIZE,
+    QUICK,
+    SPECS,
+    Flow,
+    FlowMoved,
+    FlowSpec,
+    Outcome,
+    Page,
+    Step,
+    canonical,
+    chosen_moment,
+    declare,
+    moment_of,
+    quick_moment,
+)
 from storage.committees import Committee, CommitteeRepo
 from storage.db import Database
 from storage.flows import FlowRepo, FlowRow
 from storage.members import Member, MemberRepo
 
-LIFETIME = timedelta(minutes=30)
-PAGE_SIZE = 8  # roster buttons per page (a phone shows about eight rows comfortably)
-QUICK = ("fri", "nfri", "eom", "w5")  # Thứ Sáu này, Thứ Sáu tuần sau, Cuối tháng, +5 ngày LV
-FRIDAY = 4
-
-
-@dataclass(frozen=True)
-class Step:
-    """One step: `name` is its key in the answers; see the module docstring for `kind`.
-
-    `optional`: a `many` step may be left empty, a `when` step offers "no deadline";
-    `limit`: a `text` answer's maximum length; `lines`: a `text` answer is a list, one per line
-    (between `low` and `high` of them); `morning`: a date without a time means that morning
-    (reminders), not the end of that day; `label`: the catalog suffix of its texts when not
-    `name` (`flow.ask.<label>`, `flow.got.<label>`, and `.<flow kind>` after it for `text`).
-    """
-
-    name: str
-    kind: str
-    optional: bool = False
-    limit: int = 300
-    lines: bool = False
-    low: int = 1
-    high: int = 1
-    morning: bool = False
-    label: str = ""
-
-    @property
-    def texts(self) -> str:
-        """The catalog suffix of this step's texts."""
-        return self.label or self.name
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What the one-line command would have been given: people (in order), the argument text,
-    and the document it replied to (file id, name)."""
-
-    kind: str
-    people: tuple[Person, ...] = ()
-    text: str = ""
-    document: tuple[str, str | None] | None = None
-
-
-@dataclass(frozen=True)
-class FlowSpec:
-    """A declared flow: its kind (also the command it stands for) and its steps; `compose`
-    builds the command's arguments from the answers and the picked members."""
-
-    kind: str
-    steps: tuple[Step, ...]
-    compose: Callable[[dict[str, Any], dict[int, Member]], Outcome]
-
-
-SPECS: dict[str, FlowSpec] = {}
-
-
-def declare(spec: FlowSpec) -> FlowSpec:
-    """Make a flow known to the engine (a re-declaration replaces it)."""
-    SPECS[spec.kind] = spec
-    return spec
-
-
-@dataclass(frozen=True)
-class Flow:
-    """A flow as the handlers see it: the row, its spec, and the committee."""
-
-    row: FlowRow
-    spec: FlowSpec
-    committee: Committee
-    members: dict[int, Member] = field(default_factory=dict)  # every member the answers name
-
-    @property
-    def id(self) -> int:
-        """The flow's id (carried by its buttons)."""
-        return self.row.id
-
-    @property
-    def answers(self) -> dict[str, Any]:
-        """What has been given so far."""
-        return self.row.answers
-
-    @property
-    def step(self) -> Step | None:
-        """The current step, or None at the summary."""
-        index = self.row.step
-        return self.spec.steps[index] if index < len(self.spec.steps) else None
-
-    @property
-    def position(self) -> tuple[int, int]:
-        """(current step number from 1, number of steps including the summary)."""
-        return self.row.step + 1, len(self.spec.steps) + 1
-
-    @property
-    def awaits_text(self) -> bool:
-        """Whether the current step is answered by typing (a text, or a typed date)."""
-        step = self.step
-        return step is not None and (
-            step.kind == "text" or (step.kind == "when" and self.row.typing)
-        )
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of roster choices."""
-
-    members: list[Member]
-    number: int
-    count: int
-    chosen: frozenset[int]
-
-
-class FlowMoved(DomainError):
-    """A button of an earlier step was pressed: the flow is elsewhere now (show it again)."""
-
-
-def chosen_moment(at: datetime, tz) -> dict[str, Any]:
-    """A chosen deadline as the flow keeps it: the command text, the moment, whether a day."""
-    text = canonical(at, tz)
-    return {"text": text, "at": at.isoformat(), "day": " " not in text}
-
-
-def moment_of(answer: dict[str, Any]) -> datetime:
-    """The moment a kept deadline answer stands for."""
-    return datetime.fromisoformat(answer["at"])
-
-
-def canonical(at: datetime, tz) -> str:
-    """A moment as the one-line commands read it: `dd/mm/yyyy` for the end of a day (what a date
-    alone means), else `dd/mm/yyyy HH:MM`."""
-    local = at.astimezone(tz)
-    if local.time().replace(second=0, microsecond=0) == dates.END_OF_DAY:
-        return f"{local:%d/%m/%Y}"
-    return f"{local:%d/%m/%Y %H:%M}"
+__all__ = [
+    "LIFETIME", "PAGE_SIZE", "SPECS", "Flow", "FlowMoved", "FlowService", "FlowSpec", "Outcome",
+    "Page", "Step", "canonical", "declare", "moment_of",
+]  # fmt: skip
 
 
 class FlowService:
@@ -191,13 +76,18 @@ class FlowService:
         chat_id: int,
         thread_id: int | None,
         document: tuple[str, str | None] | None = None,
+        given: dict[str, Any] | None = None,
     ) -> tuple[Flow, list[Flow]]:
-        """A new flow at its first step; the author's other open flows here end (returned, so
-        their cards can say so)."""
-        if kind not in SPECS:
-            raise KeyError(kind)
+        """A new flow at its first step not `given` (e.g. the lead a reply named); the author's
+        other open flows here end (returned, so their cards can say so)."""
+        spec = SPECS[kind]
         now = self.clock.now()
-        answers: dict[str, Any] = {"document": list(document)} if document else {}
+        answers: dict[str, Any] = dict(given or {})
+        if document:
+            answers["document"] = list(document)
+        first = 0
+        while first < len(spec.steps) and spec.steps[first].name in answers:
+            first += 1
         async with self.db.transaction():
             replaced = await self.repo.open_of(chat_id, author.user_id)
             for old in replaced:
@@ -205,6 +95,11 @@ class FlowService:
             flow_id = await self.repo.insert(
                 committee.id, chat_id, thread_id, author.user_id, kind, answers, now, now + LIFETIME
             )
+            if first:
+                await self.repo.save(
+                    flow_id, step=first, page=0, typing=False, answers=answers,
+                    expires_at=now + LIFETIME,
+                )  # fmt: skip
         ended = [await self._flow(replace(r, status="cancelled")) for r in replaced]
         return await self.get(flow_id), ended
 
@@ -244,33 +139,18 @@ class FlowService:
     def quick_deadlines(self, flow: Flow) -> list[tuple[str, datetime]]:
         """The quick deadline buttons that lie ahead now: (code, moment)."""
         now = self.clock.now()
-        found = [(code, self._quick(code, now, flow.committee)) for code in QUICK]
+        found = [(code, quick_moment(code, now, flow.committee)) for code in QUICK]
         return [(code, at) for code, at in found if at is not None and at > now]
 
-    @staticmethod
-    def _quick(code: str, now: datetime, committee: Committee) -> datetime | None:
-        cfg = config_of(committee)
-        today = dates.local_date(now, cfg.tz)
-        monday = today - timedelta(days=today.weekday())
-        if code == "fri":
-            day: date | None = (
-                monday + timedelta(days=FRIDAY) if today.weekday() <= FRIDAY else None
-            )
-        elif code == "nfri":
-            day = monday + timedelta(days=7 + FRIDAY)
-        elif code == "eom":
-            first_next = (today.replace(day=28) + timedelta(days=4)).replace(day=1)
-            day = first_next - timedelta(days=1)
-        else:  # w5: the consultations' default, through the one working-day helper
-            return periods.add_working_days(now, 5, cfg.workdays, cfg.tz)
-        return None if day is None else dates.end_of_day(day, cfg.tz)
-
     # ------------------------------------------------------------------ moving
-    async def touch(self, flow_id: int, user_id: int, step: int | None = None) -> Flow:
-        """The open flow `flow_id` for its author, at step `step` (when given); refusals:
-        gone or ended, expired (closed now), not the author, another step (`FlowMoved`)."""
+    async def touch(
+        self, flow_id: int, user_id: int, chat_id: int, step: int | None = None
+    ) -> Flow:
+        """The open flow `flow_id` of this chat for its author, at step `step` (when given);
+        refusals: gone, ended or of another chat, expired (closed now), not the author, another
+        step (`FlowMoved`)."""
         flow = await self.get(flow_id)
-        if flow is None or flow.row.status != "open":
+        if flow is None or flow.row.status != "open" or flow.row.chat_id != chat_id:
             raise DomainError("flow.closed")
         if flow.row.user_id != user_id:
             raise DomainError("flow.not_yours")

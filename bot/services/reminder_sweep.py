@@ -26,6 +26,7 @@ OPEN = {
     "consultation": ("open",),
     "vote": ("open",),
     "meeting": ("open",),
+    "collection": ("open",),
 }
 MAX_ATTEMPTS = 8
 
@@ -194,6 +195,7 @@ class SweepMixin:
         due = [
             *await self.items.due_open("consultation", now),
             *await self.items.due_open("vote", now),
+            *await self.items.due_open("collection", now),  # closes later; its closer decides
         ]
         allowed: set[int] = set()
         for committee_id in {item.committee_id for item in due}:

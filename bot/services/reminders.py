@@ -45,6 +45,7 @@ MAX_TEXT = 2000
 _HAS_CLOCK = re.compile(r"[0-9](?::[0-9]{2}|h[0-9]{0,2})(?: |$)")
 _CURSOR = "settings_audit_id"
 PendingSource = Callable[[Item], Awaitable[list[Member]]]
+PlanSource = Callable[[Item, Committee, datetime], Awaitable[list]]
 
 
 def leading_date(text: str) -> tuple[str, str]:
@@ -74,7 +75,8 @@ class ReminderService(SweepMixin):
         clock: Clock,
         events: Events,
         pending_sources: Mapping[str, PendingSource] | None = None,
-        kinds: Mapping[str, object] | None = None,
+        plan_sources: Mapping[str, PlanSource] | None = None,
+        recipients: Mapping[str, Callable[[Item, int], Awaitable[list[Member]]]] | None = None,
     ) -> None:
         self.repo, self.digest_repo = repo, digest_repo
         self.committees, self.items, self.tasks, self.members = committees, items, tasks, members
@@ -83,9 +85,10 @@ class ReminderService(SweepMixin):
         self.db = repo.db  # the database every repository here works on
         # item kind → who has not answered (the consultations/votes services' pending_members)
         self.pending_sources = dict(pending_sources or {})
-        # other item kinds (meetings): kind → an object with `plans(item, committee, now)` and
-        # `reminded(item, seq)` (who a `pending` row of that item reminds)
-        self.kinds = dict(kinds or {})
+        # item kind → its own planning (collections: offsets, then each working morning)
+        self.plan_sources = dict(plan_sources or {})
+        # item kind → who one of its `pending` rows reminds, by seq (meetings), if not the silent
+        self.recipients = dict(recipients or {})
         events.on_item_changed(self.on_item_changed)
 
     async def pending_members(self, item: Item) -> list[Member]:
@@ -94,8 +97,8 @@ class ReminderService(SweepMixin):
 
     async def reminded(self, item: Item, seq: int) -> list[Member]:
         """Who a `pending` row of this item reminds (the silent ones, unless its kind says)."""
-        if item.kind in self.kinds:
-            return list(await self.kinds[item.kind].reminded(item, seq))
+        if item.kind in self.recipients:
+            return list(await self.recipients[item.kind](item, seq))
         return await self.pending_members(item)
 
     # ------------------------------------------------------------------ planning
@@ -122,9 +125,9 @@ class ReminderService(SweepMixin):
     async def _plans(self, item: Item, committee: Committee | None, now: datetime) -> list:
         if committee is None or item.deadline is None or item.status not in OPEN[item.kind]:
             return []
+        if item.kind in self.plan_sources:
+            return await self.plan_sources[item.kind](item, committee, now)
         cfg = config_of(committee)
-        if item.kind in self.kinds:
-            return await self.kinds[item.kind].plans(item, committee, now)
         if item.kind == "task":
             sent, last = await self.repo.overdue_state(item.id, item.deadline)
             plans = scheduler.task_offsets(item.deadline, now, cfg)

@@ -16,7 +16,15 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock
 from bot.errors import DomainError
 from bot.periods import next_period, parse_period
-from bot.timeliness import ORDER, AgencyLine, Timeliness, agency_lines, agency_order, timeliness
+from bot.timeliness import (
+    ORDER,
+    AgencyLine,
+    Timeliness,
+    agency_lines,
+    agency_order,
+    timeliness,
+    with_periodic,
+)
 from storage.audit import AuditEntry, AuditRepo
 from storage.committees import Committee
 from storage.consultations import Consultation, Opinion
@@ -99,8 +107,9 @@ class Report:
 
     @property
     def empty(self) -> bool:
-        """Nothing happened in the period: no task, consultation or vote."""
-        return not (self.tasks or self.consultations or self.votes)
+        """Nothing happened in the period: no task, consultation, vote or periodic report."""
+        periodic = any(a.periodic for a in self.agencies)
+        return not (self.tasks or self.consultations or self.votes or periodic)
 
     def totals(self) -> dict[Timeliness, int]:
         """Tasks by class over every agency."""
@@ -140,10 +149,12 @@ class ReportService:
         items: ItemRepo,
         audit: AuditRepo,
         clock: Clock,
+        periodic=None,
         meetings=None,  # async fn(committee, now, start, end) → meeting rows (issue 15)
     ) -> None:
         self.repo, self.tasks, self.members = repo, tasks, members
         self.items, self.audit, self.clock = items, audit, clock
+        self.periodic = periodic  # periodic reports per agency (collections), if any
         self.meetings = meetings
 
     async def report(self, committee: Committee, period: str) -> Report:
@@ -215,7 +226,10 @@ class ReportService:
             as_of=as_of,
             generated_at=now,
             tasks=lines,
-            agencies=_agencies(lines),
+            agencies=with_periodic(
+                _agencies(lines),
+                await self.periodic(committee.id, start, end, as_of) if self.periodic else {},
+            ),
             consultations=[_consultation(c, *opinions, counted[c.item.id]) for c in consultations],
             votes=[_vote(v, *ballots, counted[v.item.id], members) for v in votes],
             members=members,

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.config import Settings
 from bot.events import Events
+from bot.services import flow_specs  # noqa: F401 - declares the five flows the engine runs
+from bot.services.collections import CollectionService
 from bot.services.consultations import ConsultationService
 from bot.services.digest import DigestService
 from bot.services.flows import FlowService
@@ -15,10 +17,12 @@ from bot.services.recovery import RecoveryService
 from bot.services.reminders import ReminderService
 from bot.services.reports import ReportService
 from bot.services.roster import RosterService
+from bot.services.series import SeriesService
 from bot.services.settings import SettingsService
 from bot.services.tasks import TaskService
 from bot.services.votes import VoteService
 from storage.audit import AuditRepo
+from storage.collections import CollectionRepo
 from storage.committees import CommitteeRepo
 from storage.consultations import ConsultationRepo
 from storage.db import Database
@@ -31,6 +35,7 @@ from storage.recovery import HeldRepo
 from storage.reminders import ReminderRepo
 from storage.reports import ReportRepo
 from storage.scheduler_state import SchedulerStateRepo
+from storage.series import SeriesRepo
 from storage.tasks import TaskRepo
 from storage.users import UserRepo
 from storage.votes import VoteRepo
@@ -59,6 +64,8 @@ class Services:
     digest: DigestService
     recovery: RecoveryService
     meetings: MeetingService
+    collections: CollectionService
+    series: SeriesService
     flows: FlowService
 
     @classmethod
@@ -91,6 +98,10 @@ class Services:
             db, clock, MeetingRepo(db), items, committees, members, users, audit, roster, tasks,
             events,
         )  # fmt: skip
+        collections = CollectionService(
+            db, CollectionRepo(db), items, committees, members, audit, events, clock,
+            series=SeriesRepo(db), roster=roster,
+        )  # fmt: skip
         reminders = ReminderService(
             ReminderRepo(db),
             digest_repo,
@@ -104,8 +115,13 @@ class Services:
             clock,
             events,
             # Reminders ask the consultations/votes services who is silent.
-            {"consultation": consultations.pending_members, "vote": votes.pending_members},
-            {"meeting": meetings},  # meetings plan their own reminders and say whom they remind
+            {
+                "consultation": consultations.pending_members,
+                "vote": votes.pending_members,
+                "collection": collections.pending_members,
+            },
+            plan_sources={"collection": collections.reminder_plans, "meeting": meetings.plans},
+            recipients={"meeting": meetings.reminded},  # whom a meeting reminder reaches
         )
         return cls(
             db=db,
@@ -123,15 +139,29 @@ class Services:
             consultations=consultations,
             votes=votes,
             reports=ReportService(
-                ReportRepo(db), task_repo, members, items, audit, clock, meetings.rows
+                ReportRepo(db),
+                task_repo,
+                members,
+                items,
+                audit,
+                clock,
+                collections.periodic,
+                meetings.rows,
             ),
             reminders=reminders,
             digest=DigestService(
-                digest_repo, task_repo, reminders.pending_members, clock, meetings.tally
+                digest_repo,
+                task_repo,
+                reminders.pending_members,
+                clock,
+                collections.periodic,
+                meetings.tally,
             ),
             recovery=RecoveryService(
                 db, committees, items, HeldRepo(db), reminders, audit, events, clock
             ),
             meetings=meetings,
+            collections=collections,
+            series=SeriesService(collections),
             flows=FlowService(db, FlowRepo(db), committees, members, clock),
         )

@@ -408,6 +408,9 @@ class FakeBotAPI(UpdateInjector):
         return self._new_message(call, text=text, entities=entities)
 
     async def _api_sendDocument(self, call: Call) -> JSON:
+        upload = call.files.get("document")
+        if upload is not None and upload.size > shapes.UPLOAD_LIMIT:
+            raise ApiError(413, "Request Entity Too Large")
         upload = self._store_upload(call, "document", "document")
         doc = shapes.document_dict(
             upload.file_id, upload.file_unique_id, upload.filename, upload.mime, upload.size
@@ -517,6 +520,8 @@ class FakeBotAPI(UpdateInjector):
         stored = self.files.get(str(call.params.get("file_id")))
         if stored is None:
             raise ApiError(400, "Bad Request: invalid file_id")
+        if stored.size > shapes.DOWNLOAD_LIMIT:  # bots download at most 20 MB
+            raise ApiError(400, "Bad Request: file is too big")
         keys = ("file_id", "file_unique_id", "file_path")
         return {key: getattr(stored, key) for key in keys} | {"file_size": stored.size}
 

@@ -31,6 +31,8 @@ BOT_FIRST_NAME = "Committee Bot"
 DEFAULT_BOT_USERNAME = "CommitteeTestBot"
 MEMBER_STATUSES = ("creator", "administrator", "member", "restricted", "left", "kicked")
 SEND_METHODS = ("sendmessage", "senddocument", "sendphoto", "sendpoll")
+DOWNLOAD_LIMIT = 20 * 1024 * 1024  # getFile refuses bigger files ("file is too big")
+UPLOAD_LIMIT = 50 * 1024 * 1024  # a bot uploads at most 50 MB per file
 #: Update types Telegram delivers when a bot never chose ``allowed_updates`` (or sent ``[]``).
 DEFAULT_ALLOWED = tuple(
     str(kind)
@@ -77,11 +79,12 @@ class UploadedFile:
     file_unique_id: str = ""
     file_path: str = ""
     params: JSON = field(default_factory=dict)
+    declared_size: int | None = None  # a user's file said to be this big (no bytes kept)
 
     @property
     def size(self) -> int:
-        """The number of bytes uploaded."""
-        return len(self.data)
+        """The number of bytes uploaded (or the size a test declared for a user's file)."""
+        return len(self.data) if self.declared_size is None else self.declared_size
 
     @property
     def mime(self) -> str | None:
@@ -648,10 +651,11 @@ class UpdateInjector:
     ) -> JSON:
         """Queue a user's message; a leading ``/command[@bot]`` gets its ``bot_command`` entity.
 
-        ``document`` is ``{"file_name", "mime_type", "content": bytes}`` (content optional, served
-        by getFile); the text then becomes the caption. ``edited=True`` queues an
-        ``edited_message`` of the user's latest message in the chat. ``fields`` are extra Message
-        fields.
+        ``document`` is ``{"file_name", "mime_type", "content": bytes, "file_size": int}``
+        (content optional, served by getFile; ``file_size`` declares a size without the bytes,
+        e.g. a file over getFile's 20 MB limit); the text then becomes the caption.
+        ``edited=True`` queues an ``edited_message`` of the user's latest message in the chat.
+        ``fields`` are extra Message fields.
         """
         chat_data = chat_dict(chat)
         if isinstance(reply_to, Call):
@@ -667,6 +671,7 @@ class UpdateInjector:
             mime = document.get("mime_type") or "application/octet-stream"
             name = document.get("file_name", "file.bin")
             upload = UploadedFile("document", name, mime, document.get("content", b""))
+            upload.declared_size = document.get("file_size")
             upload = self._store_upload(Call("inject", {}, {"document": upload}), "document", "doc")
             fields["document"] = document_dict(
                 upload.file_id, upload.file_unique_id, upload.filename, upload.mime, upload.size

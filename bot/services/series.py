@@ -1,0 +1,76 @@
+"""Recurring series: `/recurring` lists them, `/stop N` ends one, and the catch-up creates a
+missing next occurrence (the close creates it in its own transaction; this covers old rows)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from bot.errors import DomainError
+from bot.services.collection_model import Standing
+from bot.services.collections import CollectionService
+from bot.services.guard import guarded
+from storage.committees import Committee
+from storage.items import Item
+from storage.members import Member
+from storage.series import Series
+
+Announce = Callable[[Standing], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class SeriesLine:
+    """A running series and its newest occurrence."""
+
+    series: Series
+    latest: Item | None
+
+
+class SeriesService:
+    """Reads and ends series; creates missing occurrences."""
+
+    def __init__(self, collections: CollectionService) -> None:
+        self.collections = collections
+        self.db, self.repo = collections.db, collections.series
+        self.items, self.audit, self.clock = collections.items, collections.audit, collections.clock
+        self.members = collections.members
+
+    async def running(self, committee: Committee) -> list[SeriesLine]:
+        """The committee's series that run, with their newest occurrence."""
+        lines = []
+        for series in await self.repo.of_committee(committee.id):
+            latest = await self.repo.latest(series.id)
+            item = await self.items.get(latest[1]) if latest else None
+            lines.append(SeriesLine(series, item))
+        return lines
+
+    @guarded
+    async def stop(self, committee: Committee, actor: Member, number: int) -> SeriesLine:
+        """`/stop N`: item #N's series creates no further occurrence (#N itself stays)."""
+        item = await self.items.by_number(committee.id, number)
+        if item is None:
+            raise DomainError("item.not_found", number=number)
+        found = await self.repo.of_item(item.id)
+        if found is None:
+            raise DomainError("recurring.not_recurring", number=number)
+        series = await self.repo.get(found[0])
+        now = self.clock.now()
+        if not await self.repo.stop(series.id, actor.user_id, now):
+            raise DomainError("recurring.already_stopped", number=number)
+        await self.audit.add(
+            committee.id, "series.stop", actor.user_id, now, item.id, series=series.id,
+            title=series.title, every=series.every,
+        )  # fmt: skip
+        return SeriesLine(series, item)
+
+    async def catch_up(self, announce: Announce) -> int:
+        """Create every missing next occurrence (idempotent); `announce` stages its card inside
+        the creating transaction. Returns how many were created."""
+        created = 0
+        for item_id in await self.repo.rollover_due():
+            async with self.collections.events.deferred(), self.db.transaction():
+                following = await self.collections.next_occurrence(item_id, self.clock.now())
+                if following is not None:
+                    await announce(following)
+                    created += 1
+        return created

@@ -1,0 +1,152 @@
+"""Collections in the chat: /collect, the card, /show /pending /close for collections (an early
+close asks for confirmation first), the deadline closer, /recurring and /stop.
+
+Files come in through `handlers/collection_intake.py`; compiling the .zip and register after a
+close through `handlers/collection_compile.py`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram.ext import Application
+
+from bot.errors import DomainError
+from bot.permissions import MANAGERS_ONLY, MEMBERS, SECRETARY_OR_CHAIR
+from bot.services.collection_model import KIND, Standing
+from handlers import collection_render as cards
+from handlers.cards import Card, card_editor, card_kind
+from handlers.collection_compile import COLLECTION_CARD, after_close, publisher
+from handlers.context import Ctx
+from handlers.parsing import item_number
+from handlers.registry import auto_closer, button, command, item_closer, item_pending, item_view
+from handlers.state import state_of
+from storage.items import Item
+from storage.members import Member
+
+log = logging.getLogger(__name__)
+
+MENU_RANK = 75
+HELP_GROUP = "report"  # /help heading (handlers/registry.py, `command`): báo cáo định kỳ
+EDIT_INTERVAL = 5.0  # seconds between two edits of one card, like the consultations'
+
+
+@card_kind(KIND, interval=EDIT_INTERVAL)
+async def collection_card(services, item_id: int, standing: Standing | None = None) -> Card | None:
+    """The collection's card as it should look now (None before it was posted)."""
+    item = standing.item if standing else await services.items.get(item_id)
+    if item is None or item.message_id is None:
+        return None
+    standing = standing or await services.collections.standing(item)
+    lang = standing.committee.language
+    return Card(
+        standing.committee.chat_id,
+        item.message_id,
+        cards.card(standing, lang),
+        cards.keyboard(standing, lang),
+    )
+
+
+@command(
+    "collect",
+    aliases=("thubaocao", "baocaodinhky"),
+    who=MANAGERS_ONLY,
+    example="Báo cáo tháng kiểm thử quyền hạn 20/12",
+)
+async def collect(ctx: Ctx) -> None:
+    """`/collect <title> due <date> [every month|quarter|year [on <day>]] [@a @b …]`."""
+    standing = await ctx.services.collections.open(ctx.committee, ctx.member, ctx.args)
+    text, keyboard = cards.card(standing, ctx.group_lang), cards.keyboard(standing, ctx.group_lang)
+    await ctx.post(text, keyboard, purpose=COLLECTION_CARD, ref_id=standing.item.id)
+    card_editor(ctx.context.application).posted(KIND, standing.item.id, text, keyboard)
+
+
+# ---------------------------------------------------------------- /show /pending /close
+@item_view(KIND)
+async def show_collection(ctx: Ctx, item: Item) -> None:
+    """`/show N`: the card and every file sent, replacements included."""
+    service = ctx.services.collections
+    await ctx.reply(cards.show(await service.standing(item), await service.history(item), ctx.lang))
+
+
+@item_pending(KIND)
+async def pending_collection(ctx: Ctx, item: Item) -> None:
+    """`/pending N`: mentions of those who have not sent."""
+    await ctx.reply(cards.pending(await ctx.services.collections.standing(item), ctx.lang))
+
+
+@item_closer(KIND)
+async def close_collection(ctx: Ctx, item: Item) -> None:
+    """`/close N`: before the deadline, confirm first; after it, close and compile now."""
+    if item.status != "open":
+        raise DomainError("collect.already_closed", number=item.number)
+    if item.deadline is not None and ctx.services.clock.now() < item.deadline:
+        standing = await ctx.services.collections.standing(item)
+        text = ctx.t(
+            "collect.close_confirm",
+            number=item.number,
+            missing=len(standing.pending),
+            asked=standing.asked,
+        )
+        await ctx.reply(text, cards.confirm_close(item, ctx.lang))
+        return
+    await _close(ctx, item, ctx.member)
+
+
+async def _close(ctx: Ctx, item: Item, actor: Member) -> None:
+    app = ctx.context.application
+    await ctx.services.collections.close(item, actor, publisher(app))
+    unit = ctx.services.db.current_unit()
+    if unit is not None and ctx.services.db.in_unit_transaction():
+        unit.after_commit(lambda: after_close(app, item.id))
+    else:
+        await after_close(app, item.id)
+
+
+@button(cards.CLOSE_ROUTE, gate="collection.close", who=SECRETARY_OR_CHAIR)
+async def on_confirm(ctx: Ctx, parts: list[str]) -> None:
+    """The early-close confirmation: close now (`y`) or keep it open (`n`)."""
+    if (
+        len(parts) != 2
+        or parts[0] not in {"y", "n"}
+        or not (parts[1].isascii() and parts[1].isdigit())
+    ):
+        await ctx.answer(ctx.t("common.stale_button"))
+        return
+    item = await ctx.services.collections.by_id(int(parts[1]))
+    if ctx.committee is None or item.committee_id != ctx.committee.id or item.status != "open":
+        await ctx.answer(ctx.t("common.stale_button"))
+        return
+    if parts[0] == "n":
+        await ctx.message.edit_text(ctx.t("collect.close_kept", number=item.number))
+        await ctx.answer()
+        return
+    await _close(ctx, item, ctx.member)
+    await ctx.answer(ctx.t("collect.closed_notice", number=item.number))
+
+
+@auto_closer
+async def auto_close(app: Application, now, committee_ids=None) -> None:
+    """The scheduler's closer: collections whose late window ended, compiled like /close."""
+    service = state_of(app).services.collections
+    for standing in await service.close_due(now, publisher(app), committee_ids):
+        try:
+            await after_close(app, standing.item.id)
+        except Exception:  # one item's failure must not stop the others (the catch-up retries)
+            log.exception("collection %s: result not published", standing.item.id)
+
+
+# ---------------------------------------------------------------- recurring series
+@command("recurring", aliases=("dinhky", "lap"), who=MEMBERS)
+async def recurring(ctx: Ctx) -> None:
+    """`/recurring`: the committee's recurring series."""
+    lines = await ctx.services.series.running(ctx.committee)
+    await ctx.reply(cards.recurring(lines, ctx.committee, ctx.lang))
+
+
+@command("stop", aliases=("dunglap", "ngunglap"), who=SECRETARY_OR_CHAIR, example="{task}")
+async def stop(ctx: Ctx) -> None:
+    """`/stop N`: item #N's series makes no further occurrence (#N itself stays open)."""
+    number, _ = item_number(ctx.args, "stop.usage")
+    line = await ctx.services.series.stop(ctx.committee, ctx.member, number)
+    await ctx.say("stop.done", number=number, title=line.series.title)
