@@ -77,3 +77,16 @@ def occurrence_deadline(
         day = shift_months(anchor, MONTHS[rule.every] * seq, rule.on_day)
         day = next_working_day_on_or_after(day, cfg.workdays)
     return local_to_utc(day, at, cfg.tz)
+
+
+def next_after(
+    anchor: date, at: time, rule: Recurrence, seq: int, now: datetime, cfg: CommitteeConfig
+) -> tuple[int, datetime]:
+    """The occurrence after `seq` whose deadline is still ahead of `now` (a period the bot
+    missed entirely is skipped, not created late): (its seq, its deadline)."""
+    seq += 1
+    deadline = occurrence_deadline(anchor, at, rule, seq, cfg)
+    while deadline <= now:
+        seq += 1
+        deadline = occurrence_deadline(anchor, at, rule, seq, cfg)
+    return seq, deadline

@@ -15,6 +15,7 @@ import logging
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application
 
+from bot.delivery import purposes
 from bot.delivery.outbox import PurposeHooks
 from bot.documents import collection_files as files
 from bot.i18n import Html, t
@@ -145,14 +146,45 @@ async def compile_collection(app: Application, item_id: int) -> bool:
     return True
 
 
+async def announce_task(app: Application, item_id: int) -> None:
+    """Stage the card of a new task occurrence (inside the transaction that created it)."""
+    from handlers import task_render
+
+    services = state_of(app).services
+    view = await services.tasks.view(item_id)
+    committee = await services.committees.get(view.task.item.committee_id)
+    lang = committee.language
+    await outbox_of(app).text(
+        committee.chat_id, task_render.card(view, committee, lang),
+        markup=task_render.card_keyboard(view, lang), thread_id=committee.thread_id,
+        committee_id=committee.id, purpose=purposes.TASK_CARD, ref_id=item_id,
+    )  # fmt: skip
+
+
+def _announcers(app: Application):
+    return (lambda standing: announce(app, standing)), (lambda i: announce_task(app, i))
+
+
 async def catch_up(app: Application) -> None:
     """Compile closed collections left uncompiled; create missing occurrences of series."""
     services = state_of(app).services
     for item_id in await services.collections.uncompiled():
         await compile_safely(app, item_id)
-    created = await services.series.catch_up(lambda standing: announce(app, standing))
+    created = await services.series.catch_up(*_announcers(app))
     if created:
         await settle(outbox_of(app))
+
+
+async def _task_finished(app: Application, item_id: int) -> None:
+    """A recurring task done or cancelled: its next occurrence now (with the change, in an
+    update's unit; the catch-up covers a failure)."""
+    services = state_of(app).services
+    try:
+        if await services.series.finished_task(item_id):
+            if await services.series.roll(item_id, *_announcers(app)):
+                await settle(outbox_of(app))
+    except Exception:
+        log.exception("next occurrence after task %s not created yet", item_id)
 
 
 async def _tick(context: Context) -> None:
@@ -176,6 +208,7 @@ async def start(app: Application) -> None:
 
     outbox.hooks[COLLECTION_CARD] = PurposeHooks(sent=card_sent)
     outbox.hooks[COLLECTION_RESULT] = PurposeHooks(sent=result_sent)
+    services.events.on_item_changed(lambda item_id: _task_finished(app, item_id))
     await catch_up(app)
     if app.job_queue is not None:
         kwargs = {"misfire_grace_time": None, "coalesce": True, "max_instances": 1}

@@ -13,8 +13,9 @@ from telegram.ext import Application
 
 from bot.errors import DomainError
 from bot.permissions import MANAGERS_ONLY, MEMBERS, SECRETARY_OR_CHAIR
-from bot.services.collection_model import KIND, Standing
+from bot.services.collection_model import KIND, KIND_FLOW, Standing
 from handlers import collection_render as cards
+from handlers import flows
 from handlers.cards import Card, card_editor, card_kind
 from handlers.collection_compile import COLLECTION_CARD, after_close, publisher
 from handlers.context import Ctx
@@ -54,8 +55,22 @@ async def collection_card(services, item_id: int, standing: Standing | None = No
     example="Báo cáo tháng kiểm thử quyền hạn 20/12",
 )
 async def collect(ctx: Ctx) -> None:
-    """`/collect <title> due <date> [every month|quarter|year [on <day>]] [@a @b …]`."""
-    standing = await ctx.services.collections.open(ctx.committee, ctx.member, ctx.args)
+    """`/collect <title> due <date> [every month|quarter|year [on <day>]] [@a @b …]`; without
+    arguments the guided flow (title, deadline; every member is asked)."""
+    if not ctx.args.strip():
+        await flows.begin(ctx, KIND_FLOW)
+        return
+    await _open(ctx, ctx.args)
+
+
+@flows.finisher(KIND_FLOW)
+async def collect_confirmed(ctx: Ctx, outcome: flows.Outcome) -> None:
+    """✅ on the /collect flow: what the one-line command does with the same arguments."""
+    await _open(ctx, outcome.text)
+
+
+async def _open(ctx: Ctx, text: str) -> None:
+    standing = await ctx.services.collections.open(ctx.committee, ctx.member, text)
     text, keyboard = cards.card(standing, ctx.group_lang), cards.keyboard(standing, ctx.group_lang)
     await ctx.post(text, keyboard, purpose=COLLECTION_CARD, ref_id=standing.item.id)
     card_editor(ctx.context.application).posted(KIND, standing.item.id, text, keyboard)

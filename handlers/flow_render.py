@@ -51,6 +51,11 @@ def summary(flow: Flow, lang: str) -> list[str]:
             lines.append(t(lang, key, names=joined))
         elif step.kind == "when":
             lines.append(t(lang, key, when=when_text(flow, value, lang)))
+        elif step.kind == "flags":
+            shown = [t(lang, f"flow.flag.{c}") for c in value]
+            lines.append(
+                t(lang, key, values=Html(", ".join(shown)) if shown else t(lang, "flow.nobody"))
+            )
         elif step.lines:
             lines.append(t(lang, key, values="; ".join(value)))
         else:
@@ -89,6 +94,13 @@ def card(
         if step.kind == "many":
             label = "flow.btn.next" if page and page.chosen else "flow.btn.skip"
             rows.append([_button(t(lang, label), _data(flow, "n"))])
+    elif step.kind == "flags":
+        lines.append(t(lang, f"flow.ask.{step.texts}"))
+        chosen = flow.answers.get(step.name, [])
+        for choice in step.choices:
+            mark = "✅ " if choice in chosen else "☐ "
+            rows.append([_button(mark + t(lang, f"flow.flag.{choice}"), _data(flow, "k", choice))])
+        rows.append([_button(t(lang, "flow.btn.next"), _data(flow, "n"))])
     elif step.kind == "when" and not flow.row.typing:
         lines.append(t(lang, f"flow.ask.{step.texts}"))
         rows += _quick_rows(flow, quick, lang)

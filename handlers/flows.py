@@ -132,8 +132,8 @@ async def _close_card(app: Application, flow: Flow, status: str, lang: str) -> N
 
 @button(flow_render.ROUTE, gate="flow.step", who=MEMBERS)
 async def on_button(ctx: Ctx, parts: list[str]) -> None:
-    """`v1:f:<flow>:<step>:<op>[:<arg>]`: p pick · g page · n next · q quick date · t type a
-    date · z no deadline · b back · x cancel · ok create."""
+    """`v1:f:<flow>:<step>:<op>[:<arg>]`: p pick · g page · n next · k switch · q quick date ·
+    t type a date · z no deadline · b back · x cancel · ok create."""
     if len(parts) < 3 or not (parts[0].isdigit() and parts[1].isdigit()):
         raise DomainError("common.stale_button")
     flows, app = ctx.services.flows, ctx.context.application
@@ -172,6 +172,8 @@ async def _move(flows, flow: Flow, op: str, arg: str) -> Flow:
         return await flows.turn(flow, int(arg))
     if op == "n":
         return await flows.next(flow)
+    if op == "k":
+        return await flows.toggle(flow, arg)
     if op == "q":
         return await flows.quick(flow, arg)
     if op == "t":

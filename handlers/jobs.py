@@ -3,8 +3,9 @@
 The database is the truth; the JobQueue only calls `Sweeper.sweep()` every `SWEEP_INTERVAL`
 seconds (and once right after start-up: the catch-up). Tests call `sweep(now)` directly with the
 shared FakeClock. A sweep: replans committees whose settings changed, runs the auto-closers
-(consultations and votes past their deadline), then sends every due reminder and digest in
-batches — group message first, row marked sent right after, then private copies.
+(consultations and votes past their deadline), then posts each committee's due reminders and
+digest as one batch (`handlers/reminder_batch.py`) within its daily ceiling — each message
+first, its rows marked sent right after — and last one private message per person.
 """
 
 from __future__ import annotations
@@ -23,9 +24,11 @@ from bot.delivery.recovery import on_thread_lost, thread_lost
 from bot.services.reminder_sweep import Dispatch
 from bot.wiring.graph import Services
 from handlers import digest_render, registry
+from handlers import reminder_batch as batch_render
 from handlers.outbox import send_long, send_to_group, settle
 from handlers.registry import on_start
-from handlers.reminders import private_copy, reminder_text
+from handlers.reminder_batch import Message
+from handlers.reminder_lines import lines_of
 from handlers.state import Context, state_of
 
 log = logging.getLogger(__name__)
@@ -54,19 +57,27 @@ class Sweeper:
         return self.app.bot
 
     async def sweep(self, now: datetime | None = None) -> int:
-        """Do everything due at `now` (default: the clock); return how many messages went out."""
+        """Do everything due at `now` (default: the clock); return how many group messages
+        went out (the private ones follow them)."""
         async with self.lock:
             services = self.services
             now = now or services.clock.now()
             await services.reminders.follow_settings(now)
             await self._close_due(now)
-            sent, cursor = 0, None
+            due, cursor = [], None
             while True:
                 batch, cursor = await services.reminders.due(now, BATCH, cursor)
-                for dispatch in batch:
-                    sent += await self._deliver(dispatch, now)
+                due += batch
                 if cursor is None:
                     break
+            by_committee: dict[int, list[Dispatch]] = {}
+            for dispatch in due:
+                by_committee.setdefault(dispatch.committee.id, []).append(dispatch)
+            sent, delivered = 0, []
+            for dispatches in by_committee.values():
+                count, marked = await self._deliver(dispatches, now)
+                sent, delivered = sent + count, delivered + marked
+            await self._private(delivered, now)
             self.sweeps += 1
             await services.reminders.swept(now)  # for `status` and /status
             return sent
@@ -84,46 +95,66 @@ class Sweeper:
             except Exception:
                 log.exception("auto-closer %s failed", getattr(closer, "__qualname__", closer))
 
-    async def _text(self, dispatch: Dispatch, now: datetime) -> str | None:
-        services, lang = self.services, dispatch.committee.language
-        if dispatch.reminder.kind == scheduler.DIGEST:
-            if await services.reminders.digest_already_posted(dispatch, now):
-                return None
-            digest = await services.digest.build(dispatch.committee, now)
-            late = dispatch.reminder.planned_at if dispatch.late else None
-            return digest_render.render(digest, lang, late)
-        author = await services.reminders.author(dispatch)
-        return reminder_text(dispatch, lang, author)
+    async def _compose(self, dispatches: list[Dispatch], now: datetime) -> list[Message]:
+        """The committee's one post: its digest (if one is due) and every reminder's block."""
+        services, committee = self.services, dispatches[0].committee
+        lang = committee.language
+        digest = None
+        blocks = []
+        for dispatch in batch_render.order(dispatches):
+            if dispatch.reminder.kind == scheduler.DIGEST:
+                if await services.reminders.digest_already_posted(dispatch, now):
+                    continue
+                data = await services.digest.build(committee, now)
+                late = dispatch.reminder.planned_at if dispatch.late else None
+                digest = (dispatch, digest_render.render(data, lang, late))
+                continue
+            author = None
+            if dispatch.reminder.kind == scheduler.ADHOC:
+                author = await services.reminders.author(dispatch)
+            text = lines_of(dispatch.reminder.kind).group(dispatch, lang, author)
+            blocks.append(batch_render.Block(dispatch, text))
+        return batch_render.group_post(committee, blocks, digest)
 
-    async def _deliver(self, dispatch: Dispatch, now: datetime) -> int:
-        reminders = self.services.reminders
+    async def _deliver(self, dispatches: list[Dispatch], now: datetime) -> tuple[int, list]:
+        """Post one committee's batch (within its daily ceiling); each row is marked sent right
+        after the message that carried it. Returns (messages sent, dispatches marked)."""
+        reminders, committee = self.services.reminders, dispatches[0].committee
+        pending = await reminders.admit(committee, dispatches, now)
+        if not pending:
+            return 0, []
+        messages, count, marked = [], 0, []
         try:
-            text = await self._text(dispatch, now)
-            if text is None:
-                return 0
-            messages = await self._send(dispatch, text)
+            messages = await self._compose(pending, now)
+            for message in messages:
+                [first, *_] = await self._send(committee, message.text)
+                if count == 0:
+                    await reminders.posted(committee, now)
+                count += 1
+                for dispatch in message.marks:
+                    await reminders.sent(dispatch, now, first.message_id)
+                    marked.append(dispatch)
         except Forbidden as exc:  # removed from the group: away until it is re-added
-            await self.services.recovery.away(dispatch.committee, None)
-            await reminders.failed(dispatch, now, repr(exc), permanent=True)
-            return 0
-        except BadRequest as exc:  # refused: that message ends, the schedule goes on
-            await reminders.failed(dispatch, now, repr(exc), permanent=True)
-            return 0
+            await self.services.recovery.away(committee, None)
+            await self._failed(pending, marked, now, repr(exc), permanent=True)
+        except BadRequest as exc:  # refused: those messages end, the schedule goes on
+            await self._failed(pending, marked, now, repr(exc), permanent=True)
         except TelegramError as exc:  # 429 after the limiter's retries, timeouts, 5xx: later
-            log.warning("reminder %s not sent yet: %r", dispatch.reminder.id, exc)
-            await reminders.failed(dispatch, now, repr(exc), permanent=False)
-            return 0
+            log.warning("reminders of committee %s not sent yet: %r", committee.id, exc)
+            await self._failed(pending, marked, now, repr(exc), permanent=False)
         except Exception as exc:
-            log.exception("reminder %s failed", dispatch.reminder.id)
-            await reminders.failed(dispatch, now, repr(exc), permanent=False)
-            return 0
-        await reminders.sent(dispatch, now, messages[0].message_id if messages else None)
-        await self._copies(dispatch, now)
-        return 1
+            log.exception("reminders of committee %s failed", committee.id)
+            await self._failed(pending, marked, now, repr(exc), permanent=False)
+        return count, marked
 
-    async def _send(self, dispatch: Dispatch, text: str) -> list:
+    async def _failed(self, pending, marked, now, error: str, *, permanent: bool) -> None:
+        done = {id(d) for d in marked}
+        for dispatch in pending:
+            if id(dispatch) not in done:
+                await self.services.reminders.failed(dispatch, now, error, permanent)
+
+    async def _send(self, committee, text: str) -> list:
         """Post to the committee's topic; if the topic was deleted, to the general chat."""
-        committee = dispatch.committee
         try:
             return await send_to_group(self.services, committee, text, bot=self.bot)
         except BadRequest as exc:
@@ -135,16 +166,28 @@ class Sweeper:
         moved = replace(committee, thread_id=None)
         return await send_to_group(self.services, moved, text, bot=self.bot)
 
-    async def _copies(self, dispatch: Dispatch, now: datetime) -> None:
-        """Private copies (best effort, after the mark): a blocked bot marks the person."""
+    async def _private(self, delivered: list[Dispatch], now: datetime) -> int:
+        """One private message per person with every reminder that concerns them, across their
+        committees (best effort, after the marks): a blocked bot marks the person."""
         reminders = self.services.reminders
-        for member, lang in await reminders.copies(dispatch):
+        people: dict[int, tuple[str, list[batch_render.Entry]]] = {}
+        for dispatch in delivered:
+            if not batch_render.goes_privately(dispatch):
+                continue
+            for member, lang in await reminders.copies(dispatch):
+                entry = batch_render.Entry(dispatch.committee, dispatch, member)
+                people.setdefault(member.user_id, (lang, []))[1].append(entry)
+        sent = 0
+        for user_id, (lang, entries) in people.items():
+            text, keyboard = batch_render.private_message(entries, lang)
             try:
-                await send_long(self.bot, member.user_id, private_copy(dispatch, lang))
+                await send_long(self.bot, user_id, text, keyboard=keyboard)
+                sent += 1
             except Forbidden:
-                await reminders.unreachable(member.user_id, now)
+                await reminders.unreachable(user_id, now)
             except TelegramError as exc:
-                log.warning("private copy to %s failed: %r", member.user_id, exc)
+                log.warning("private reminders to %s failed: %r", user_id, exc)
+        return sent
 
 
 def sweeper_of(app: Application) -> Sweeper:

@@ -1,17 +1,23 @@
-"""/remind, /reminders, /unremind, /digest, and the text of every automatic reminder."""
+"""/remind, /reminders, /unremind, /digest, the text of every automatic reminder (group block
+and private line of each built-in kind), and the private reminders' buttons (route `r`)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
 from bot import dates, scheduler
 from bot.errors import DomainError
 from bot.i18n import Html, has, t
+from bot.models import ROLE_ORDER
 from bot.permissions import MANAGERS_ONLY, MEMBERS, SECRETARY_ONLY
 from bot.services.reminder_sweep import Dispatch
-from handlers import digest_render, flows
-from handlers.context import Ctx
+from handlers import consultation_render, digest_render, flows, registry, task_render, vote_render
+from handlers.callbacks import CALLBACK_VERSION
+from handlers.context import Ctx, reader_language
 from handlers.registry import command
+from handlers.reminder_lines import PRIVATE_ROUTE, button, private_data, reminder_lines
 from handlers.render import mention, name
 from storage.members import Member
 
@@ -69,10 +75,141 @@ def reminder_text(d: Dispatch, lang: str, author: Member | None = None) -> Html:
     return Html("\n".join(lines))
 
 
-def private_copy(d: Dispatch, lang: str, author: Member | None = None) -> Html:
-    """The same reminder for one member's private chat, naming the committee."""
-    text = reminder_text(d, lang, author)
-    return t(lang, "reminder.private", title=d.committee.title, text=text)
+def private_line(d: Dispatch, member: Member, lang: str) -> Html:
+    """A task, consultation or vote reminder in one member's private message: what, by when,
+    and their part in it — never who else has not answered."""
+    row, item = d.reminder, d.item
+    deadline = dates.format_datetime(item.deadline, d.committee.tz, lang)
+    left = dates.format_duration(d.time_left, lang)
+    common = {"number": item.number, "title": item.title, "deadline": deadline}
+    if row.kind == scheduler.PENDING:
+        lines = [t(lang, f"batch.pending_{item.kind}", left=left, **common)]
+    elif row.kind == scheduler.OVERDUE:
+        progress = d.progress or 0
+        lines = [t(lang, "reminder.overdue", late=left, progress=progress, count=row.seq, **common)]
+    else:
+        lines = [t(lang, "reminder.offset", left=left, **common)]
+    if row.kind != scheduler.PENDING:
+        if d.members and d.members[0].id == member.id:
+            lines.append(t(lang, "batch.lead"))
+        elif any(m.id == member.id for m in d.members):
+            lines.append(t(lang, "batch.cooperator"))
+        else:
+            lines.append(t(lang, "batch.escalation", count=row.seq))
+    if d.late:
+        when = dates.format_datetime(row.planned_at, d.committee.tz, lang)
+        lines.append(t(lang, "reminder.late", when=when))
+    return Html("\n".join(lines))
+
+
+def task_buttons(d: Dispatch, member: Member, lang: str) -> list[list[InlineKeyboardButton]]:
+    """Progress for the lead and the cooperators, Done for the lead (the card's own routes)."""
+    committee, number = d.committee, d.item.number
+    if not any(m.id == member.id for m in d.members):
+        return []  # the chair or the secretary, told of an escalation
+    row = [button(lang, number, "task.button.progress", private_data(committee, "t", "p", number))]
+    if d.members[0].id == member.id:
+        row.append(
+            button(lang, number, "task.button.done", private_data(committee, "t", "d", number))
+        )
+    return [row]
+
+
+def pending_buttons(d: Dispatch, member: Member, lang: str) -> list[list[InlineKeyboardButton]]:
+    """A consultation's three answers; a motion's three ballots (a native poll is answered in
+    the poll itself)."""
+    committee, item = d.committee, d.item
+    if item.kind == "consultation":
+        route = consultation_render.ROUTE
+
+        def answer(key: str, code: str) -> InlineKeyboardButton:
+            return button(
+                lang, item.number, key, private_data(committee, route, "a", item.id, code)
+            )
+
+        return [
+            [answer("consult.button_agree", "y")],
+            [answer("consult.button_comment", "c"), answer("consult.button_disagree", "n")],
+        ]
+    if item.kind == "vote" and d.data == "motion":
+        route, codes = vote_render.ROUTE, vote_render.CODES
+        return [
+            [
+                button(
+                    lang,
+                    item.number,
+                    f"vote.button.{c}",
+                    private_data(committee, route, "b", item.id, k),
+                )
+                for c, k in codes.items()
+            ]
+        ]
+    return []
+
+
+def _adhoc(d: Dispatch, lang: str, author: Member | None) -> Html:
+    return reminder_text(d, lang, author)
+
+
+for _kind in (scheduler.OFFSET, scheduler.OVERDUE):
+    reminder_lines(_kind, group=reminder_text, private=private_line, buttons=task_buttons)
+reminder_lines(
+    scheduler.PENDING, group=reminder_text, private=private_line, buttons=pending_buttons
+)
+reminder_lines(scheduler.ADHOC, group=_adhoc)
+
+
+@registry.button(PRIVATE_ROUTE, gate="reminder.private", who=MEMBERS)
+async def on_private_button(ctx: Ctx, parts: list[str]) -> None:
+    """`v1:r:<committee id>:<route>:…`: a button of a private reminder runs the group card's
+    button `<route>` for that committee, behind that button's own gate, as if pressed there."""
+    inner = registry.BUTTONS.get(parts[1]) if len(parts) >= 2 else None
+    if (
+        inner is None
+        or inner.route == PRIVATE_ROUTE
+        or not parts[0].isdigit()
+        or len(parts[0]) > 18
+    ):
+        raise DomainError("common.stale_button")
+    committee = await ctx.services.committees.get(int(parts[0]))
+    member = await ctx.services.roster.seat(committee, ctx.user.id) if committee else None
+    if committee is None or member is None or not committee.active:
+        raise DomainError("common.stale_button")
+    lang = await reader_language(ctx.services, ctx.user.id, committee)
+    acting = replace(ctx, committee=committee, member=member, lang=lang)
+    if not inner.who.allows(acting.role):
+        roles = ", ".join(
+            acting.t(f"roles.{r}") for r in sorted(inner.who.roles, key=ROLE_ORDER.index)
+        )
+        raise DomainError("common.forbidden_button", roles=roles)
+    rest = parts[2:]
+    if inner.route == "t" and rest[:1] == ["p"] and len(rest) == 2 and rest[1].isdigit():
+        # The card shows the percents in place of its buttons; here they come as a reply.
+        view = await ctx.services.tasks.for_assignee(committee, member, int(rest[1]))
+        keyboard = _privately(task_render.percent_keyboard(view.number, lang), committee.id)
+        await ctx.message.reply_text(
+            acting.t("batch.percent", number=view.number, title=view.task.item.title),
+            reply_markup=keyboard,
+        )
+        await ctx.answer(acting.t("task.notice.choose_percent", number=view.number))
+        return
+    await inner.callback.__wrapped__(acting, rest)
+
+
+def _privately(markup: InlineKeyboardMarkup, committee_id: int) -> InlineKeyboardMarkup:
+    """A card keyboard whose buttons go through route `r` (its "back" row dropped)."""
+    prefix = f"{CALLBACK_VERSION}:"
+    wrapped = f"{prefix}{PRIVATE_ROUTE}:{committee_id}:"
+    rows = []
+    for row in markup.inline_keyboard:
+        kept = [
+            InlineKeyboardButton(b.text, callback_data=wrapped + b.callback_data[len(prefix) :])
+            for b in row
+            if b.callback_data and not b.callback_data.startswith(f"{prefix}t:b:")
+        ]
+        if kept:
+            rows.append(kept)
+    return InlineKeyboardMarkup(rows)
 
 
 @command("remind", aliases=("nhac", "hennhac"), who=MANAGERS_ONLY, example="+2h Họp thử quyền")

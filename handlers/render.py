@@ -88,6 +88,7 @@ def setting_values(committee: Committee, lang: str) -> dict[str, str]:
         "silence": t(
             lang, "settings.silence_agree" if cfg.silence_agree else "settings.silence_none"
         ),
+        "maxposts": str(cfg.max_posts) if cfg.max_posts else off,
     }
 
 

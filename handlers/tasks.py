@@ -17,6 +17,7 @@ from bot.delivery import purposes
 from bot.errors import DomainError
 from bot.i18n import Html
 from bot.permissions import ANYONE, MANAGERS_ONLY, MEMBERS, SECRETARY_OR_CHAIR
+from bot.recurrence import split_recurrence
 from bot.services.flows import Outcome
 from bot.services.task_input import read_percent
 from bot.services.task_queries import TaskView
@@ -103,7 +104,12 @@ async def assign_confirmed(ctx: Ctx, outcome: Outcome) -> None:
 
 
 async def _create(ctx: Ctx, people, text: str, attachment: Attachment | None) -> None:
+    first, newline, description = text.partition("\n")
+    first, rule = split_recurrence(first)  # `… hạn 31/12 hằng tháng`: a recurring task
+    text = first + newline + description
     view = await ctx.services.tasks.create(ctx.committee, ctx.member, people, text, attachment)
+    if rule is not None:
+        await ctx.services.series.start_task(view.task.item.id, rule, ctx.member)
     lang = ctx.group_lang
     text, keyboard = cards.card(view, ctx.committee, lang), cards.card_keyboard(view, lang)
     await ctx.post(text, keyboard, purpose=purposes.TASK_CARD, ref_id=view.task.item.id)

@@ -99,6 +99,14 @@ class CollectionRepo:
             row["result_message_id"],
         )
 
+    async def of_committee(self, committee_id: int) -> list[int]:
+        """Item ids of every collection of a committee, by number."""
+        rows = await self.db.fetchall(
+            "SELECT id FROM items WHERE committee_id = ? AND kind = 'collection' ORDER BY number",
+            (committee_id,),
+        )
+        return [r["id"] for r in rows]
+
     async def recipients(self, item_id: int) -> list[int]:
         """Member ids asked for a document."""
         rows = await self.db.fetchall(

@@ -23,6 +23,7 @@ SETTING_COLUMNS = frozenset(
         "digest_time",
         "silence_agree",
         "thread_id",
+        "max_posts",
     }
 )
 
@@ -47,6 +48,7 @@ class Committee:
     active: bool
     created_by: int | None
     created_at: datetime
+    max_posts: int = 3  # automatic group posts a day (`/settings maxposts`), 0: no ceiling
 
     @property
     def tz(self) -> ZoneInfo:

@@ -128,14 +128,16 @@ class SeriesRepo:
         )
         return (row["seq"], row["item_id"]) if row else None
 
-    async def rollover_due(self) -> list[int]:
-        """Closed newest occurrences of running series: their next one is missing (the close
-        creates it in its own transaction; this is the catch-up)."""
+    async def rollover_due(self, now: datetime) -> list[int]:
+        """Newest occurrences of running series whose next one is due and missing: closed, done
+        or cancelled ones, and open tasks past their deadline (their next period has begun)."""
         rows = await self.db.fetchall(
             "SELECT o.item_id FROM series s"
             " JOIN occurrences o ON o.series_id = s.id"
             " JOIN items i ON i.id = o.item_id"
-            " WHERE s.stopped_at IS NULL AND i.status IN ('closed', 'done', 'cancelled')"
-            " AND o.seq = (SELECT MAX(seq) FROM occurrences WHERE series_id = s.id)"
+            " WHERE s.stopped_at IS NULL AND (i.status IN ('closed', 'done', 'cancelled')"
+            "  OR (i.kind = 'task' AND i.deadline <= ?))"
+            " AND o.seq = (SELECT MAX(seq) FROM occurrences WHERE series_id = s.id)",
+            (to_db(now),),
         )
         return [r["item_id"] for r in rows]

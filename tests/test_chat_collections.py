@@ -66,8 +66,10 @@ async def sweep_at(conv, fake, clock, when) -> list[str]:
 
 
 def reminders(texts: list[str]) -> list[str]:
-    """The collection reminders among what a sweep posted (the weekly digest aside)."""
-    return [t for t in texts if t.startswith("📥 <b>Nhắc nộp báo cáo #1</b>")]
+    """The collection reminder blocks among what a sweep posted: a message of its own, or a
+    block of the moment's batched post (the Monday digest's last section)."""
+    needle = "📥 <b>Nhắc nộp báo cáo #1</b>"
+    return [t[t.index(needle) :].split("\n\n")[0] for t in texts if needle in t]
 
 
 async def committee_of_five(conv, fake) -> None:
@@ -361,3 +363,62 @@ async def test_a_crash_before_compiling_is_caught_up_once_after_the_restart(tmp_
             assert [(i.number, i.deadline) for i in items] == [(2, local(2027, 1, 11, 23, 59))]
         [name_zip, name_xlsx] = [name for name, _ in group_documents(fake)]
         assert (name_zip, name_xlsx) == ("bao-cao-1.zip", "so-theo-doi-bao-cao-1.xlsx")
+
+
+async def test_collect_without_arguments_is_the_guided_flow_and_history_reads(tmp_path, clock):
+    async with FakeBotAPI() as fake, bot_on(fake, tmp_path, clock) as conv:
+        await committee_of_five(conv, fake)
+        await conv.send(GROUP, SECRETARY, "/thubaocao")
+        flow_card = next(c for c in conv.new_sent(GROUP.id) if "inline_keyboard" in str(c.params))
+        assert "Thu báo cáo" in flow_card.text
+        prompt = next(c for c in conv.new_sent(GROUP.id) if "force_reply" in str(c.params))
+        await conv.send(GROUP, SECRETARY, "Báo cáo tháng 12", reply_to=prompt.result)
+        await conv.press_button(GROUP, SECRETARY, "+5 ngày làm việc", flow_card)
+        await conv.press_button(GROUP, SECRETARY, "Tạo", flow_card)
+        card = next(t for t in conv.new_texts(GROUP.id) if t.startswith("📥"))
+        assert "<b>Báo cáo #1</b>: Báo cáo tháng 12" in card and "Đã nộp: 0/5" in card
+        await conv.send(private_chat(MEMBER_A), MEMBER_A, "/start")
+        await conv.send(private_chat(MEMBER_A), MEMBER_A, "#1", document=doc("a.pdf", b"a"))
+        history = await conv.ask(GROUP, SECRETARY, "/history 1")
+        assert "mở đợt thu báo cáo «Báo cáo tháng 12»" in history
+        assert "nộp báo cáo: tệp «a.pdf»" in history
+        help_text = await conv.ask(GROUP, SECRETARY, "/help")
+        assert "/thubaocao" in help_text.split(vi("help.group.report"))[1]
+        await conv.send(GROUP, SECRETARY, "/export")
+        book = load_workbook(io.BytesIO(group_documents(fake)[-1][1]))
+        sheet = book["Collections"]
+        rows = list(sheet.iter_rows(min_row=2, values_only=True))
+        assert len(rows) == 5
+        sent = [r for r in rows if r[7] == "a.pdf"]
+        assert sent[0][:2] == (1, "Báo cáo tháng 12") and sent[0][4] == "Sở Tài chính"
+        assert sent[0][6] == "Đúng hạn" and sent[0][3] == "Đang nhận báo cáo"
+
+
+async def test_a_monthly_task_recurs_when_done_and_when_its_month_is_over(tmp_path, clock):
+    async with FakeBotAPI() as fake:
+        async with bot_on(fake, tmp_path, clock) as conv:
+            await committee_of_five(conv, fake)
+            card = await conv.ask(
+                GROUP, SECRETARY, "/assign @so_taichinh Báo cáo tiến độ tháng hạn 31/12 hằng tháng"
+            )
+            assert "#1" in card and "Báo cáo tiến độ tháng" in card and "hằng tháng" not in card
+            await conv.send(GROUP, MEMBER_A, "/done 1")
+            following = [t for t in conv.new_texts(GROUP.id) if "#2" in t]
+            assert following and "Thứ Hai, 01/02/2027 23:59" in following[0]  # 31/01 is a Sunday
+            assert link(MEMBER_A) in following[0] or "Nguyễn An" in following[0]
+            await conv.send(GROUP, MEMBER_A, "/done 1")  # done again: refused, nothing new
+            committee = await services(conv).committees.by_chat(GROUP.id)
+            assert await services(conv).items.by_number(committee.id, 3) is None
+        clock.set(local(2027, 2, 2, 9))  # #2 was not done by its deadline: March's comes anyway
+        async with bot_on(fake, tmp_path, clock) as conv:
+            third = await services(conv).items.by_number(committee.id, 3)
+            assert (third.kind, third.title) == ("task", "Báo cáo tiến độ tháng")
+            assert third.deadline == local(2027, 3, 1, 23, 59)  # 28/02 is a Sunday
+            await conv.send(GROUP, MEMBER_A, "/recurring")
+            listing = next(t for t in conv.new_texts(GROUP.id) if t.startswith("🔁"))
+            assert "#3" in listing and "hằng tháng" in listing
+            stopped = await conv.ask(GROUP, SECRETARY, "/stop 3")
+            assert stopped == vi("stop.done", number=3, title="Báo cáo tiến độ tháng")
+            await conv.send(GROUP, MEMBER_A, "/done 3")
+            assert await services(conv).items.by_number(committee.id, 4) is None
+            assert await conv.ask(GROUP, MEMBER_A, "/recurring") == vi("recurring.none")

@@ -291,13 +291,26 @@ async def test_poll_flow_takes_one_option_a_line_and_no_deadline(tmp_path, clock
         assert conv.new_texts(GROUP.id)[-1] == vi("flow.count", low=2, high=10, n=1)
         await conv.send(GROUP, SECRETARY, "Hà Nội\nQuảng Trị", reply_to=card.result)  # the card too
         assert "• Phương án: Hà Nội; Quảng Trị" in now_text(conv, card)
+        assert labels(conv, card)[:3] == [
+            ["☐ Được chọn nhiều phương án"],
+            ["☐ Ẩn danh"],
+            ["Tiếp ➜"],
+        ]
+        await conv.press_button(GROUP, SECRETARY, "Ẩn danh", card)
+        await conv.press_button(GROUP, SECRETARY, "nhiều phương án", card)
+        await conv.press_button(GROUP, SECRETARY, "nhiều phương án", card)  # off again
+        assert labels(conv, card)[1] == ["✅ Ẩn danh"]
+        await conv.press_button(GROUP, SECRETARY, "Tiếp", card)
         await conv.press_button(GROUP, SECRETARY, "Không đặt hạn", card)
         assert "• Thời hạn: không đặt hạn" in now_text(conv, card)
+        assert "• Cách thăm dò: Ẩn danh" in now_text(conv, card)
         await conv.press_button(GROUP, SECRETARY, "Tạo", card)
         polls = conv.fake.calls_of("sendPoll")
         assert polls and polls[-1].params["question"] == "#1 Chọn địa điểm họp"
         options = [o["text"] if isinstance(o, dict) else o for o in polls[-1].params["options"]]
         assert options == ["Hà Nội", "Quảng Trị"]
+        assert polls[-1].params["is_anonymous"] in (True, "true", "True")
+        assert polls[-1].params.get("allows_multiple_answers") in (None, False, "false", "False")
 
 
 async def test_remind_flow_reminds_that_morning_or_at_a_typed_time(tmp_path, clock):

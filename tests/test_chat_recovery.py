@@ -136,19 +136,22 @@ async def test_a_week_away_then_one_catch_up_and_everything_resumes(tmp_path, cl
                 names=Html(", ".join(link(u) for u in (CHAIR, DEPUTY, MEMBER_A, MEMBER_B))),
             )
 
-        thursday = await sweep_at(conv, fake, clock, local(2026, 12, 10, 8))
-        assert [text.split("\n👤")[0] for text in thursday[:1]] == [overdue(2, "6 ngày 8 giờ")]
-        assert thursday[1].startswith(asks("1 ngày 15 giờ"))
-        friday = await sweep_at(conv, fake, clock, local(2026, 12, 11, 8))
-        assert friday[0].startswith(asks("15 giờ 59 phút"))
-        assert friday[1].startswith(overdue(3, "7 ngày 8 giờ"))
+        # One post a morning: the overdue task first, then the consultation.
+        header = vi("batch.header", title="Ban Chỉ đạo Chuyển đổi số", count=2)
+        [thursday] = await sweep_at(conv, fake, clock, local(2026, 12, 10, 8))
+        assert thursday.startswith(f"{header}\n\n{overdue(2, '6 ngày 8 giờ')}\n👤")
+        assert f"\n\n{asks('1 ngày 15 giờ')}" in thursday
+        [friday] = await sweep_at(conv, fake, clock, local(2026, 12, 11, 8))
+        assert friday.startswith(f"{header}\n\n{overdue(3, '7 ngày 8 giờ')}")
+        assert f"\n\n{asks('15 giờ 59 phút')}" in friday
         assert await sweep_at(conv, fake, clock, local(2026, 12, 12, 8)) == []  # Saturday
         # Monday: #2 closes (its new deadline passed while the bot was there), the digest, the
         # fourth overdue reminder escalated to the chair and the secretary.
         monday = await sweep_at(conv, fake, clock, local(2026, 12, 14, 8))
         assert monday[0].startswith("📋") and "#2" in monday[0]
-        assert [text[:1] for text in monday[2:]] == ["📰", "🔴"]
-        assert monday[3].startswith(overdue(4, "10 ngày 8 giờ"))
+        assert [text[:1] for text in monday[2:]] == ["📰"]  # the reminder is its last section
+        section = vi("batch.section", count=1)
+        assert f"{section}\n\n{overdue(4, '10 ngày 8 giờ')}" in monday[2]
         assert (await svc.items.by_number(1, 2)).status == "closed"
         back_note = vi("recovery.back_note", title="Ban Chỉ đạo Chuyển đổi số", count=2)
         assert [c.text for c in fake.sent(SECRETARY.id)].count(back_note) == 1  # once
@@ -165,7 +168,7 @@ async def test_a_refused_overdue_reminder_ends_that_message_not_the_chase(tmp_pa
         assert await sweep_at(conv, fake, clock, local(2026, 12, 4, 8)) == []  # refused
         assert await sweep_at(conv, fake, clock, local(2026, 12, 4, 8, 1)) == []  # not re-sent
         monday = await sweep_at(conv, fake, clock, local(2026, 12, 7, 8))
-        chases = [text for text in monday if text.startswith("🔴")]
+        chases = [text for text in monday if "🔴 <b>Nhiệm vụ" in text]  # in the Monday digest
         assert len(chases) == 1 and "🔁 " + vi("reminder.overdue", number=1, title="x",
             deadline="x", late="x", progress=0, count=1).split("🔁 ")[1] in chases[0]  # fmt: skip
         [tuesday] = await sweep_at(conv, fake, clock, local(2026, 12, 8, 8))

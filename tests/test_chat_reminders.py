@@ -69,10 +69,16 @@ async def test_task_reminders_offsets_overdue_and_escalation(tmp_path, clock):
             **common,
         )
         assert thursday == [expected]
-        private = [c.text for c in fake.sent(MEMBER_A.id)][-1]
-        assert private == vi(
-            "reminder.private", title="Ban Chỉ đạo Chuyển đổi số", text=Html(expected)
-        )
+        private = fake.sent(MEMBER_A.id)[-1]
+        assert private.text == "\n".join([
+            vi("batch.private_header", count=1), "",
+            vi("batch.private_committee", title="Ban Chỉ đạo Chuyển đổi số"),
+            vi("reminder.offset", left="1 ngày 15 giờ", **common),
+            vi("batch.lead"),
+        ])  # fmt: skip
+        assert conv.keyboard(private) == [
+            [("#1 📊 Tiến độ", "v1:r:1:t:p:1"), ("#1 ✅ Hoàn thành", "v1:r:1:t:d:1")]
+        ]
         assert fake.sent(MEMBER_B.id) == []  # never opened a private chat
         assert await sweep_at(conv, fake, clock, local(2026, 12, 3, 9)) == []
         assert len(await sweep_at(conv, fake, clock, local(2026, 12, 4, 8))) == 1
@@ -80,9 +86,10 @@ async def test_task_reminders_offsets_overdue_and_escalation(tmp_path, clock):
         texts = []
         for day in (7, 8, 9, 10):
             texts += await sweep_at(conv, fake, clock, local(2026, 12, day, 8))
-        digests = [text for text in texts if text.startswith("📰")]
-        texts = [text for text in texts if not text.startswith("📰")]
-        assert len(digests) == 1 and len(texts) == 4  # Monday 08:00 is also the digest's time
+        assert len(texts) == 4 and texts[0].startswith("📰")  # Monday 08:00: the digest's time
+        # The Monday reminder is the digest's last section, not a message of its own.
+        [_digest, monday] = texts[0].split("\n\n" + vi("batch.section", count=1) + "\n\n")
+        texts = [monday, *texts[1:]]
         assert texts[0] == task_reminder(
             "reminder.overdue",
             [*people, vi("reminder.show", number=1)],
@@ -204,9 +211,11 @@ async def test_consultation_reminders_then_auto_close_after_quiet_hours(tmp_path
             vi("reminder.show", number=1),
         ])  # fmt: skip
         await conv.send(GROUP, DEPUTY, "/opinion 1 agree")
-        [monday, digest] = await sweep_at(conv, fake, clock, local(2026, 12, 7, 8))
-        assert vi("digest.open", count=1) in digest  # the Monday digest follows the reminder
-        assert "(2)" in monday and link(DEPUTY) not in monday
+        [monday] = await sweep_at(conv, fake, clock, local(2026, 12, 7, 8))
+        # One Monday post: the digest, and the reminder as its last section.
+        digest, reminder = monday.split("\n\n" + vi("batch.section", count=1) + "\n\n")
+        assert vi("digest.open", count=1) in digest and digest.startswith("📰")
+        assert "(2)" in reminder and link(DEPUTY) not in reminder
         assert await sweep_at(conv, fake, clock, local(2026, 12, 8, 0, 5)) == []  # quiet: waits
         item = await services(conv).items.by_number(1, 1)
         assert item.status == "open"

@@ -89,6 +89,7 @@ TAGS = (
     ("🔴 <b>Nhiệm vụ", "overdue"),
     ("📝 <b>Nhắc cho ý kiến", "pending"),
     ("🗳 <b>Nhắc biểu quyết", "pending"),
+    ("🔔 <b>Các việc cần nhắc", "batch"),  # several reminders of one moment: one post
     ("🔔 <b>Nhắc việc", "adhoc"),
     ("📰", "digest"),
     ("📋 <b>Kết quả xin ý kiến", "result"),
@@ -134,12 +135,12 @@ async def test_a_simulated_month(tmp_path, clock, monkeypatch):
     d = lambda day, h, m=0: local(2026, 12, day, h, m)  # noqa: E731
     assert sorted(seen) == sorted([
         (d(3, 8), "offset"), (d(4, 8), "offset"),
-        (d(7, 8), "overdue"), (d(7, 8), "digest"),
-        (d(8, 8), "overdue"), (d(8, 8), "pending"),
-        (d(9, 8), "overdue"), (d(9, 8), "pending"),
+        (d(7, 8), "digest"),  # with the overdue reminder as its last section
+        (d(8, 8), "batch"),  # overdue + pending: one post
+        (d(9, 8), "batch"),
         (d(10, 7), "result"), (d(10, 7), "docx"),  # due 23:59 Wednesday: posted after quiet hours
         (d(10, 8), "overdue"),
-        (d(14, 8), "offset"), (d(14, 8), "digest"),  # 3d and 1d both fall on Monday: once
+        (d(14, 8), "digest"),  # with the offset (3d and 1d both fall on Monday: once)
         (d(15, 8), "offset"),
         (d(17, 8), "pending"), (d(18, 8), "pending"), (d(18, 17), "result"),
         (d(21, 8), "digest"),
@@ -150,6 +151,9 @@ async def test_a_simulated_month(tmp_path, clock, monkeypatch):
     assert all(scheduler.allowed(when, cfg) for when, _ in seen)
     assert [i.status for i in items] == ["closed", "closed"]
     texts = [c.text for c in fake.sent(GROUP.id) if c.method == "sendMessage"]
+    section = vi("batch.section", count=1)
+    digests = [x for x in texts if x.startswith("📰")]
+    assert [section in x for x in digests] == [True, True, False, False]
     escalated = [x for x in texts if vi("reminder.overdue", number=1, title="Báo cáo kinh phí",
                  deadline="Thứ Sáu, 04/12/2026 23:59", late="5 ngày 8 giờ", progress=0,
                  count=4) in x]  # fmt: skip

@@ -18,7 +18,7 @@ from storage.members import Member
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 DATE_FORMAT = "dd/mm/yyyy"
 SHEETS = ("Summary", "Tasks", "Agencies", "Consultations", "Votes")
-EXPORT_SHEETS = (*SHEETS, "Members", "History")
+EXPORT_SHEETS = (*SHEETS, "Collections", "Members", "History")
 WIDE, MEDIUM, NARROW, DATE = 48, 28, 12, 17
 
 
@@ -46,6 +46,7 @@ def _build(report: Report, lang: str, *, export: bool):
     if report.meetings:
         x.meetings()
     if export:
+        x.collections()
         x.members()
         x.history()
     return book
@@ -212,6 +213,27 @@ class _Writer:
                              self._label("report.answer", o.answer), o.text, self.when(o.at),
                              self.yes_no(o.auto), self.yes_no(o.id in c.current)])  # fmt: skip
         self.sheet("Consultations", columns, rows, dates=(2, 10))
+
+    def collections(self) -> None:
+        """One row per recipient of every collection: state, current file, when, how many."""
+        columns = [
+            ("number", NARROW), ("title", WIDE), ("deadline", DATE), ("state", NARROW),
+            ("agency", MEDIUM), ("member", MEDIUM), ("collect.xlsx.col_state", NARROW),
+            ("collect.xlsx.col_file", WIDE), ("collect.xlsx.col_size", NARROW), ("at", DATE),
+            ("collect.xlsx.col_count", NARROW),
+        ]  # fmt: skip
+        rows = []
+        for standing in self.report.collections:
+            item = standing.item
+            head = [item.number, item.title, self.when(item.deadline),
+                    self._label("collect.status", item.status)]  # fmt: skip
+            for row in standing.rows:
+                sub = row.submission
+                rows.append([*head, row.member.agency, self.name(row.member),
+                             plain(self.lang, f"collect.state.{row.state}"),
+                             sub.file.name if sub else None, sub.file.size if sub else None,
+                             self.when(sub.at) if sub else None, row.sent_count])  # fmt: skip
+        self.sheet("Collections", columns, rows, dates=(2, 9))
 
     def votes(self) -> None:
         columns = [

@@ -10,6 +10,7 @@ from datetime import datetime
 from bot import dates
 from bot.recurrence import Recurrence, split_recurrence
 from bot.services.consultation_model import rank
+from bot.services.flows import FlowSpec, Outcome, Step, declare
 from storage.collections import Collection, Submission
 from storage.committees import Committee
 from storage.items import Item
@@ -138,3 +139,16 @@ def ordered(rows: list[Row]) -> tuple[Row, ...]:
 def on_time(at: datetime, deadline: datetime | None) -> bool:
     """Whether a file sent at `at` meets the deadline."""
     return deadline is None or at <= deadline
+
+
+def _compose(answers: dict, members: dict) -> Outcome:
+    """The guided flow's answers as `/collect <title> hạn <date>` (every member is asked)."""
+    return Outcome(KIND_FLOW, text=f"{answers['title']} hạn {answers['deadline']['text']}")
+
+
+KIND_FLOW = "collect"
+FLOW = declare(
+    FlowSpec(
+        KIND_FLOW, (Step("title", "text", limit=MAX_TITLE), Step("deadline", "when")), _compose
+    )
+)

@@ -43,21 +43,17 @@ class CollectionSchedule:
         if found is None:
             return None
         series = await self.series.get(found[0])
+        if series.kind != "collection":
+            return None
         latest = await self.series.latest(series.id)
         if series.stopped_at is not None or latest is None or latest[0] != found[1]:
             return None  # stopped, or the next one exists already
         committee = await self.committees.get(series.committee_id)
         cfg = config_of(committee)
         rule = recurrence.Recurrence(series.every, series.on_day)
-        seq = found[1] + 1
-        deadline = recurrence.occurrence_deadline(
-            series.anchor_date, series.anchor_time, rule, seq, cfg
+        seq, deadline = recurrence.next_after(
+            series.anchor_date, series.anchor_time, rule, found[1], now, cfg
         )
-        while deadline <= now:  # the bot was away for a whole period: the next one ahead
-            seq += 1
-            deadline = recurrence.occurrence_deadline(
-                series.anchor_date, series.anchor_time, rule, seq, cfg
-            )
         recipients = await self._series_recipients(series, item_id)
         if not recipients:
             return None

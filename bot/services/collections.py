@@ -169,6 +169,11 @@ class CollectionService(CollectionSchedule, ItemService):
             every = series.every if series and series.stopped_at is None else None
         return Standing(committee, item, collection, ordered(rows), every)
 
+    async def all_standings(self, committee_id: int) -> list[Standing]:
+        """Every collection of the committee, by number (for the export)."""
+        items = [await self.items.get(i) for i in await self.repo.of_committee(committee_id)]
+        return [await self.standing(item) for item in items]
+
     async def pending_members(self, item: Item) -> list[Member]:
         """Recipients who have not sent (for /pending and the reminders)."""
         return (await self.standing(item)).pending

@@ -30,7 +30,10 @@ class Step:
     `limit`: a `text` answer's maximum length; `lines`: a `text` answer is a list, one per line
     (between `low` and `high` of them); `morning`: a date without a time means that morning
     (reminders), not the end of that day; `label`: the catalog suffix of its texts when not
-    `name` (`flow.ask.<label>`, `flow.got.<label>`, and `.<flow kind>` after it for `text`).
+    `name` (`flow.ask.<label>`, `flow.got.<label>`, and `.<flow kind>` after it for `text`);
+    `quick`: the quick deadline buttons a `when` step offers (codes of `QUICK`; none: typed only);
+    `choices`: the switches of a `flags` step (each on or off, then "next"; texts
+    `flow.flag.<choice>`).
     """
 
     name: str
@@ -42,6 +45,8 @@ class Step:
     high: int = 1
     morning: bool = False
     label: str = ""
+    quick: tuple[str, ...] = QUICK
+    choices: tuple[str, ...] = ()
 
     @property
     def texts(self) -> str:

@@ -2,8 +2,9 @@
 
 Each `compose` returns exactly what the one-line command is given: `/assign` gets the people
 and `<title> hạn <date>`, `/consult` `<title> hạn <date>`, `/vote` `<motion> hạn <date>`,
-`/poll` `<question> | <option> | … [hạn <date>]`, `/remind` `<date> <text>`; the chosen date is
-written the way those commands read it (`canonical`: `dd/mm/yyyy` or `dd/mm/yyyy HH:MM`).
+`/poll` `<question> | <option> | … [hạn <date>] [multi] [anon]`, `/remind` `<date> <text>`;
+the chosen date is written the way those commands read it (`canonical`: `dd/mm/yyyy` or
+`dd/mm/yyyy HH:MM`).
 """
 
 from __future__ import annotations
@@ -42,8 +43,8 @@ def _titled(kind: str):
 
 
 def _poll(answers: dict[str, Any], members: dict[int, Member]) -> Outcome:
-    text = " | ".join([answers["title"], *answers["options"]])
-    return Outcome("poll", text=text + _due(answers))
+    text = " | ".join([answers["title"], *answers["options"]]) + _due(answers)
+    return Outcome("poll", text=" ".join([text, *answers.get("flags", [])]))
 
 
 def _remind(answers: dict[str, Any], members: dict[int, Member]) -> Outcome:
@@ -84,6 +85,7 @@ POLL = declare(
             Step(
                 "options", "text", lines=True, low=MIN_OPTIONS, high=MAX_OPTIONS, limit=MAX_OPTION
             ),
+            Step("flags", "flags", optional=True, choices=("multi", "anon")),
             Step("deadline", "when", optional=True),
         ),
         _poll,

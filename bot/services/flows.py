@@ -2,7 +2,8 @@
 this service moves one flow through them, with its state in the database (storage/flows.py).
 
 Step kinds: `one` (pick one member from the roster), `many` (pick any number, then "next"),
-`text` (typed as a reply), `when` (a quick deadline button or a typed date). After the last step
+`text` (typed as a reply), `when` (a quick deadline button or a typed date), `flags` (switches
+such as a poll's "multi" and "anon", then "next"). After the last step
 comes the summary to confirm; confirming turns the answers into exactly the arguments of the
 one-line command (`FlowSpec.compose` → `Outcome`) and hands them to the caller's `create`,
 inside one transaction with the flow's end. Only the author moves a flow; every move extends its
@@ -139,7 +140,9 @@ class FlowService:
     def quick_deadlines(self, flow: Flow) -> list[tuple[str, datetime]]:
         """The quick deadline buttons that lie ahead now: (code, moment)."""
         now = self.clock.now()
-        found = [(code, quick_moment(code, now, flow.committee)) for code in QUICK]
+        step = flow.step
+        codes = step.quick if step is not None and step.kind == "when" else QUICK
+        found = [(code, quick_moment(code, now, flow.committee)) for code in codes]
         return [(code, at) for code, at in found if at is not None and at > now]
 
     # ------------------------------------------------------------------ moving
@@ -175,10 +178,19 @@ class FlowService:
         )
         return await self._save(flow, {step.name: chosen})
 
+    async def toggle(self, flow: Flow, choice: str) -> Flow:
+        """A switch of a `flags` step: on if it was off, off if it was on."""
+        step = self._expect(flow, "flags")
+        if choice not in step.choices:
+            raise FlowMoved("flow.moved")
+        chosen = list(flow.answers.get(step.name, []))
+        chosen = [c for c in chosen if c != choice] if choice in chosen else [*chosen, choice]
+        return await self._save(flow, {step.name: [c for c in step.choices if c in chosen]})
+
     async def next(self, flow: Flow) -> Flow:
-        """ "Next" on a `many` step (empty is fine when it is optional)."""
-        step = self._expect(flow, "many")
-        if not flow.answers.get(step.name) and not step.optional:
+        """ "Next" on a `many` or `flags` step (empty is fine when it is optional)."""
+        step = self._expect(flow, "many", "flags")
+        if not flow.answers.get(step.name) and not step.optional and step.kind == "many":
             raise DomainError("flow.pick_someone")
         return await self._save(flow, {step.name: flow.answers.get(step.name, [])}, advance=True)
 

@@ -4,15 +4,27 @@ See `bot.services.reminders` for the exactly-once design. Every due row is check
 current state before it is handed out: a finished or rescheduled item cancels it (`stale`), a
 later-planned row of the same item due at the same sweep cancels it (`superseded`), quiet hours
 or a day off move it to the next allowed moment (keeping its `late` flag if it was late already).
+
+**Batching.** The sweep hands out every due row at once; the Telegram side groups them per
+committee into one post (`handlers/reminder_batch.py`). `admit` applies the committee's daily
+ceiling (`maxposts`): once it is reached, only what always goes (escalations; ad-hoc reminders,
+which a person asked for at that time) is posted, the rest waits for the next morning, merged.
+
+**Other item kinds** contribute their reminder rows with `contribute(kind, Contributor(...))`:
+their `prepare` turns a due row into a `Dispatch` (whom it concerns, or None when the item no
+longer needs it: the row is cancelled as stale); the handlers give the kind its lines
+(`handlers.reminder_lines.reminder_lines`).
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot import scheduler
+from bot.dates import local_date
 from bot.services.settings import config_of
 from storage.committees import Committee
 from storage.items import Item
@@ -38,15 +50,48 @@ class Dispatch:
     reminder: Reminder
     committee: Committee
     item: Item | None
-    members: tuple[Member, ...]  # who is reminded: lead then cooperators, or the silent ones
-    escalate_to: tuple[Member, ...]  # chair and secretary, from the fourth overdue reminder
-    progress: int | None
-    late: bool
+    members: tuple[Member, ...] = ()  # who is reminded: lead then cooperators, or the silent
+    escalate_to: tuple[Member, ...] = ()  # chair and secretary, from the fourth overdue reminder
+    progress: int | None = None
+    late: bool = False
     time_left: timedelta | None = None  # the item's deadline − now (negative once overdue)
+    data: object = None  # a contributed kind's own facts for its lines (a meeting's place, …)
+
+    @property
+    def always_goes(self) -> bool:
+        """Posted even past the daily ceiling: an escalation, or an ad-hoc reminder."""
+        return bool(self.escalate_to) or self.reminder.kind == scheduler.ADHOC
+
+    @property
+    def concerned(self) -> tuple[Member, ...]:
+        """Everyone this reminder is about or addressed to (for their private message)."""
+        return (*self.members, *self.escalate_to)
+
+
+Prepare = Callable[[Reminder, Committee, datetime], Awaitable["Dispatch | None"]]
+
+
+@dataclass(frozen=True)
+class Contributor:
+    """What another item kind (meeting, collection, …) plugs into the sweep.
+
+    `prepare(row, committee, now)`: the due row as a Dispatch (its `members` are whom it
+    concerns), or None if it is no longer needed (the row is then cancelled). `after_sent(row,
+    now)`: called once the row is marked sent (e.g. to plan the next one); optional.
+    """
+
+    prepare: Prepare
+    after_sent: Callable[[Reminder, datetime], Awaitable[None]] | None = None
 
 
 class SweepMixin:
     """Methods of ReminderService used by the sweep job (repos are set by ReminderService)."""
+
+    contributors: dict[str, Contributor]
+
+    def contribute(self, kind: str, contributor: Contributor) -> None:
+        """Let reminder rows of `kind` (e.g. `meeting`) go through the batched sweep."""
+        self.contributors[kind] = contributor
 
     # ------------------------------------------------------------------ the sweep
     async def due(
@@ -82,6 +127,9 @@ class SweepMixin:
             return None
         if row.kind in (scheduler.ADHOC, scheduler.DIGEST):
             return Dispatch(row, committee, None, (), (), None, late)
+        contributor = self.contributors.get(row.kind)
+        if contributor is not None:
+            return await self._contributed(contributor, row, committee, now, late)
         item = await self.items.get(row.item_id)
         if item is None or item.status not in OPEN[item.kind] or item.deadline != row.deadline:
             await self.repo.cancel(row.id, now, "stale")
@@ -95,7 +143,9 @@ class SweepMixin:
                 await self.repo.cancel(row.id, now, "nobody")
                 return None
             left = item.deadline - now if item.deadline else None
-            return Dispatch(row, committee, item, tuple(silent), (), None, late, left)
+            mode = await self.digest_repo.vote_mode(item.id) if item.kind == "vote" else None
+            data = mode[0] if mode else None  # a motion's ballot has buttons, a poll's not
+            return Dispatch(row, committee, item, tuple(silent), (), None, late, left, data)
         task = await self.tasks.get(item.id)
         if task is None:
             await self.repo.cancel(row.id, now, "stale")
@@ -111,6 +161,49 @@ class SweepMixin:
         left = item.deadline - now if item.deadline else None
         return Dispatch(row, committee, item, people, bosses, task.progress, late, left)
 
+    async def _contributed(
+        self,
+        contributor: Contributor,
+        row: Reminder,
+        committee: Committee,
+        now: datetime,
+        late: bool,
+    ) -> Dispatch | None:
+        if row.item_id is not None and await self.repo.superseded(row, now):
+            await self.repo.cancel(row.id, now, "superseded")
+            return None
+        dispatch = await contributor.prepare(row, committee, now)
+        if dispatch is None:
+            await self.repo.cancel(row.id, now, "stale")
+            return None
+        return replace(dispatch, late=late)
+
+    # ------------------------------------------------------------------ the daily ceiling
+    async def admit(self, committee: Committee, batch: list[Dispatch], now: datetime) -> list:
+        """What of a committee's due batch is posted now; the rest waits for the next morning.
+
+        Under the ceiling (`maxposts` automatic group posts today) everything goes; at it, only
+        what always goes (escalations, ad-hoc reminders), and the rest is deferred to the next
+        working morning, where it is merged with what is due then.
+        """
+        cfg = config_of(committee)
+        if cfg.max_posts <= 0 or not batch:
+            return batch
+        today = local_date(now, cfg.tz)
+        if await self.posts.posts_on(committee.id, today) < cfg.max_posts:
+            return batch
+        kept = [d for d in batch if d.always_goes]
+        at = scheduler.morning(today + timedelta(days=1), cfg)
+        for dispatch in batch:
+            if not dispatch.always_goes:
+                row = dispatch.reminder
+                await self.repo.defer(row.id, at, row.planned_at if dispatch.late else at)
+        return kept
+
+    async def posted(self, committee: Committee, now: datetime) -> None:
+        """Count one automatic group post of the committee today (for `admit`)."""
+        await self.posts.count_post(committee.id, local_date(now, committee.tz))
+
     async def sent(self, dispatch: Dispatch, now: datetime, message_id: int | None) -> None:
         """The group message went out: mark it, then plan what follows (next overdue, digest)."""
         row = dispatch.reminder
@@ -125,7 +218,11 @@ class SweepMixin:
         await self.repo.mark_sent(
             row.id, now, late=dispatch.late, recipients=mentioned, message_id=message_id
         )
-        if row.item_id is not None:
+        contributor = self.contributors.get(row.kind)
+        if contributor is not None:
+            if contributor.after_sent is not None:
+                await contributor.after_sent(row, now)
+        elif row.item_id is not None:
             await self.replan(row.item_id, now)
 
     def digest_week(self, dispatch: Dispatch, now: datetime) -> str:
@@ -163,12 +260,16 @@ class SweepMixin:
             committee = await self.committees.get(row.committee_id)
             if committee is not None:
                 await self.plan_digest(committee, now, replace=False)
+        elif row.kind in self.contributors:
+            after_sent = self.contributors[row.kind].after_sent
+            if after_sent is not None:
+                await after_sent(row, now)
         elif row.item_id is not None:
             await self.replan(row.item_id, now)
 
     async def copies(self, dispatch: Dispatch) -> list[tuple[Member, str]]:
         """Who also gets this reminder privately (can_dm and notify), with their language."""
-        people = {m.user_id: m for m in (*dispatch.members, *dispatch.escalate_to) if m.user_id}
+        people = {m.user_id: m for m in dispatch.concerned if m.user_id}
         prefs = await self.users.many(list(people))
         return [
             (member, prefs[uid].language or dispatch.committee.language)

@@ -27,9 +27,10 @@ from bot.dates import fold_text, local_date, local_to_utc, looks_like_deadline, 
 from bot.errors import DomainError
 from bot.events import Events
 from bot.services.guard import actor_id, guarded
-from bot.services.reminder_sweep import OPEN, SweepMixin
+from bot.services.reminder_sweep import OPEN, Contributor, SweepMixin
 from bot.services.settings import config_of
 from storage.audit import AuditRepo
+from storage.auto_posts import AutoPostRepo
 from storage.committees import Committee, CommitteeRepo
 from storage.digest import DigestRepo
 from storage.items import Item, ItemRepo
@@ -83,6 +84,8 @@ class ReminderService(SweepMixin):
         self.users, self.state = users, state
         self.audit, self.clock = audit, clock
         self.db = repo.db  # the database every repository here works on
+        self.posts = AutoPostRepo(self.db)  # automatic group posts a day (`maxposts`)
+        self.contributors: dict[str, Contributor] = {}  # other kinds' reminder rows
         # item kind → who has not answered (the consultations/votes services' pending_members)
         self.pending_sources = dict(pending_sources or {})
         # item kind → its own planning (collections: offsets, then each working morning)
@@ -113,7 +116,7 @@ class ReminderService(SweepMixin):
         """Make the item's unsent reminders match its current state (idempotent)."""
         now = now or self.clock.now()
         item = await self.items.get(item_id)
-        if item is None:
+        if item is None or item.kind not in OPEN:  # other kinds plan their own rows
             return
         committee = await self.committees.get(item.committee_id)
         plans = await self._plans(item, committee, now)

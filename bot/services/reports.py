@@ -103,6 +103,7 @@ class Report:
     next_end: datetime | None = None
     members: dict[int, Member] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
+    collections: list = field(default_factory=list)  # the export's collections (Standing)
     meetings: list = field(default_factory=list)  # MeetingRow per meeting (issue 15)
 
     @property
@@ -150,11 +151,13 @@ class ReportService:
         audit: AuditRepo,
         clock: Clock,
         periodic=None,
+        collections=None,
         meetings=None,  # async fn(committee, now, start, end) → meeting rows (issue 15)
     ) -> None:
         self.repo, self.tasks, self.members = repo, tasks, members
         self.items, self.audit, self.clock = items, audit, clock
         self.periodic = periodic  # periodic reports per agency (collections), if any
+        self.collections = collections  # committee id → every collection's standing, if any
         self.meetings = meetings
 
     async def report(self, committee: Committee, period: str) -> Report:
@@ -178,7 +181,8 @@ class ReportService:
         """Every task, consultation and vote of the committee, with the whole audit log."""
         tz = committee.tz
         report = await self._build(committee, tz, None, None, None, self.clock.now())
-        return replace(report, audit=await self.audit.all(committee.id))
+        collections = await self.collections(committee.id) if self.collections else []
+        return replace(report, audit=await self.audit.all(committee.id), collections=collections)
 
     async def history(self, committee: Committee, number: int | None, limit: int = 30) -> History:
         """The audit trail of item #N, or the latest `limit` committee actions."""

@@ -1,5 +1,6 @@
 """Recurring series: `/recurring` lists them, `/stop N` ends one, and the catch-up creates a
-missing next occurrence (the close creates it in its own transaction; this covers old rows)."""
+missing next occurrence (a collection's close creates it in its own transaction; a task's comes
+when it is done or cancelled, or when its deadline passes; this covers every case again)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,18 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.errors import DomainError
+from bot.recurrence import Recurrence
 from bot.services.collection_model import Standing
 from bot.services.collections import CollectionService
 from bot.services.guard import guarded
+from bot.services.task_series import TaskSeries
 from storage.committees import Committee
 from storage.items import Item
 from storage.members import Member
 from storage.series import Series
 
 Announce = Callable[[Standing], Awaitable[None]]
+AnnounceTask = Callable[[int], Awaitable[None]]  # a new task occurrence's item id
 
 
 @dataclass(frozen=True)
@@ -29,8 +33,8 @@ class SeriesLine:
 class SeriesService:
     """Reads and ends series; creates missing occurrences."""
 
-    def __init__(self, collections: CollectionService) -> None:
-        self.collections = collections
+    def __init__(self, collections: CollectionService, tasks: TaskSeries) -> None:
+        self.collections, self.tasks = collections, tasks
         self.db, self.repo = collections.db, collections.series
         self.items, self.audit, self.clock = collections.items, collections.audit, collections.clock
         self.members = collections.members
@@ -63,14 +67,35 @@ class SeriesService:
         )  # fmt: skip
         return SeriesLine(series, item)
 
-    async def catch_up(self, announce: Announce) -> int:
-        """Create every missing next occurrence (idempotent); `announce` stages its card inside
-        the creating transaction. Returns how many were created."""
+    async def start_task(self, item_id: int, rule: Recurrence, actor: Member) -> None:
+        """`/assign … hằng tháng`: the new task is occurrence 0 of a series."""
+        await self.tasks.start(item_id, rule, actor.user_id, self.clock.now())
+
+    async def catch_up(self, announce: Announce, announce_task: AnnounceTask) -> int:
+        """Create every missing next occurrence (idempotent); the announcers stage its card
+        inside the creating transaction. Returns how many were created."""
         created = 0
-        for item_id in await self.repo.rollover_due():
-            async with self.collections.events.deferred(), self.db.transaction():
-                following = await self.collections.next_occurrence(item_id, self.clock.now())
-                if following is not None:
-                    await announce(following)
-                    created += 1
+        for item_id in await self.repo.rollover_due(self.clock.now()):
+            created += await self.roll(item_id, announce, announce_task)
         return created
+
+    async def roll(self, item_id: int, announce: Announce, announce_task: AnnounceTask) -> int:
+        """Create the occurrence after `item_id` if it is due and missing; 1 if created."""
+        now = self.clock.now()
+        async with self.collections.events.deferred(), self.db.transaction():
+            following = await self.collections.next_occurrence(item_id, now)
+            if following is not None:
+                await announce(following)
+                return 1
+            new_task = await self.tasks.next_after(item_id, now)
+            if new_task is not None:
+                await announce_task(new_task)
+                return 1
+        return 0
+
+    async def finished_task(self, item_id: int) -> bool:
+        """Whether `item_id` is a task occurrence that is done or cancelled (its next is due)."""
+        item = await self.items.get(item_id)
+        if item is None or item.kind != "task" or item.status not in {"done", "cancelled"}:
+            return False
+        return await self.repo.of_item(item_id) is not None

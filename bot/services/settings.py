@@ -17,7 +17,7 @@ from storage.committees import Committee, CommitteeRepo
 from storage.members import Member, MemberRepo
 
 # The keys `/settings` accepts, with Vietnamese aliases.
-KEYS = ("language", "timezone", "digest", "reminders", "quiet", "workdays", "silence")
+KEYS = ("language", "timezone", "digest", "reminders", "quiet", "workdays", "silence", "maxposts")
 KEY_ALIASES = {
     "lang": "language",
     "ngonngu": "language",
@@ -30,7 +30,10 @@ KEY_ALIASES = {
     "yenlang": "quiet",
     "ngaylamviec": "workdays",
     "imlang": "silence",
+    "toida": "maxposts",
+    "sotinmoingay": "maxposts",
 }
+MAX_POSTS_LIMIT = 20  # `/settings maxposts N`: 1…20, or off (no ceiling)
 OFF_WORDS = frozenset({"off", "tắt", "tat", "none", "không", "khong"})
 
 
@@ -45,6 +48,7 @@ class CommitteeConfig:
     offsets: tuple[timedelta, ...]
     digest: tuple[int, time] | None
     silence_agree: bool
+    max_posts: int = 3  # automatic group posts a day; 0: no ceiling
 
 
 def config_of(committee: Committee) -> CommitteeConfig:
@@ -63,6 +67,7 @@ def config_of(committee: Committee) -> CommitteeConfig:
         offsets=dates.parse_offsets(committee.reminder_offsets or "off"),
         digest=digest,
         silence_agree=committee.silence_agree,
+        max_posts=committee.max_posts,
     )
 
 
@@ -143,6 +148,15 @@ class SettingsService:
         if key == "workdays":
             days = dates.parse_workdays(lowered)
             return {"workdays": ",".join(str(d) for d in sorted(days))}
+        if key == "maxposts":
+            if lowered in OFF_WORDS:
+                return {"max_posts": 0}
+            if (
+                not (lowered.isascii() and lowered.isdigit())
+                or not 1 <= int(lowered) <= MAX_POSTS_LIMIT
+            ):
+                raise DomainError("settings.usage_maxposts")
+            return {"max_posts": int(lowered)}
         if lowered in {"agree", "dongy", "đồng ý", "on"}:
             return {"silence_agree": 1}
         if lowered in OFF_WORDS:

@@ -19,6 +19,7 @@ from bot.services.reports import ReportService
 from bot.services.roster import RosterService
 from bot.services.series import SeriesService
 from bot.services.settings import SettingsService
+from bot.services.task_series import TaskSeries
 from bot.services.tasks import TaskService
 from bot.services.votes import VoteService
 from storage.audit import AuditRepo
@@ -146,7 +147,8 @@ class Services:
                 audit,
                 clock,
                 collections.periodic,
-                meetings.rows,
+                collections.all_standings,
+                meetings=meetings.rows,
             ),
             reminders=reminders,
             digest=DigestService(
@@ -162,6 +164,11 @@ class Services:
             ),
             meetings=meetings,
             collections=collections,
-            series=SeriesService(collections),
+            series=SeriesService(
+                collections,
+                TaskSeries(
+                    db, collections.series, items, task_repo, committees, members, audit, events
+                ),
+            ),
             flows=FlowService(db, FlowRepo(db), committees, members, clock),
         )
