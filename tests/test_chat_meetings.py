@@ -233,11 +233,16 @@ async def test_conclusions_become_tasks_and_the_minutes_say_it_all(tmp_path, clo
         # reminders: the day before at 08:00 to who has not confirmed, an hour before to all
         # who come (the absent deputy is left alone)
         await conv.send(GROUP, SECRETARY, "/settings digest off")
+        await conv.send(private_chat(MEMBER_B), MEMBER_B, "/start")
         assert await sweep_at(conv, fake, clock, local(2026, 12, 9, 7, 59)) == []
         [day_before] = await sweep_at(conv, fake, clock, local(2026, 12, 9, 8))
         assert day_before.startswith("🗓 <b>Nhắc xác nhận dự họp #1</b>")
         assert "Chưa xác nhận (1)" in day_before and "Trần Bình" in day_before
         assert "Võ Văn Hưng" not in day_before
+        [private] = [c for c in conv.fake.sent(MEMBER_B.id) if "Phiên họp #1</b>" in c.text]
+        assert "còn 1 ngày" in private.text or "Thứ Năm, 10/12/2026 14:00" in private.text
+        await conv.press_button(private_chat(MEMBER_B), MEMBER_B, "Tham dự", private)
+        assert conv.last_answer() == "Đã ghi nhận: Tham dự"
         [hour_before] = await sweep_at(conv, fake, clock, local(2026, 12, 10, 13))
         assert hour_before.startswith("🗓 <b>Sắp đến giờ họp #1</b>")
         for name in ("Võ Văn Hưng", "Nguyễn An", "Trần Bình"):
@@ -293,7 +298,7 @@ async def test_conclusions_become_tasks_and_the_minutes_say_it_all(tmp_path, clo
         rows = [[c.value for c in row] for row in book["Meetings"].iter_rows()]
         assert rows[0][:3] == ["Số", "Phiên họp", "Thời gian"]
         assert (
-            rows[1][0] == 1 and rows[1][4] == "Đã họp" and rows[1][5:] == [1, 1, 1, 1, 2, 1, 1, 0]
+            rows[1][0] == 1 and rows[1][4] == "Đã họp" and rows[1][5:] == [2, 1, 1, 0, 2, 1, 1, 0]
         )
 
         await conv.send(GROUP, SECRETARY, "/minutes 1")
@@ -306,7 +311,7 @@ async def test_conclusions_become_tasks_and_the_minutes_say_it_all(tmp_path, clo
         assert "Võ Văn Hưng (UBND tỉnh)" in text
         assert "Phó Giám đốc Lê Văn C (dự thay Nguyễn An (Sở Tài chính))" in text
         assert "Hoàng Nam (Sở Thông tin và Truyền thông) — lý do: Đi công tác" in text
-        assert "Trần Bình (Sở Kế hoạch và Đầu tư) — không xác nhận" in text
+        assert "Trần Bình (Sở Kế hoạch và Đầu tư)" in text and "không xác nhận" not in text
         assert "1. Kế hoạch chuyển đổi số 2027" in text
         assert "Hoàn thiện kế hoạch năm 2027" in text and "Thống nhất báo cáo sơ kết quý IV" in text
         assert "→ Nhiệm vụ #2, hạn Thứ Bảy, 30/01/2027: Đã hoàn thành" in text
