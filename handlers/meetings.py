@@ -13,10 +13,11 @@ from bot.delivery.outbox import PurposeHooks
 from bot.errors import DomainError
 from bot.i18n import Html, t
 from bot.permissions import MANAGERS_ONLY, MEMBERS, SECRETARY_OR_CHAIR
+from bot.services import meeting_flow  # noqa: F401 - declares the /meeting flow
 from bot.services.meeting_model import KIND, MeetingView
 from bot.services.meetings import Preread
+from handlers import flows, render
 from handlers import meeting_render as cards
-from handlers import render
 from handlers.cards import Card, card_editor, card_kind
 from handlers.context import GROUP_TYPES, Ctx, reader_language, services_of
 from handlers.outbox import outbox_of, settle
@@ -102,8 +103,22 @@ async def tell_invitees(ctx: Ctx, view: MeetingView, key: str, **params: object)
     example="Họp giao ban quý IV 15/12 14:00 tại Phòng họp số 1",
 )
 async def meeting(ctx: Ctx) -> None:
-    """`/meeting <title> <date time> [tại <place>]`; further lines are agenda lines."""
-    view = await ctx.services.meetings.create(ctx.committee, ctx.member, ctx.args)
+    """`/meeting <title> <date time> [tại <place>]`; further lines are agenda lines. Without
+    arguments: the guided flow (handlers/flows.py)."""
+    if not ctx.args.strip():
+        await flows.begin(ctx, "meeting")
+        return
+    await _create(ctx, ctx.args)
+
+
+@flows.finisher("meeting")
+async def meeting_confirmed(ctx: Ctx, outcome: flows.Outcome) -> None:
+    """✅ on the /meeting flow: what the one-line command does with the same arguments."""
+    await _create(ctx, outcome.text)
+
+
+async def _create(ctx: Ctx, text: str) -> None:
+    view = await ctx.services.meetings.create(ctx.committee, ctx.member, text)
     lang = ctx.group_lang
     text, keyboard = cards.card(view, lang), cards.keyboard(view, lang)
     await ctx.post(text, keyboard, purpose=CARD_PURPOSE, ref_id=view.item.id)

@@ -25,6 +25,7 @@ from tests.chat import (
     vi,
 )
 from tests.fakes import private_chat
+from tests.test_chat_flows import answer, now_text, start
 from tests.test_chat_reminders import local, sweep_at
 
 WHEN = "Thứ Năm, 10/12/2026 14:00"
@@ -133,7 +134,7 @@ def _mention(user) -> str:
 async def test_bad_input_is_refused_and_changes_nothing(tmp_path, clock):
     async with running(tmp_path, clock) as (conv, fake):
         await set_up_committee(conv, fake)
-        assert await conv.ask(GROUP, SECRETARY, "/meeting") == vi("meeting.usage")
+        assert "Triệu tập phiên họp" in await conv.ask(GROUP, SECRETARY, "/meeting")  # the flow
         assert await conv.ask(GROUP, SECRETARY, "/meeting Họp giao ban") == vi("meeting.no_date")
         assert await conv.ask(GROUP, SECRETARY, "/meeting Họp giao ban 10/12") == vi(
             "meeting.no_time", text="10/12"
@@ -317,3 +318,19 @@ async def test_conclusions_become_tasks_and_the_minutes_say_it_all(tmp_path, clo
         assert "→ Nhiệm vụ #2, hạn Thứ Bảy, 30/01/2027: Đã hoàn thành" in text
         fonts = {r.font.name for p in doc.paragraphs for r in p.runs}
         assert fonts == {"Times New Roman"}
+
+
+async def test_meeting_flow_creates_what_the_one_line_command_creates(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        card = await start(conv, "/hop")
+        assert "Triệu tập phiên họp" in now_text(conv, card)
+        await answer(conv, SECRETARY, "Họp Ban Chỉ đạo quý IV")
+        await answer(conv, SECRETARY, "10/12 14:00")
+        await answer(conv, SECRETARY, "Phòng họp số 1, UBND tỉnh")
+        text = now_text(conv, card)
+        assert "• Thời gian: 10/12 14:00" in text and "• Địa điểm: Phòng họp số 1" in text
+        await conv.press_button(GROUP, SECRETARY, "Tạo", card)
+        one_line = await conv.ask(GROUP, SECRETARY, CREATE)
+        created = [c for c in conv.fake.sent(GROUP.id) if "Phiên họp #1</b>" in (c.text or "")]
+        assert created and created[0].text == one_line.replace("#2", "#1")
