@@ -4,11 +4,12 @@ Run by hand: `make bench` (or `.venv/bin/python -m bench.per_update [--n 240] [-
 [--json FILE]`). Prints updates/s, p50/p99 latency, process CPU per update and the our/bare ratio
 for a read command (/tasks), a write command (/progress) and a button press, sequentially (one
 chat, one update at a time) and with 20 chats in parallel (each chat one update at a time).
-Our bot runs the production path (bot/delivery: every update through the inbox); the last
-column counts its database hand-offs per update and, in brackets, those of its inbox work
-(storing the batch, marking read-only updates done; a writing update's mark rides in its own
-transaction); a last line
-gives the inbox's cost in µs per update measured alone (bench/inbox_cost.py).
+Our bot runs the production path (bot/delivery: every update through the inbox, every reply
+of a write through the outbox); the last columns count its database commits and hand-offs to
+aiosqlite's worker thread per update, and the wall time of its inbox work per update in situ
+(storing each getUpdates answer; the read-only marks ride in the next commit, a writing
+update's in its own unit). The last lines give the inbox's and the outbox's cost in µs per
+update measured alone (bench/inbox_cost.py).
 
 Both bots run in this process at once, each on its own instance of the fake server
 (tests/fakes, via bench/fakes.py `CountingFake`); each scenario's updates are split into rounds
@@ -63,10 +64,11 @@ class Result:
     median_rate: float
     cpu_ms: float  # process CPU per update (bot, fake server and driver together)
     hops: float  # hand-offs to aiosqlite's worker thread per update (ours; 0 for the bare bot)
+    commits: float  # database commits per update (ours)
     rates: list[float]  # each round's rate, in order (round i of ours ran just before bare's)
     p50_ms: float
     p99_ms: float
-    inbox_hops: float | None = None  # database hand-offs for inbox work per update (ours only)
+    inbox_us: float | None = None  # wall µs of inbox work per update, in situ (ours only)
 
 
 async def measure(
@@ -79,7 +81,7 @@ async def measure(
 ) -> Round:
     """Send `n` updates in each of the first `chats` chats, each waiting for its answer."""
     latencies: list[float] = []
-    inbox_before = stats.hops if stats is not None else 0
+    inbox_before = stats.seconds if stats is not None else 0.0
 
     async def one_chat(index: int) -> None:
         for _ in range(n):
@@ -88,11 +90,12 @@ async def measure(
             await fake.wait_for(done, timeout=30, what="an answer")
             latencies.append(time.perf_counter() - started)
 
-    started, cpu, hops = time.perf_counter(), time.process_time(), bench.hops()
+    started, cpu = time.perf_counter(), time.process_time()
+    hops, commits = bench.hops(), bench.commits()
     await asyncio.gather(*(one_chat(c) for c in range(chats)))
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
-    inbox = stats.hops - inbox_before if stats is not None else None
-    return Round(elapsed, cpu, latencies, bench.hops() - hops, inbox)
+    inbox = stats.seconds - inbox_before if stats is not None else None
+    return Round(elapsed, cpu, latencies, bench.hops() - hops, bench.commits() - commits, inbox)
 
 
 @dataclass
@@ -103,7 +106,8 @@ class Round:
     cpu: float  # process CPU time, all threads (the fake server's share included)
     latencies: list[float]
     hops: int = 0
-    inbox: int | None = None  # of which for inbox work (storing, marking), ours only
+    commits: int = 0
+    inbox: float | None = None  # seconds of inbox work (storing the answers), ours only
 
 
 def summarize(rounds: list[Round]) -> Result:
@@ -115,11 +119,12 @@ def summarize(rounds: list[Round]) -> Result:
         median_rate=statistics.median(len(r.latencies) / r.elapsed for r in rounds),
         cpu_ms=sum(r.cpu for r in rounds) / len(latencies) * 1000,
         hops=sum(r.hops for r in rounds) / len(latencies),
+        commits=sum(r.commits for r in rounds) / len(latencies),
         rates=[len(r.latencies) / r.elapsed for r in rounds],
         p50_ms=statistics.median(latencies) * 1000,
         p99_ms=latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
-        inbox_hops=(
-            sum(r.inbox for r in rounds if r.inbox is not None) / len(latencies)
+        inbox_us=(
+            sum(r.inbox for r in rounds if r.inbox is not None) / len(latencies) * 1e6
             if rounds[0].inbox is not None
             else None
         ),
@@ -182,8 +187,8 @@ def table(ours: dict[str, Result], bare: dict[str, Result]) -> str:
         "| scenario | updates | ours upd/s | bare upd/s | ratio (best round) | ratio (median)"
         " | ratio (paired)"
         " | ours p50 / p99 ms | bare p50 / p99 ms | CPU ms/update ours / bare"
-        " | hand-offs/update (inbox's) |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        " | commits / hand-offs per update | inbox µs/update (in situ) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for key in ours:
         o, b = ours[key], bare[key]
@@ -191,7 +196,8 @@ def table(ours: dict[str, Result], bare: dict[str, Result]) -> str:
             f"| {key} | {o.updates} | {o.rate:.0f} | {b.rate:.0f} | **{o.rate / b.rate:.2f}** |"
             f" {o.median_rate / b.median_rate:.2f} | {paired(o, b):.2f} |"
             f" {o.p50_ms:.1f} / {o.p99_ms:.1f} | {b.p50_ms:.1f} / {b.p99_ms:.1f} |"
-            f" {o.cpu_ms:.2f} / {b.cpu_ms:.2f} | {o.hops:.1f} ({o.inbox_hops:.1f}) |"
+            f" {o.cpu_ms:.2f} / {b.cpu_ms:.2f} | {o.commits:.2f} / {o.hops:.2f} |"
+            f" {o.inbox_us or 0:.0f} |"
         )
     return "\n".join(lines)
 

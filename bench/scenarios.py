@@ -61,6 +61,7 @@ class Bench:
     sent: dict[int, int] = field(default_factory=dict)  # chat index → updates injected so far
     payloads: Payloads | None = None  # what our bot sent (the bare bot sends the same)
     hops: Callable[[], int] = lambda: 0  # our database's hand-offs to aiosqlite's thread so far
+    commits: Callable[[], int] = lambda: 0  # our database's commits so far
 
     def next(self, chat: int) -> int:
         """A running count per chat, so consecutive edits of a card always change it."""
@@ -117,7 +118,7 @@ async def prepare_ours(conv: Conversation, fake: CountingFake, groups: list[Chat
     Then one of each scenario in the first group, to capture what our bot sends.
     """
     db = conv.app.bot_data.services.db
-    bench = Bench(groups, hops=lambda: db.hops)
+    bench = Bench(groups, hops=lambda: db.hops, commits=lambda: db.commits)
     for group in groups:
         fake.set_chat_member(group.id, SECRETARY, "administrator")
         for user, text in (

@@ -77,7 +77,7 @@ class CommitteeRepo:
 
     async def by_chat(self, chat_id: int) -> Committee | None:
         """The committee living in a chat."""
-        row = await self.db.fetchone("SELECT * FROM committees WHERE chat_id = ?", (chat_id,))
+        row = await self.db.fetchone_once("SELECT * FROM committees WHERE chat_id = ?", (chat_id,))
         return _row(row)
 
     async def get(self, committee_id: int) -> Committee | None:

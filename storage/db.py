@@ -1,13 +1,16 @@
 """The database: one aiosqlite connection for writes, a read connection, transactions, times.
 
 Writes go through the single long-lived aiosqlite connection, serialised by a lock. A write
-transaction costs one hand-off to aiosqlite's worker thread, its `COMMIT` (or `ROLLBACK`): a
-COMMIT may checkpoint the WAL and fsync, which must not block the loop. `BEGIN IMMEDIATE` and
-the statements in between run synchronously on the event loop's thread through the same sqlite3
-connection (see `sqlite3_behind`): microseconds of CPU and no I/O (nothing is fsynced before
-COMMIT), while a hand-off costs ≈ 45 µs on an idle machine and milliseconds on a busy one (a
-thread wake-up each way; bench/ANALYSIS.md). BEGIN never waits on the loop: when another process
-holds the write lock it goes to the worker, which waits with the busy timeout.
+transaction — `BEGIN IMMEDIATE`, its statements and its `COMMIT` (or `ROLLBACK`) — runs
+synchronously on the event loop's thread through that connection's sqlite3 connection (see
+`sqlite3_behind`): microseconds of CPU, and no fsync, because in WAL mode with
+`synchronous=NORMAL` a COMMIT only appends to the WAL; what fsyncs is a checkpoint, and the
+connection's automatic checkpoints are off (`wal_autocheckpoint = 0`): every
+`CHECKPOINT_EVERY` commits, one `PRAGMA wal_checkpoint(PASSIVE)` is handed off to aiosqlite's
+worker thread under the write lock, so the loop never waits for the disk. A hand-off costs
+≈ 45 µs on an idle machine and milliseconds on a busy one (a thread wake-up each way;
+bench/ANALYSIS.md). BEGIN never waits on the loop: when another process holds the write lock it
+goes to the worker, which waits with the busy timeout.
 
 Plain reads outside a transaction go to a second, read-only sqlite3 connection used on the loop's
 thread: in WAL mode a reader sees the latest committed state without waiting for a writer. Reads
@@ -15,15 +18,17 @@ inside one's own transaction see its uncommitted rows.
 
 Nobody passes a connection around: a repository's statement joins the transaction its task has
 open (ownership is by task, so a child task does not slip into its parent's transaction); outside
-one, a write is one autocommit statement. `Database.unit()` is the unit of work of one update.
+one, a write is its own one-statement transaction. `Database.unit()` is the unit of work of one
+update.
 """
 
 from __future__ import annotations
 
 import asyncio
 import inspect
+import logging
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,10 +36,16 @@ from typing import Any
 
 import aiosqlite
 
+from storage.deferred import DEFER_DELAY, Deferred, DeferredWrites
 from storage.unit import Unit, current_unit
+
+log = logging.getLogger(__name__)
 
 ISO = "%Y-%m-%dT%H:%M:%SZ"
 BUSY_TIMEOUT = "PRAGMA busy_timeout = 5000"  # how long a write waits for another process's lock
+# Statements a write outside a transaction runs in one of its own, on the loop's thread.
+_IN_TRANSACTION = ("INSERT", "UPDATE", "DELETE", "REPLACE", "WITH", "CREATE", "DROP", "ALTER")
+CHECKPOINT_EVERY = 100  # commits between two WAL checkpoints (a few pages each: ≈ 0.5–2 MB)
 
 
 def to_db(moment: datetime | None) -> str | None:
@@ -99,6 +110,11 @@ class Database:
         self._lock = asyncio.Lock()
         self._owner: asyncio.Task | None = None  # the task whose transaction is open
         self.hops = 0  # hand-offs to aiosqlite's worker thread (bench and tests count them)
+        self.commits = 0  # write transactions committed (bench and tests count them)
+        self._since_checkpoint = 0
+        self._deferred = DeferredWrites()
+        self._defer_timer: asyncio.TimerHandle | None = None
+        self._defer_task: asyncio.Task | None = None
 
     @classmethod
     async def open(cls, path: str | Path) -> Database:
@@ -113,6 +129,7 @@ class Database:
                 "PRAGMA foreign_keys=ON",
                 "PRAGMA journal_mode=WAL",
                 "PRAGMA synchronous=NORMAL",
+                "PRAGMA wal_autocheckpoint = 0",  # ours go to the worker (Database._end)
                 BUSY_TIMEOUT,
             ):
                 await conn.execute(pragma)
@@ -122,7 +139,15 @@ class Database:
             raise
 
     async def close(self) -> None:
-        """Close both connections (aiosqlite's thread would otherwise keep the process alive)."""
+        """Commit deferred writes; close both connections (aiosqlite's thread would otherwise
+        keep the process alive)."""
+        if self._defer_timer is not None:
+            self._defer_timer.cancel()
+            self._defer_timer = None
+        with suppress(Exception):
+            if self._defer_task is not None:
+                await self._defer_task
+            await self.write_deferred()
         if self.reader is not None:
             self.reader.close()
             self.reader = None
@@ -197,20 +222,109 @@ class Database:
         self._owner = asyncio.current_task()
 
     async def _end(self, commit: bool) -> None:
-        """COMMIT (or ROLLBACK) the open transaction and let the next writer in."""
+        """COMMIT (or ROLLBACK) the open transaction on the loop's thread; let the next writer in.
+
+        Every CHECKPOINT_EVERY commits, the WAL is checkpointed on the worker thread first (it
+        fsyncs), still under the write lock, as SQLite's automatic checkpoint would have done
+        inside the COMMIT.
+        """
         try:
             if commit:
+                riders = self._ride()
                 try:
-                    await self._hop("COMMIT")
+                    self._raw.execute("COMMIT")
                 except sqlite3.Error:
+                    self._deferred.put_back(riders)
                     if self._raw.in_transaction:
-                        await self._hop("ROLLBACK")
+                        self._raw.execute("ROLLBACK")
                     raise
+                self.commits += 1
+                self._deferred.committed(riders)
+                self._since_checkpoint += 1
+                if self._since_checkpoint >= CHECKPOINT_EVERY:
+                    self._since_checkpoint = 0
+                    await self.checkpoint()
             elif self._raw.in_transaction:  # some errors roll back by themselves
-                await self._hop("ROLLBACK")
+                self._raw.execute("ROLLBACK")
         finally:
             self._owner = None
             self._lock.release()
+
+    def _ride(self) -> list[Deferred]:
+        """Run the deferred writes in the transaction about to commit (in a savepoint: one that
+        fails is logged and dropped, and cannot spoil the transaction it rides in)."""
+        riders = self._deferred.take()
+        if not riders:
+            return riders
+        self._raw.execute("SAVEPOINT deferred")
+        try:
+            for item in riders:
+                self._raw.execute(item.sql, item.params)
+        except sqlite3.Error:
+            log.exception("deferred writes failed; dropped: %s", [i.sql for i in riders])
+            self._raw.execute("ROLLBACK TO deferred")
+            riders = []
+        self._raw.execute("RELEASE deferred")
+        return riders
+
+    def defer(
+        self, sql: str, params: Iterable[Any] = (), done: Callable[[], None] | None = None
+    ) -> None:
+        """Queue a write that may wait: it runs inside the next transaction that commits on
+        this connection (whichever task's), just before its COMMIT — or, when none comes within
+        DEFER_DELAY seconds, in one of its own. `done()` is called once it has committed. Only
+        for writes whose loss at a kill repeats something harmless (storage/deferred.py)."""
+        self._deferred.add(Deferred(sql, tuple(params), done))
+        if self._defer_timer is None:
+            loop = asyncio.get_running_loop()
+            self._defer_timer = loop.call_later(DEFER_DELAY, self._deferred_due)
+
+    def _deferred_due(self) -> None:
+        self._defer_timer = None
+        if self._deferred.items and self._defer_task is None:
+            self._defer_task = asyncio.get_running_loop().create_task(self._write_due())
+
+    async def _write_due(self) -> None:
+        try:
+            await self.write_deferred()
+        except Exception:
+            log.exception("committing deferred writes failed")
+        finally:
+            self._defer_task = None
+        if self._deferred.items and self._defer_timer is None:  # put back: try again later
+            self._defer_timer = asyncio.get_running_loop().call_later(
+                DEFER_DELAY, self._deferred_due
+            )
+
+    def has_deferred(self) -> bool:
+        """Whether writes wait for a commit."""
+        return bool(self._deferred.items)
+
+    async def write_deferred(self) -> None:
+        """Commit the deferred writes now (a transaction of their own), if any wait.
+
+        Inside this task's transaction or unit they already ride on its commit.
+        """
+        if self._deferred.items and not self._mine() and self._unit() is None:
+            async with self.transaction():
+                pass  # `_end` runs them just before the COMMIT
+
+    async def checkpoint(self) -> None:
+        """Copy the WAL into the database file without waiting for readers (on the worker)."""
+        self.hops += 1
+        # execute_fetchall closes its cursor: a pragma's unread row would keep a statement in
+        # progress, and the next COMMIT would fail ("SQL statements in progress").
+        running = asyncio.ensure_future(
+            self.conn.execute_fetchall("PRAGMA wal_checkpoint(PASSIVE)")
+        )
+        try:
+            await asyncio.shield(running)
+        except asyncio.CancelledError:
+            with suppress(BaseException):  # the loop must not use the connection before it ends
+                await running
+            raise
+        except sqlite3.Error:  # e.g. another process's checkpoint: next time
+            pass
 
     def in_transaction(self) -> bool:
         """Whether the running task has a transaction open (its own, or its unit's)."""
@@ -255,6 +369,7 @@ class Database:
         """The unit's first write: its transaction begins and stays open until the unit ends."""
         await self._begin()
         unit.wrote = True
+        unit.reads.clear()
 
     @asynccontextmanager
     async def unit(self) -> AsyncIterator[Unit]:
@@ -315,6 +430,19 @@ class Database:
         async with self._lock:  # ":memory:": the write connection, between transactions
             return _first(self._raw, sql, tuple(params))
 
+    async def fetchone_once(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
+        """`fetchone`, read once per update: inside a unit of work that has not written yet, the
+        same query gives the row it gave the first time (the gate and the seat check before it
+        both look up the chat's committee and the sender's seat). The unit's first write
+        forgets them; outside a unit, or once it writes, this is `fetchone`."""
+        unit = self._unit()
+        if unit is None or unit.wrote:
+            return await self.fetchone(sql, params)
+        key = (sql, tuple(params))
+        if key not in unit.reads:
+            unit.reads[key] = await self.fetchone(sql, key[1])
+        return unit.reads[key]
+
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         """All rows: our own transaction's view, else the read connection's."""
         if self._mine():
@@ -330,11 +458,23 @@ class Database:
         return None if row is None else row[0]
 
     async def _write(self, sql: str, params: Any, many: bool) -> sqlite3.Cursor:
-        """Run a write in our transaction (synchronously) or as one autocommit hand-off."""
+        """Run a write in our transaction, or alone in a transaction of its own (a PRAGMA or
+        other statement that must not run inside one: one autocommit hand-off, as before)."""
+        run = self._raw.executemany if many else self._raw.execute
         if await self._writable():
-            return (self._raw.executemany if many else self._raw.execute)(sql, params)
-        async with self._lock:
-            return await self._hop(sql, params, many)
+            return run(sql, params)
+        if not sql.lstrip()[:7].upper().startswith(_IN_TRANSACTION):
+            async with self._lock:
+                return await self._hop(sql, params, many)
+        async with self.transaction():
+            return run(sql, params)
+
+    async def execute_returning(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        """Run one write statement with a RETURNING clause; return its rows."""
+        if await self._writable():
+            return self._raw.execute(sql, tuple(params)).fetchall()
+        async with self.transaction():
+            return self._raw.execute(sql, tuple(params)).fetchall()
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Run one write statement; return lastrowid (0 when none)."""

@@ -13,6 +13,8 @@ from datetime import datetime
 
 from storage.db import Database, to_db
 
+PENDING_LIMIT = 100  # unprocessed rows handed out at a time
+
 
 @dataclass(frozen=True)
 class InboxRow:
@@ -29,17 +31,24 @@ class InboxRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def store(self, updates: Sequence[tuple[int, int | None, str]], now: datetime) -> None:
-        """Insert (update_id, chat_id, payload) rows in one statement; known ids are ignored."""
+    async def store(
+        self, updates: Sequence[tuple[int, int | None, str]], now: datetime
+    ) -> list[int]:
+        """Insert (update_id, chat_id, payload) rows in one statement; known ids are ignored.
+
+        Returns the ids actually inserted (in no particular order).
+        """
         if not updates:
-            return
-        await self.db.execute(
+            return []
+        inserted = await self.db.execute_returning(
             "INSERT OR IGNORE INTO inbox (update_id, chat_id, payload, received_at)"
-            " SELECT value ->> 0, value ->> 1, value ->> 2, ? FROM json_each(?)",
+            " SELECT value ->> 0, value ->> 1, value ->> 2, ? FROM json_each(?)"
+            " RETURNING update_id",
             (to_db(now), json.dumps(updates)),
         )
+        return [r[0] for r in inserted]
 
-    async def pending(self, limit: int = 100) -> list[InboxRow]:
+    async def pending(self, limit: int = PENDING_LIMIT) -> list[InboxRow]:
         """The oldest unprocessed rows, in update_id order."""
         rows = await self.db.fetchall(
             "SELECT update_id, chat_id, payload FROM inbox WHERE done_at IS NULL"
@@ -64,6 +73,14 @@ class InboxRepo:
             "UPDATE inbox SET done_at = ? WHERE done_at IS NULL"
             " AND update_id IN (SELECT value FROM json_each(?))",
             (to_db(now), json.dumps(list(update_ids))),
+        )
+
+    def mark_done_later(self, update_id: int, now: datetime) -> None:
+        """Mark a read-only update processed in the next commit (`Database.defer`): lost at a
+        kill, the update is processed again after the restart and its reply repeats."""
+        self.db.defer(
+            "UPDATE inbox SET done_at = ? WHERE done_at IS NULL AND update_id = ?",
+            (to_db(now), update_id),
         )
 
     async def mark_failed(self, update_id: int, now: datetime, error: str) -> None:

@@ -58,7 +58,7 @@ class MemberRepo:
 
     async def by_user(self, committee_id: int, user_id: int) -> Member | None:
         """The seat of a Telegram user on a committee (active or not)."""
-        row = await self.db.fetchone(
+        row = await self.db.fetchone_once(
             "SELECT * FROM members WHERE committee_id = ? AND user_id = ?",
             (committee_id, user_id),
         )

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from storage.db import Database, from_db, to_db
+
+PENDING_LIMIT = 200  # rows handed out by one `pending` read
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,7 @@ class OutboxRepo:
         row = await self.db.fetchone("SELECT * FROM outbox WHERE id = ?", (row_id,))
         return None if row is None else _row(row)
 
-    async def pending(self, now: datetime, limit: int = 200) -> list[OutboxRow]:
+    async def pending(self, now: datetime, limit: int = PENDING_LIMIT) -> list[OutboxRow]:
         """Rows to try now, oldest first (a chat's rows keep their order)."""
         rows = await self.db.fetchall(
             "SELECT * FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL"
@@ -112,12 +115,14 @@ class OutboxRepo:
         )
         return {r[0] for r in rows}
 
-    async def next_attempt(self) -> datetime | None:
-        """When the earliest pending row may be tried."""
+    async def next_attempt(self, sent: Collection[int] = ()) -> datetime | None:
+        """When the earliest pending row may be tried (`sent`: rows sent, mark not committed)."""
         return from_db(
             await self.db.fetchval(
                 "SELECT MIN(next_attempt_at) FROM outbox"
                 " WHERE sent_at IS NULL AND failed_at IS NULL"
+                " AND id NOT IN (SELECT value FROM json_each(?))",
+                (json.dumps(sorted(sent)),),
             )
         )
 
@@ -127,6 +132,18 @@ class OutboxRepo:
             "UPDATE outbox SET sent_at = ?, message_id = ?, attempts = attempts + 1,"
             " document = NULL WHERE id = ?",
             (to_db(now), message_id, row_id),
+        )
+
+    def mark_sent_later(
+        self, row_id: int, now: datetime, message_id: int | None, done: Callable[[], None]
+    ) -> None:
+        """The message went out; record it in the next commit (`Database.defer`), then `done()`.
+        Lost at a kill, the message is sent again after the restart."""
+        self.db.defer(
+            "UPDATE outbox SET sent_at = ?, message_id = ?, attempts = attempts + 1,"
+            " document = NULL WHERE id = ?",
+            (to_db(now), message_id, row_id),
+            done,
         )
 
     async def retry_later(self, row_id: int, at: datetime, error: str) -> None:

@@ -22,6 +22,7 @@ class Unit:
         self.wrote = False  # True once the unit's transaction has begun
         self.callbacks: list[Callable[[], Any]] = []
         self.after: list[Callable[[], Any]] = []
+        self.reads: dict[tuple[str, tuple], Any] = {}  # `Database.fetchone_once`, until it writes
 
     def before_commit(self, fn: Callable[[], Any]) -> None:
         """Run `fn()` (sync or async, no arguments) at the unit's successful end, inside it.

@@ -1,4 +1,5 @@
-"""The database layer: transactions in two hand-offs, owned by a task; units of work; reads."""
+"""The database layer: transactions on the loop's thread (no hand-off; checkpoints on the worker),
+owned by a task; units of work; reads."""
 
 from __future__ import annotations
 
@@ -78,17 +79,31 @@ async def test_the_read_connection_cannot_write(db):
         await db.fetchall("DELETE FROM committees RETURNING id")
 
 
-async def test_a_transaction_costs_one_hand_off_whatever_it_holds(t):
-    before = t.hops
+async def test_a_transaction_costs_one_commit_and_no_hand_off_whatever_it_holds(t):
+    # Before issue 18 point 4: one hand-off (the COMMIT), and one per autocommit write.
+    before, commits = t.hops, t.commits
     async with t.transaction():
         for x in range(10):
             await t.execute("INSERT INTO t VALUES (?)", (x,))
             await t.fetchall("SELECT * FROM t")
         assert await t.execute_rowcount("UPDATE t SET x = x + 1") == 11
-    assert t.hops - before == 1  # COMMIT (BEGIN IMMEDIATE ran on the loop's thread)
-    await t.execute("INSERT INTO t VALUES (0)")  # an autocommit write: one
-    await t.fetchall("SELECT * FROM t")  # a plain read: none
-    assert t.hops - before == 2
+    assert (t.hops - before, t.commits - commits) == (0, 1)  # all of it on the loop's thread
+    await t.execute("INSERT INTO t VALUES (0)")  # a write outside one: its own transaction
+    await t.fetchall("SELECT * FROM t")  # a plain read: nothing
+    assert (t.hops - before, t.commits - commits) == (0, 2)
+    assert sqlite3_behind(t.conn).execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+
+
+async def test_the_wal_is_checkpointed_on_the_worker_every_so_many_commits(t, monkeypatch):
+    monkeypatch.setattr("storage.db.CHECKPOINT_EVERY", 5)
+    t._since_checkpoint = 0
+    before = t.hops
+    for x in range(4):
+        await t.execute("INSERT INTO t VALUES (?)", (x,))
+    assert t.hops == before  # no checkpoint yet: the WAL holds the four commits
+    await t.execute("INSERT INTO t VALUES (9)")  # the fifth: one hand-off, the checkpoint
+    assert t.hops - before == 1
+    assert await count(t) == 6
 
 
 async def test_begin_waits_on_the_worker_while_another_process_writes(t):
@@ -103,7 +118,7 @@ async def test_begin_waits_on_the_worker_while_another_process_writes(t):
     other.execute("COMMIT")
     other.close()
     assert await writer == 3
-    assert t.hops - before == 2  # BEGIN and COMMIT on the worker
+    assert t.hops - before == 1  # BEGIN on the worker; the COMMIT on the loop's thread
     assert sqlite3_behind(t.conn).execute("PRAGMA busy_timeout").fetchone()[0] == 5000
 
 
@@ -124,7 +139,7 @@ async def test_a_nested_transaction_joins_and_its_failure_undoes_only_itself(t):
                 await t.execute("INSERT INTO t VALUES (4)")
                 raise RuntimeError("inner")
         assert await count(t) == 3
-    assert t.hops - before == 1
+    assert t.hops - before == 0
     assert [r[0] for r in await t.fetchall("SELECT x FROM t ORDER BY x")] == [1, 2, 3]
 
 
@@ -196,7 +211,7 @@ async def test_a_unit_begins_at_its_first_write_and_commits_once_at_its_end(t):
         assert await count(t) == 4  # reads see the unit's own writes
         other = asyncio.create_task(count(t))
         assert await other == 1  # another task sees committed state only
-    assert t.hops - before == 1
+    assert t.hops - before == 0  # one COMMIT, on the loop's thread
     assert not t.in_unit_transaction()
     assert await count(t) == 4
 
@@ -240,7 +255,7 @@ async def test_before_commit_runs_inside_the_units_transaction(t):
         await t.execute("INSERT INTO t VALUES (2)")
         assert calls == []
     assert calls == ["sync saw True", "async saw 2 rows, others 1"]
-    assert t.hops - before == 1  # the callback's write went into the same transaction
+    assert t.hops - before == 0  # the callback's write went into the same transaction
     assert await count(t) == 3
 
 

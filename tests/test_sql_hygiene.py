@@ -30,6 +30,8 @@ SQL_METHODS = frozenset(
         "fetchone",
         "fetchall",
         "fetchval",
+        "fetchone_once",
+        "execute_returning",
     }
 )
 NOQA = "# noqa: S608 - names checked"
@@ -59,6 +61,10 @@ TRUSTED = {
             "execute_rowcount",
             "executemany",
             "_hop",
+            "fetchone_once",
+            "execute_returning",
+            "defer",
+            "_ride",
         )
     ),
 }

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from telegram.ext import Application
 
 from bot.clock import Clock
-from bot.delivery.polling import Poller
+from bot.delivery.polling import Poller, RawUpdatesRequest
 from bot.delivery.processor import InboxStats, Processor
 from storage.db import Database
 from storage.inbox import InboxRepo
@@ -30,9 +30,12 @@ class Delivery:
         app: Application,
         allowed_updates: list[str],
         opened: Callable[[], tuple[Database, Clock]],
+        raw: RawUpdatesRequest | None = None,
     ) -> None:
-        """`opened()` gives the database and clock once post_init has opened them."""
+        """`opened()` gives the database and clock once post_init has opened them; `raw` is
+        the app's getUpdates request, when it keeps Telegram's JSON (the inbox stores that)."""
         self.app, self.allowed_updates, self.opened = app, list(allowed_updates), opened
+        self.raw = raw
         self.processor: Processor | None = None
         self.inbox: InboxRepo | None = None
         self._tasks: list[asyncio.Task] = []
@@ -55,7 +58,7 @@ class Delivery:
     async def start_polling(self, *, timeout: float = 10.0) -> None:  # noqa: ASYNC109
         """Process what the inbox holds, then long-poll (in the background)."""
         inbox, processor, clock = self._open()
-        poller = Poller(self.app, inbox, processor, clock, self.allowed_updates, timeout)
+        poller = Poller(self.app, inbox, processor, clock, self.allowed_updates, timeout, self.raw)
         self._tasks.append(asyncio.create_task(poller.run(), name="delivery:poller"))
 
     async def start_webhook(

@@ -6,7 +6,10 @@ result, a document, the reply to a command that wrote — stages it with `Outbox
 all. `Outbox.flush()` then sends every due row, oldest first, in order per chat, and marks it
 sent (with what the message becomes: `PurposeHooks.sent`, e.g. a task card's message id) in one
 transaction. So a committed change always gets its messages, even across a crash; the one
-message in flight at a kill (sent, not yet marked) may arrive twice, as with reminders.
+message in flight at a kill (sent, not yet marked) may arrive twice, as with reminders. A row
+whose purpose records nothing once sent (a reply, a notice) is marked sent in the next commit
+the process makes anyway (`Database.defer`, at most DEFER_DELAY later): a kill before it
+repeats the messages sent since the last commit — in practice the last update's reply.
 
 Failures: a transient one (429 after the rate limiter's own retries, 5xx, timeouts) moves the
 row's next attempt on with a back-off and holds back only the later rows of that chat; other
@@ -38,7 +41,7 @@ from bot.clock import Clock
 from bot.delivery.recovery import thread_lost
 from bot.delivery.split import parts
 from storage.db import Database
-from storage.outbox import OutboxRepo, OutboxRow
+from storage.outbox import PENDING_LIMIT, OutboxRepo, OutboxRow
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +82,9 @@ class Outbox:
         self._flushing = asyncio.Lock()
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
+        self._unmarked: set[int] = set()  # sent; their "sent" mark waits for a commit
+        self._staged = 0  # rows staged so far (a flush reads again only when it grew)
+        self._refused = True  # a refusal may wait to be reported (at start: look once)
 
     # ------------------------------------------------------------------ staging
     async def text(
@@ -142,7 +148,12 @@ class Outbox:
             purpose=purpose, ref_id=ref_id, payload=payload, now=self.clock.now(),
             document=document,
         )  # fmt: skip
-        self._wake.set()
+        self._staged += 1
+        unit = self.db.current_unit()
+        if unit is not None and unit.wrote:
+            unit.after_commit(self.flush)  # sent right after the update's commit
+        else:
+            self._wake.set()
         return row_id
 
     # ------------------------------------------------------------------ sending
@@ -151,9 +162,9 @@ class Outbox:
         async with self._flushing:
             sent, held = 0, set()
             while True:
-                rows = [
-                    r for r in await self.repo.pending(self.clock.now()) if r.chat_id not in held
-                ]
+                staged, again = self._staged, False
+                found = await self.repo.pending(self.clock.now())
+                rows = [r for r in found if r.chat_id not in held and r.id not in self._unmarked]
                 if not rows:
                     break
                 progressed = False
@@ -167,9 +178,11 @@ class Outbox:
                     elif outcome == "held":
                         held.add(row.chat_id)
                     else:
-                        progressed = True
+                        progressed = again = True  # failed, or moved: the chat's next rows
                 if not progressed:
                     break
+                if not again and staged == self._staged and len(found) < PENDING_LIMIT:
+                    break  # nothing new was staged meanwhile: nothing else is due
             await self._report()
             return sent
 
@@ -200,8 +213,11 @@ class Outbox:
             log.exception("outbox row %s could not be sent", row.id)
             return await self._later(row, repr(exc))
         hooks = self.hooks.get(row.purpose)
-        if hooks is None or hooks.sent is None:  # one statement: one hand-off, no transaction
-            await self.repo.mark_sent(row.id, self.clock.now(), message.message_id)
+        if hooks is None or hooks.sent is None:  # nothing to record: the mark can wait
+            self._unmarked.add(row.id)
+            self.repo.mark_sent_later(
+                row.id, self.clock.now(), message.message_id, lambda: self._unmarked.discard(row.id)
+            )
             return "sent"
         async with self.db.transaction():
             await self.repo.mark_sent(row.id, self.clock.now(), message.message_id)
@@ -218,6 +234,7 @@ class Outbox:
 
     async def _fail(self, row: OutboxRow, error: str) -> None:
         log.warning("outbox row %s to chat %s refused: %s", row.id, row.chat_id, error)
+        self._refused = True
         hooks = self.hooks.get(row.purpose)
         async with self.db.transaction():
             await self.repo.mark_failed(row.id, self.clock.now(), error)
@@ -255,8 +272,9 @@ class Outbox:
         return message  # the last part: it carries the keyboard, so it is what gets edited
 
     async def _report(self) -> None:
-        if self.reporter is None:
+        if self.reporter is None or not self._refused:
             return
+        self._refused = False
         rows = await self.repo.unreported()
         if not rows:
             return
@@ -296,7 +314,7 @@ class Outbox:
                     await self._wake.wait()
 
     async def _idle_wait(self) -> float:
-        upcoming: datetime | None = await self.repo.next_attempt()
+        upcoming: datetime | None = await self.repo.next_attempt(self._unmarked)
         if upcoming is None:
             return IDLE_WAKE
         return max(0.05, min(IDLE_WAKE, (upcoming - self.clock.now()).total_seconds()))

@@ -3,11 +3,19 @@
 The row is marked done inside the unit's transaction (a `before_commit` callable), so the state
 change an update causes and the record that it was processed commit together: after a kill the
 update is either entirely done or entirely to do. A unit that never wrote (a read-only command)
-is marked done right after, with the others of its batch in one statement. A handler failure
+is marked done after it, in the next commit the process makes anyway (`Database.defer`): the
+next writing unit, or the next getUpdates answer's store — one commit per answer — or, when
+nothing follows, by itself after `DEFER_DELAY` seconds (and before `wait_idle` returns, and at
+close). A kill before that mark repeats the read-only reply after the restart, as a kill
+between a reply and its mark always could. A handler failure
 (PTB hands it to the error handlers; `note_failure` is one of them) rolls the unit back and
 marks the row done with the error: it is not tried again. A Telegram error (a reply or card
 that could not be sent even after the retries) does not undo what the person did: the unit
 commits with the row marked done-with-error, and the error handler's apology follows.
+
+Updates just stored are processed from memory (`Processor.store` hands them over, only those
+the store actually inserted: an id seen before is not processed again); the inbox table is
+read only after a start (what a previous life left) or after a database failure.
 """
 
 from __future__ import annotations
@@ -17,7 +25,7 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -27,29 +35,31 @@ from telegram.ext import Application, ContextTypes
 
 from bot.clock import Clock
 from storage.db import Database, Unit
-from storage.inbox import InboxRepo, InboxRow
+from storage.inbox import PENDING_LIMIT, InboxRepo, InboxRow
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class InboxStats:
-    """What the inbox costs: updates processed, its own autocommit statements (each a hand-off
-    to the database's worker thread) and the wall time of its work (lock waits included)."""
+    """What the inbox costs: updates processed, the hand-offs to the database's worker thread
+    and the commits its own work made, and that work's wall time (lock waits included)."""
 
     updates: int = 0
     hops: int = 0
+    commits: int = 0
     seconds: float = 0.0
 
     @contextmanager
-    def timed(self, hops: int = 0) -> Iterator[None]:
-        """Count the block as inbox work making `hops` autocommit statements."""
-        began = time.perf_counter()
-        self.hops += hops
+    def timed(self, db: Database) -> Iterator[None]:
+        """Count the block as inbox work (its time, hand-offs and commits)."""
+        began, hops, commits = time.perf_counter(), db.hops, db.commits
         try:
             yield
         finally:
             self.seconds += time.perf_counter() - began
+            self.hops += db.hops - hops
+            self.commits += db.commits - commits
 
 
 class HandlerFailed(Exception):
@@ -61,16 +71,29 @@ class Processor:
 
     def __init__(self, app: Application, db: Database, inbox: InboxRepo, clock: Clock) -> None:
         self.app, self.db, self.inbox, self.clock = app, db, inbox, clock
-        self.parsed: dict[int, Update] = {}  # updates just fetched: no need to parse them again
+        self._fresh: list[Update] = []  # stored by this life, not processed yet, in order
+        self._reread = True  # the first pass processes what a previous life left
         self._current: Update | None = None
         self._failure: BaseException | None = None
         self._wake = asyncio.Event()
-        self._wake.set()  # the first pass processes what a previous life left
+        self._wake.set()
         self._idle = asyncio.Event()
         self._task: asyncio.Task | None = None
         self.stats = InboxStats()
         self._stopping = False
         self._unreadable: list[tuple[int, str]] = []
+
+    # -------------------------------------------------------------- taking updates
+    async def store(self, rows: Sequence[tuple[int, int | None, str]], updates: list[Update]):
+        """Commit a batch to the inbox in one transaction (deferred marks ride in it), then
+        process the updates it inserted, from memory."""
+        with self.stats.timed(self.db):
+            inserted = set(await self.inbox.store(rows, self.clock.now()))
+        for update in updates:  # in order; an id twice in one answer is inserted once
+            if update.update_id in inserted:
+                inserted.discard(update.update_id)
+                self._fresh.append(update)
+        self.kick()
 
     # -------------------------------------------------------------- running
     def start(self) -> None:
@@ -88,15 +111,22 @@ class Processor:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        with contextlib.suppress(Exception):  # else they are processed again after the restart
+            await self.db.write_deferred()
 
     def kick(self) -> None:
         """New rows are in the inbox: process them."""
         self._idle.clear()
         self._wake.set()
 
-    async def wait_idle(self) -> None:
-        """Return once every stored update has been processed and nothing is in hand."""
+    async def wait_processed(self) -> None:
+        """Return once every stored update has been processed (marks may still be pending)."""
         await self._idle.wait()
+
+    async def wait_idle(self) -> None:
+        """Return once every stored update has been processed, and its mark committed."""
+        await self._idle.wait()
+        await self.db.write_deferred()
 
     async def _run(self) -> None:
         while not self._stopping:
@@ -108,27 +138,36 @@ class Processor:
                 raise
             except Exception:  # the database failed: keep the rows, try again on the next kick
                 log.exception("processing the inbox failed")
+                self._reread = True
             if not self._wake.is_set():
                 self._idle.set()
 
+    async def _next_batch(self) -> list[tuple[int, Update | None]]:
+        """What to process next: the fresh updates, or (after a start or a failure) the table's
+        unprocessed rows, oldest first."""
+        if not self._reread:
+            batch, self._fresh = self._fresh, []
+            return [(u.update_id, u) for u in batch]
+        await self.db.write_deferred()  # processed read-only rows must not come back pending
+        with self.stats.timed(self.db):
+            rows = await self.inbox.pending()
+        self._reread = len(rows) >= PENDING_LIMIT  # more behind them: read again next time
+        known = {row.update_id for row in rows}
+        fresh = {u.update_id: u for u in self._fresh}
+        self._fresh = [u for u in self._fresh if u.update_id not in known]
+        return [(row.update_id, fresh.get(row.update_id) or self._parse(row)) for row in rows]
+
     async def drain(self) -> None:
-        """Process unprocessed rows until there are none."""
+        """Process unprocessed updates until there are none."""
         while not self._stopping:
-            with self.stats.timed():
-                rows = await self.inbox.pending()
-            if not rows:
+            batch = await self._next_batch()
+            if not batch:
                 return
-            read_only: list[int] = []
-            for row in rows:
+            for update_id, update in batch:
                 if self._stopping:
                     break
-                update = self.parsed.pop(row.update_id, None) or self._parse(row)
-                if update is None:
-                    continue
-                if not await self.process(row.update_id, update):
-                    read_only.append(row.update_id)
-            with self.stats.timed(hops=1 if read_only else 0):
-                await self.inbox.mark_done(read_only, self.clock.now())
+                if update is not None and not await self.process(update_id, update):
+                    self.inbox.mark_done_later(update_id, self.clock.now())
             for update_id, error in self._unreadable:
                 await self.inbox.mark_failed(update_id, self.clock.now(), error)
             self._unreadable.clear()
@@ -150,11 +189,11 @@ class Processor:
 
         async def mark() -> None:
             nonlocal marked
-            with self.stats.timed():
+            with self.stats.timed(self.db):
                 if self._failure is not None:  # Telegram failed us after the change: keep both
                     await self.inbox.mark_failed(update_id, self.clock.now(), self._error_text())
                     marked = True
-                elif unit is not None and unit.wrote:  # else: batched with the read-only others
+                elif unit is not None and unit.wrote:  # else: marked later (deferred)
                     await self.inbox.mark_done([update_id], self.clock.now())
                     marked = True
 

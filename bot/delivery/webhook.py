@@ -48,10 +48,7 @@ class _Hook(tornado.web.RequestHandler):
             raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST) from None
         chat = update.effective_chat
         row = (update.update_id, chat.id if chat else None, self.request.body.decode())
-        with server.processor.stats.timed(hops=1):  # a failure answers 500: Telegram sends it again
-            await server.inbox.store([row], server.clock.now())
-        server.processor.parsed[update.update_id] = update
-        server.processor.kick()
+        await server.processor.store([row], [update])  # a failure answers 500: sent again
         self.set_status(HTTPStatus.OK)
 
 

@@ -22,6 +22,7 @@ from bot.clock import Clock
 from bot.config import LANGUAGES, Settings
 from bot.delivery import Delivery, purposes
 from bot.delivery.outbox import Outbox
+from bot.delivery.polling import RawUpdatesRequest
 from bot.i18n import has, t
 from bot.wiring.graph import Services
 from handlers import registry
@@ -112,6 +113,7 @@ def build_application(
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .updater(None)  # updates come through the inbox (bot/delivery), not PTB's Updater
+        .get_updates_request(raw := RawUpdatesRequest())  # the inbox stores Telegram's JSON
         .build()
     )
     state = state_of(app)
@@ -119,7 +121,7 @@ def build_application(
     state.clock = clock or Clock()
     state.allowed_updates = list(ALLOWED_UPDATES)
     install(app)
-    state.delivery = Delivery(app, ALLOWED_UPDATES, lambda: (state.services.db, state.clock))
+    state.delivery = Delivery(app, ALLOWED_UPDATES, lambda: (state.services.db, state.clock), raw)
     return app
 
 
