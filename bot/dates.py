@@ -54,9 +54,8 @@ def _weekday_words() -> dict[str, int]:
 
 
 WEEKDAY_WORDS = _weekday_words()
-_TODAY = frozenset({"today", "hom nay", "homnay"})
-_TOMORROW = frozenset({"tomorrow", "ngay mai", "ngaymai", "mai"})
 _DASHES = str.maketrans(dict.fromkeys("‐‑‒–—−", "-"))
+MAX_DATE_WORDS = 9  # `9 giờ 30 sáng thứ sáu tuần sau` is about the longest date people type
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -64,18 +63,11 @@ def _alternation(words: Iterable[str]) -> str:
 
 
 _CLOCK = r"(?P<hh>[0-9]{1,2})(?::(?P<mm>[0-9]{2})|h(?P<hm>[0-9]{2})?)"
-_DAY = (
-    r"(?:ngay )?(?P<d>[0-9]{1,2})/(?P<m>[0-9]{1,2})(?:/(?P<y>[0-9]{4}))?"
-    r"|(?P<iy>[0-9]{4})-(?P<im>[0-9]{1,2})-(?P<id>[0-9]{1,2})"
-    rf"|(?P<word>{_alternation([*_TODAY, *_TOMORROW, *WEEKDAY_WORDS])})"
-)
-_AT = r"(?:(?:luc|at) )?"
-_RELATIVE = re.compile(rf"\+ ?(?P<n>[0-9]{{1,6}}) ?(?P<unit>{_alternation(DURATION_UNITS)})")
-_DAY_THEN_CLOCK = re.compile(rf"(?:{_DAY})(?:,? {_AT}{_CLOCK})?")
-_CLOCK_THEN_DAY = re.compile(rf"{_AT}{_CLOCK},? (?:{_DAY})")
 _HHMM = re.compile(_CLOCK)
 _KEYWORD = re.compile(
-    r"(?:^|\s)(?:due|deadline|hạn chót|han chot|hạn|han)(?:\s*:\s*|\s+)", re.IGNORECASE
+    r"(?:^|\s)(?:due|deadline|hạn chót|han chot|hạn|han|chậm nhất|cham nhat|trước|truoc"
+    r"|không muộn hơn|khong muon hon|before|by)(?:\s*:\s*|\s+)",
+    re.IGNORECASE,
 )
 
 
@@ -124,77 +116,40 @@ def _clock(found: re.Match[str]) -> time:
     return time(int(found["hh"]), int(found["mm"] or found["hm"] or 0))
 
 
-def _match(folded: str) -> re.Match[str] | None:
-    for pattern in (_RELATIVE, _DAY_THEN_CLOCK, _CLOCK_THEN_DAY):
-        found = pattern.fullmatch(folded)
-        if found is not None:
-            return found
-    return None
-
-
-def _make_date(year: int, month: int, day: int, raw: str) -> date:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        raise DomainError("date.impossible", text=raw) from None
-
-
-def _day(found: re.Match[str], now: datetime, tz: ZoneInfo, raw: str) -> date:
-    today = local_date(now, tz)
-    word = found["word"]
-    if word in _TODAY:
-        return today
-    if word in _TOMORROW:
-        return today + timedelta(days=1)
-    if word is not None:  # the next such weekday, strictly after today
-        return today + timedelta(days=(WEEKDAY_WORDS[word] - today.weekday() - 1) % 7 + 1)
-    if found["iy"]:
-        return _make_date(int(found["iy"]), int(found["im"]), int(found["id"]), raw)
-    month, day = int(found["m"]), int(found["d"])
-    if found["y"]:
-        return _make_date(int(found["y"]), month, day, raw)
-    year = today.year  # no year: this year, or next year once that day has ended
-    passed = (month, day) < (today.month, today.day)
-    if passed or ((month, day) == (today.month, today.day) and end_of_day(today, tz) <= now):
-        year += 1
-    return _make_date(year, month, day, raw)
-
-
-def _resolve(found: re.Match[str], now: datetime, tz: ZoneInfo, raw: str) -> datetime:
-    if found.re is _RELATIVE:
-        return now + int(found["n"]) * DURATION_UNITS[found["unit"]]
-    at = _clock(found) if found["hh"] else END_OF_DAY
-    return local_to_utc(_day(found, now, tz, raw), at, tz)
-
-
 def parse_deadline(text: str, now: datetime, tz: ZoneInfo) -> datetime:
-    """Read a typed deadline (date, weekday, today/tomorrow or +offset) as a future UTC moment."""
-    raw = " ".join(text.split())
-    found = _match(fold_text(text))
-    if found is None:
-        raise DomainError("date.invalid", text=raw)
-    try:
-        when = _resolve(found, now, tz, raw)
-    except (ValueError, OverflowError):  # 25:00, or beyond what datetime can hold
-        raise DomainError("date.invalid", text=raw) from None
-    if when <= now:
-        raise DomainError("date.past", text=raw)
-    if when - now > MAX_AHEAD:
-        raise DomainError("date.too_far", text=raw)
-    return when
+    """Read a typed deadline as a future UTC moment (every accepted form: `bot.deadlines`)."""
+    from bot.deadlines import parse_when
+
+    return parse_when(text, now, tz).at
 
 
 def looks_like_deadline(text: str) -> bool:
-    """Whether `text` has the shape of a deadline (ranges and the past are not checked)."""
-    return _match(fold_text(text)) is not None
+    """Whether all of `text` has the shape of a deadline (ranges and the past are not checked)."""
+    from bot.deadlines import looks_like_deadline as whole
+
+    return whole(text)
+
+
+def leading_deadline(text: str) -> tuple[str, str]:
+    """`+2h Họp lúc 14:00` → (`+2h`, `Họp lúc 14:00`): the longest leading words that are a date
+    (`("", text)` when none are)."""
+    words = list(re.finditer(r"\S+", text))
+    for count in range(min(MAX_DATE_WORDS, len(words)), 0, -1):
+        prefix = text[: words[count - 1].end()]
+        if looks_like_deadline(prefix):
+            return prefix.strip(), text[words[count - 1].end() :].strip()
+    return "", text.strip()
 
 
 def split_deadline(text: str) -> tuple[str, str | None]:
-    """`<title> due|hạn <date>` → (title, date text) at the last keyword; else (text, None)."""
+    """`<title> due|hạn|trước|chậm nhất <date>` → (title, date text) at the last such word
+    followed by a date; else (text, None)."""
+    from bot.deadlines import starts_with_deadline
+
     normal = unicodedata.normalize("NFC", text)
     for found in reversed(list(_KEYWORD.finditer(normal))):
         rest = normal[found.end() :].strip()
-        if looks_like_deadline(rest):
+        if starts_with_deadline(rest):
             return normal[: found.start()].strip(), rest
     return text, None
 

@@ -13,12 +13,13 @@ import logging
 from telegram import ForceReply, Update
 from telegram.ext import Application
 
+from bot.answer_words import read_answer
 from bot.delivery import purposes
 from bot.errors import DomainError
 from bot.i18n import t
 from bot.models import Role
 from bot.permissions import MANAGERS_ONLY, MEMBERS, VOTERS
-from bot.services.consultation_model import KIND, Document, Standing, parse_answer
+from bot.services.consultation_model import KIND, Document, Standing
 from handlers import consultation_render as cards
 from handlers import flows, render
 from handlers.cards import Card, card_editor, card_kind
@@ -120,13 +121,9 @@ async def _open(ctx: Ctx, text: str, document: Document | None) -> None:
     told={Role.SECRETARY: "consult.secretary"},  # the secretary is told politely why not
 )
 async def opinion(ctx: Ctx) -> None:
-    """`/opinion N agree|comment|disagree [text]`."""
+    """`/opinion N <đồng ý | góp ý … | không đồng ý …>`: the rest of the line is the comment."""
     number, rest = item_number(ctx.args, "opinion.usage")
-    words = rest.split(maxsplit=1)
-    if not words:
-        raise DomainError("opinion.usage")
-    answer = parse_answer(words[0])
-    text = words[1] if len(words) > 1 else ""
+    answer, text = read_answer(rest)
     service = ctx.services.consultations
     if ctx.is_private:
         _, item, member = await service.find_for_user(ctx.user.id, number)

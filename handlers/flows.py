@@ -188,7 +188,7 @@ async def _move(flows, flow: Flow, op: str, arg: str) -> Flow:
 async def _confirm(ctx: Ctx, flow: Flow) -> None:
     """✅: the command's own rule is checked again, then its finisher creates the item."""
     command = registry.by_word()[flow.spec.kind]
-    if not command.who.allows(ctx.role):
+    if not registry.creating_rule(command).allows(ctx.role):
         raise DomainError("flow.no_longer_allowed", command=command.name)
     done = await ctx.services.flows.get(flow.id)
     await ctx.services.flows.complete(flow, lambda outcome: FINISHERS[flow.spec.kind](ctx, outcome))

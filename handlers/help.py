@@ -31,7 +31,7 @@ def visible_commands(ctx: Ctx) -> list[Command]:
     commands = [c for c in commands if c.works_in("group")]
     if ctx.committee is not None:
         commands = [c for c in commands if not c.who.group_admin]  # /setup: already done here
-    return [c for c in commands if c.who.allows(ctx.role)]
+    return [c for c in commands if registry.creating_rule(c).allows(ctx.role)]
 
 
 def group_order(groups: set[str]) -> list[str]:

@@ -128,8 +128,8 @@ class Sweeper:
             messages = await self._compose(pending, now)
             for message in messages:
                 [first, *_] = await self._send(committee, message.text)
-                if count == 0:
-                    await reminders.posted(committee, now)
+                if count == 0 and any(d.reminder.kind != scheduler.ADHOC for d in pending):
+                    await reminders.posted(committee, now)  # ad-hoc reminders do not count
                 count += 1
                 for dispatch in message.marks:
                     await reminders.sent(dispatch, now, first.message_id)

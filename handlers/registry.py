@@ -285,6 +285,13 @@ def by_word() -> dict[str, Command]:
     return {word: cmd for cmd in commands() for word in cmd.words}
 
 
+def creating_rule(cmd: Command) -> Rule:
+    """Who may make `cmd` create its item: its `<name>.create` gate when it declares one (`/vote`:
+    ballots are open to members, new motions are not), else its own rule."""
+    creating = GATES.get(f"{cmd.name}.create")
+    return creating.who if creating is not None else cmd.who
+
+
 def permissions() -> dict[str, Rule]:
     """The permission table: every command, button gate and named gate → its rule."""
     table = {cmd.name: cmd.who for cmd in commands()}

@@ -267,7 +267,8 @@ async def reminders(ctx: Ctx) -> None:
         lines += ["", ctx.t("reminders.auto_header")]
         for row, item in auto:
             kind = row.kind.removeprefix("task_")
-            what = ctx.t(f"reminders.auto_{kind}", number=item.number if item else 0, count=row.seq)
+            key = f"reminders.auto_{kind}" if has(f"reminders.auto_{kind}") else "batch.auto_item"
+            what = ctx.t(key, number=item.number if item else 0, count=row.seq)
             when = dates.format_datetime(row.due_at, tz, ctx.lang)
             lines.append(ctx.t("reminders.auto_line", when=when, what=what))
     lines += ["", ctx.t("reminders.footer")]

@@ -12,6 +12,7 @@ import logging
 
 from telegram import InlineKeyboardMarkup
 
+from bot.answer_words import read_percent
 from bot.dates import fold_text
 from bot.delivery import purposes
 from bot.errors import DomainError
@@ -19,7 +20,6 @@ from bot.i18n import Html
 from bot.permissions import ANYONE, MANAGERS_ONLY, MEMBERS, SECRETARY_OR_CHAIR
 from bot.recurrence import split_recurrence
 from bot.services.flows import Outcome
-from bot.services.task_input import read_percent
 from bot.services.task_queries import TaskView
 from bot.services.tasks import Attachment
 from handlers import flows, registry, render
@@ -27,7 +27,7 @@ from handlers import task_render as cards
 from handlers.cards import Card, card_editor, card_kind
 from handlers.context import Ctx
 from handlers.flow_render import new_button
-from handlers.parsing import item_number, leading_people, target
+from handlers.parsing import item_number, leading_people, replied_person, target
 from handlers.registry import button, command, item_view
 from storage.items import Item
 
@@ -73,7 +73,8 @@ def _number(ctx: Ctx, usage: str) -> tuple[int, str]:
     example="@so_taichinh Việc kiểm thử quyền hạn 20/12",
 )
 async def assign(ctx: Ctx) -> None:
-    """`/assign @lead [@coop …] <title> due <date>`; replying to a document attaches it.
+    """`/assign @lead [@coop …] <title> due <date>`; replying to a document attaches it, and
+    replying to a person's message (with nobody named) makes that person the lead.
     Without arguments: the guided flow (handlers/flows.py)."""
     replied = ctx.message.reply_to_message
     doc = replied.document if replied is not None else None
@@ -84,6 +85,8 @@ async def assign(ctx: Ctx) -> None:
         await flows.begin(ctx, "assign", (doc.file_id, doc.file_name) if doc else None, given)
         return
     people, rest = leading_people(ctx.message, ctx.args)
+    if not people and (person := replied_person(ctx.message)) is not None:
+        people = [person]
     await _create(ctx, people, rest, attachment)
 
 
@@ -174,10 +177,7 @@ async def show_task(ctx: Ctx, item: Item) -> None:
 async def progress(ctx: Ctx) -> None:
     """`/progress N <percent> [note]`."""
     number, rest = _number(ctx, "progress.usage")
-    head, _, note = rest.partition(" ")
-    if not head:
-        raise DomainError("progress.usage")
-    percent = read_percent(head)
+    percent, note = read_percent(rest)
     view = await ctx.services.tasks.progress(ctx.committee, ctx.member, number, percent, note)
     await refresh_card(ctx, view)
     await ctx.say("progress.done", number=number, percent=percent)

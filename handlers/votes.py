@@ -14,9 +14,10 @@ from telegram import Bot, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, PollAnswerHandler, PollHandler
 
+from bot.answer_words import read_ballot
 from bot.delivery import purposes
 from bot.errors import DomainError
-from bot.permissions import MANAGERS_ONLY, VOTERS
+from bot.permissions import MANAGERS_ONLY, MEMBERS, VOTERS
 from bot.services.votes import Tally
 from bot.wiring.graph import Services
 from handlers import flows
@@ -28,6 +29,7 @@ from handlers.registry import (
     auto_closer,
     button,
     command,
+    gate,
     item_closer,
     item_pending,
     item_view,
@@ -42,6 +44,13 @@ log = logging.getLogger(__name__)
 
 MENU_RANK = 50
 HELP_GROUP = "vote"  # /help heading (handlers/registry.py, `command`)
+CREATE = gate(
+    "vote.create",
+    who=MANAGERS_ONLY,
+    via="vote",
+    example="Thông qua Quy chế hạn 20/12",
+    refusal="vote.create_forbidden",
+)
 
 
 @command(
@@ -69,14 +78,26 @@ async def poll(ctx: Ctx) -> None:
     await ctx.reply(cards.poll_opened(vote, ctx.committee, ctx.group_lang))
 
 
-@command("vote", aliases=("bieuquyet",), who=MANAGERS_ONLY, example="Thông qua Quy chế hạn 20/12")
+@command("vote", aliases=("bieuquyet",), who=MEMBERS, example="{motion} tán thành")
 async def vote(ctx: Ctx) -> None:
-    """`/vote <motion> due <date>`: a formal motion with For / Against / Abstain buttons.
-    Without arguments: the guided flow (handlers/flows.py)."""
+    """`/vote N tán thành|không tán thành|không biểu quyết`: a ballot (as the buttons);
+    `/vote <motion> due <date>` (managers): a formal motion with For / Against / Abstain buttons;
+    without arguments (managers): the guided flow (handlers/flows.py)."""
+    votes = ctx.services.votes
+    ballot = read_ballot(ctx.args)
+    if ballot is not None:
+        cast = await votes.cast_number(ctx.committee, ctx.member, *ballot)
+        key = "vote.cast_done" if cast.changed else "vote.cast_same"
+        await ctx.say(key, choice=ctx.t(f"vote.choice.{cast.after}"), number=cast.vote.item.number)
+        if cast.changed:
+            await card_editor(ctx.context.application).changed("vote", cast.vote.item.id)
+        return
+    if not CREATE.allows(ctx.role):
+        await ctx.say(CREATE.refusal)
+        return
     if not ctx.args.strip():
         await flows.begin(ctx, "vote")
         return
-    votes = ctx.services.votes
     motion = await votes.create_motion(ctx.committee, ctx.member, ctx.args)
     lang = ctx.group_lang
     text = cards.motion_card(await votes.tally(motion), ctx.committee, lang)

@@ -7,12 +7,17 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Html
+from bot.services.reminder_sweep import Contributor, Dispatch
 from handlers.jobs import sweeper_of
+from handlers.reminder_lines import KINDS as reminder_lines_table
+from handlers.reminder_lines import reminder_lines
+from storage.db import to_db
 from tests.chat import (
     CHAIR,
     GROUP,
     MEMBER_A,
     MEMBER_B,
+    OTHER_GROUP,
     OUTSIDER,
     SECRETARY,
     running,
@@ -117,14 +122,82 @@ async def test_maxposts_holds_what_does_not_fit_until_the_next_morning(tmp_path,
         await conv.send(GROUP, SECRETARY, "/settings reminders 2d")
         await conv.send(GROUP, SECRETARY, "/assign @so_taichinh Việc một hạn 09/12")  # Mon 08:00
         await conv.send(GROUP, SECRETARY, "/assign @so_tttt Việc hai hạn 10/12")  # Tue 08:00
-        await conv.send(GROUP, SECRETARY, "/remind 07/12 09:00 Họp giao ban")
+        await conv.send(GROUP, SECRETARY, "/remind 07/12 07:10 Họp giao ban")
+        await conv.send(GROUP, SECRETARY, "/remind 07/12 09:00 Gửi số liệu")
         await sweep_at(conv, fake, clock, local(1, 10))  # plans the new digest
+        [adhoc] = await sweep_at(conv, fake, clock, local(7, 7, 10))  # asked for: not counted
+        assert "Họp giao ban" in adhoc.text
         [digest] = await sweep_at(conv, fake, clock, local(7, 7, 30))
         assert digest.text.startswith("📰")  # Monday's one post
         assert await sweep_at(conv, fake, clock, local(7, 8)) == []  # #1 waits
         [adhoc] = await sweep_at(conv, fake, clock, local(7, 9))  # asked for: goes anyway
-        assert "Họp giao ban" in adhoc.text
+        assert "Gửi số liệu" in adhoc.text
         [tuesday] = await sweep_at(conv, fake, clock, local(8, 8))  # merged with Tuesday's
         assert tuesday.text.startswith(vi("batch.header", title=TITLE, count=2))
         assert "Nhắc hạn nhiệm vụ #1" in tuesday.text and "Nhắc hạn nhiệm vụ #2" in tuesday.text
         assert await sweep_at(conv, fake, clock, local(8, 9)) == []
+
+
+async def test_one_private_message_across_committees(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        await set_up_committee(conv, fake, OTHER_GROUP)
+        await conv.send(private_chat(MEMBER_A), MEMBER_A, "/start")
+        for chat in (GROUP, OTHER_GROUP):
+            await conv.send(chat, SECRETARY, "/assign @so_taichinh Báo cáo quý hạn 04/12")
+            await conv.send(chat, SECRETARY, "/assign @so_tttt @so_taichinh Số liệu hạn 04/12")
+        thursday = await sweep_at(conv, fake, clock, local(3, 8))
+        assert [c.chat_id for c in thursday if c.chat_id in (GROUP.id, OTHER_GROUP.id)] == [
+            GROUP.id,
+            OTHER_GROUP.id,
+        ]  # one post in each group
+        [mine] = [c for c in thursday if c.chat_id == MEMBER_A.id]  # one message, both groups
+        assert mine.text.startswith(vi("batch.private_header", count=4))
+        assert mine.text.count(vi("batch.private_committee", title=TITLE)) == 2
+        assert (
+            mine.text.count(vi("batch.lead")) == 2 and mine.text.count(vi("batch.cooperator")) == 2
+        )
+        data = [d for row in conv.keyboard(mine) for _, d in row]
+        assert {d.split(":")[2] for d in data} == {"1", "2"}  # each button names its committee
+
+
+async def test_another_item_kind_plugs_its_lines_into_the_batch(tmp_path, clock):
+    """The extension point meetings and collections use: a Contributor on the service side,
+    `reminder_lines` on the Telegram side; their rows go out in the same post and message."""
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        await conv.send(private_chat(MEMBER_A), MEMBER_A, "/start")
+        await conv.send(GROUP, SECRETARY, "/assign @so_taichinh Báo cáo kinh phí hạn 04/12")
+        svc = services(conv)
+        committee = await svc.committees.by_chat(GROUP.id)
+        member_a = await svc.roster.seat(committee, MEMBER_A.id)
+
+        async def prepare(row, committee, now):
+            return Dispatch(row, committee, None, (member_a,), data=row.text)
+
+        def line(d, *_):
+            return Html(f"📅 <b>Họp sắp tới</b>: {d.data}")
+
+        svc.reminders.contribute("meeting", Contributor(prepare))
+        previous = reminder_lines_table.get("meeting")
+        reminder_lines("meeting", group=line, private=line)
+        try:
+            await svc.db.execute(
+                "INSERT INTO reminders (committee_id, kind, planned_at, due_at, text, created_at)"
+                " VALUES (?, 'meeting', ?, ?, 'Phiên họp quý IV', ?)",
+                (committee.id, to_db(local(3, 8)), to_db(local(3, 8)), to_db(clock.now())),
+            )
+            thursday = await sweep_at(conv, fake, clock, local(3, 8))
+        finally:
+            if previous is None:
+                reminder_lines_table.pop("meeting", None)
+            else:
+                reminder_lines_table["meeting"] = previous
+        [post] = [c for c in thursday if c.chat_id == GROUP.id]
+        assert post.text.startswith(vi("batch.header", title=TITLE, count=2))
+        assert (
+            "Nhắc hạn nhiệm vụ #1" in post.text and "Họp sắp tới</b>: Phiên họp quý IV" in post.text
+        )
+        [mine] = [c for c in thursday if c.chat_id == MEMBER_A.id]
+        assert "Họp sắp tới</b>: Phiên họp quý IV" in mine.text and "#1" in mine.text
+        assert await sweep_at(conv, fake, clock, local(3, 9)) == []  # marked sent

@@ -354,7 +354,7 @@ async def test_auto_close_at_the_deadline_posts_what_close_posts(tmp_path, clock
     async with running(tmp_path, clock) as (conv, fake):
         await set_up_committee(conv, fake)
         await conv.send(GROUP, SECRETARY, "/settings silence none")
-        call = await open_consultation(conv, "/consult Dự thảo Quy chế due +1d")
+        call = await open_consultation(conv, "/consult Dự thảo Quy chế due +24h")
         await conv.send(GROUP, MEMBER_A, "/opinion 1 agree")
         [closer] = [c for c in AUTO_CLOSERS if c.__module__ == "handlers.consultations"]
         sent = len(fake.sent(GROUP.id))

@@ -92,7 +92,7 @@ async def test_consultation_readers_agree(services, board, clock):
 async def test_poll_readers_agree(services, board, clock):
     votes, roster = services.votes, services.roster
     poll = await votes.create_poll(
-        board.committee, board.deputy, "Ngày họp? | T2 | T3 | T4 due +2d"
+        board.committee, board.deputy, "Ngày họp? | T2 | T3 | T4 due +48h"
     )
     await votes.posted(poll, 77, "P1")
     item = poll.item

@@ -107,16 +107,17 @@ NOW = hcm(2026, 3, 4, 10, 0)
         ("ngay mai 8h", hcm(2026, 3, 5, 8, 0)),
         ("mai", hcm(2026, 3, 5, 23, 59)),
         ("mai 14h30", hcm(2026, 3, 5, 14, 30)),
-        ("+3d", NOW + timedelta(days=3)),
-        ("+2w", NOW + timedelta(weeks=2)),
+        # A relative number of days or weeks is the end of that day; hours and minutes are exact.
+        ("+3d", hcm(2026, 3, 7, 23, 59)),
+        ("+2w", hcm(2026, 3, 18, 23, 59)),
         ("+4h", NOW + timedelta(hours=4)),
         ("+30m", NOW + timedelta(minutes=30)),
-        ("+3n", NOW + timedelta(days=3)),
-        ("+ 3 ngày", NOW + timedelta(days=3)),
-        ("+2 tuần", NOW + timedelta(weeks=2)),
+        ("+3n", hcm(2026, 3, 7, 23, 59)),
+        ("+ 3 ngày", hcm(2026, 3, 7, 23, 59)),
+        ("+2 tuần", hcm(2026, 3, 18, 23, 59)),
         ("+4 giờ", NOW + timedelta(hours=4)),
         ("+30 phút", NOW + timedelta(minutes=30)),
-        ("+1 day", NOW + timedelta(days=1)),
+        ("+1 day", hcm(2026, 3, 5, 23, 59)),
         ("+45 min", NOW + timedelta(minutes=45)),
     ],
 )
@@ -229,10 +230,11 @@ def test_end_of_day_follows_daylight_saving_in_new_york() -> None:
     assert parse_deadline("09/03 09:00", now, NY) == datetime(2026, 3, 9, 13, 0, tzinfo=UTC)
 
 
-def test_relative_offsets_are_exact_across_daylight_saving() -> None:
+def test_relative_hours_are_exact_across_daylight_saving() -> None:
     now = ny(2026, 3, 7, 12, 0)
-    assert parse_deadline("+1d", now, NY) == now + timedelta(hours=24)
-    assert parse_deadline("+1d", now, NY).astimezone(NY).hour == 13
+    assert parse_deadline("+24h", now, NY) == now + timedelta(hours=24)
+    assert parse_deadline("+24h", now, NY).astimezone(NY).hour == 13
+    assert parse_deadline("+1d", now, NY) == datetime(2026, 3, 9, 3, 59, tzinfo=UTC)  # EDT
 
 
 def test_nonexistent_local_time_uses_offset_before_the_change() -> None:
@@ -245,7 +247,7 @@ def test_today_late_at_night_uses_the_local_date() -> None:
     assert late == datetime(2026, 3, 4, 16, 30, tzinfo=UTC)
     assert parse_deadline("today", late, HCM) == datetime(2026, 3, 4, 16, 59, tzinfo=UTC)
     assert parse_deadline("tomorrow", late, HCM) == datetime(2026, 3, 5, 16, 59, tzinfo=UTC)
-    refused("date.past", parse_deadline, "hôm nay 23:00", late, HCM)
+    refused("date.past_time", parse_deadline, "hôm nay 23:00", late, HCM)
 
 
 def test_today_just_after_local_midnight_when_utc_is_still_yesterday() -> None:
@@ -269,7 +271,7 @@ def test_today_in_the_last_minute_is_already_past() -> None:
     [
         ("31/12", hcm(2026, 1, 10, 9, 0), hcm(2026, 12, 31, 23, 59)),
         ("05/01", hcm(2026, 12, 20, 9, 0), hcm(2027, 1, 5, 23, 59)),
-        ("19/12", hcm(2026, 12, 20, 9, 0), hcm(2027, 12, 19, 23, 59)),
+        ("19/09", hcm(2026, 12, 20, 9, 0), hcm(2027, 9, 19, 23, 59)),  # > 2 months back
         ("20/12", hcm(2026, 12, 20, 9, 0), hcm(2026, 12, 20, 23, 59)),
         ("01/01", hcm(2026, 12, 31, 23, 30), hcm(2027, 1, 1, 23, 59)),
         ("29/02", hcm(2028, 1, 15, 9, 0), hcm(2028, 2, 29, 23, 59)),
@@ -282,13 +284,17 @@ def test_year_inference_and_leap_days(text: str, now: datetime, expected: dateti
     assert parse_deadline(text, now, HCM) == expected
 
 
-def test_day_ended_this_year_rolls_to_next_year() -> None:
+def test_a_day_that_just_ended_is_refused_naming_it_not_moved_a_year() -> None:
     last_second = hcm(2026, 12, 20, 23, 59, 30)
-    assert parse_deadline("20/12", last_second, HCM) == hcm(2027, 12, 20, 23, 59)
+    error = refused("date.past", parse_deadline, "20/12", last_second, HCM)
+    assert error.params == {"text": "20/12", "when": "20/12/2026"}
+    error = refused("date.past", parse_deadline, "19/12", hcm(2026, 12, 20, 9, 0), HCM)
+    assert error.params == {"text": "19/12", "when": "19/12/2026"}
 
 
 def test_same_day_with_past_time_is_refused_not_moved_a_year() -> None:
-    refused("date.past", parse_deadline, "20/12 08:00", hcm(2026, 12, 20, 10, 0), HCM)
+    error = refused("date.past_time", parse_deadline, "20/12 08:00", hcm(2026, 12, 20, 10, 0), HCM)
+    assert error.params == {"text": "20/12 08:00", "when": "20/12/2026 08:00"}
 
 
 @pytest.mark.parametrize(
@@ -321,18 +327,11 @@ def test_impossible_dates(text: str, now: datetime) -> None:
         "",
         "   ",
         "xyz",
-        "next week",
-        "31-12-2026",
-        "31.12.2026",
-        "31/12/26",
         "2026/12/31",
         "31/12 25:00",
         "31/12 24:00",
         "31/12 17:60",
-        "31/12 17",
-        "31/12 17:5",
         "today 99h",
-        "thứ tám",
         "t8",
         "t1",
         "3d",
@@ -341,8 +340,6 @@ def test_impossible_dates(text: str, now: datetime) -> None:
         "-3d",
         "+3x",
         "+1.5d",
-        "+3d 17:00",
-        "31/12 17:00 extra",
         "<b>31/12</b>",
         "+1234567d",
         "٣١/١٢",
@@ -354,17 +351,31 @@ def test_unparseable_is_invalid(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text",
-    ["01/01/2026", "2026-03-03", "03/03/2026 23:00", "04/03 09:59", "04/03 10:00", "today 9:00"],
+    ("text", "key", "when"),
+    [
+        ("01/01/2026", "date.past", "01/01/2026"),
+        ("2026-03-03", "date.past", "03/03/2026"),
+        ("03/03", "date.past", "03/03/2026"),  # just passed: refused, not moved to 2027
+        ("03/03/2026 23:00", "date.past_time", "03/03/2026 23:00"),
+        ("04/03 09:59", "date.past_time", "04/03/2026 09:59"),
+        ("04/03 10:00", "date.past_time", "04/03/2026 10:00"),
+        ("today 9:00", "date.past_time", "04/03/2026 09:00"),
+        ("8h", "date.past_time", "04/03/2026 08:00"),
+    ],
 )
-def test_past_moments_are_refused(text: str) -> None:
-    error = refused("date.past", parse_deadline, text, NOW, HCM)
-    assert error.params == {"text": text}
+def test_past_moments_are_refused_naming_the_moment(text: str, key: str, when: str) -> None:
+    error = refused(key, parse_deadline, text, NOW, HCM)
+    assert error.params == {"text": text, "when": when}
 
 
-@pytest.mark.parametrize("text", ["+0d", "+0m", "+0h", "+0w", "+00d"])
+@pytest.mark.parametrize("text", ["+0m", "+0h"])
 def test_zero_offsets_are_refused(text: str) -> None:
-    refused("date.past", parse_deadline, text, NOW, HCM)
+    refused("date.past_time", parse_deadline, text, NOW, HCM)
+
+
+@pytest.mark.parametrize("text", ["+0d", "+0w", "+00d", "trong 0 ngày"])
+def test_zero_days_mean_the_end_of_today(text: str) -> None:
+    assert parse_deadline(text, NOW, HCM) == hcm(2026, 3, 4, 23, 59)
 
 
 def test_one_minute_ahead_is_accepted() -> None:
@@ -1032,6 +1043,8 @@ RAISED_KEYS = {
     "date.invalid",
     "date.impossible",
     "date.past",
+    "date.past_time",
+    "date.unread",
     "date.too_far",
     "date.bad_weekday",
     "date.bad_workdays",
@@ -1073,8 +1086,9 @@ def test_catalogs_cover_every_raised_key_with_text_placeholder() -> None:
         messages = load_catalog(lang)
         assert set(messages) == RAISED_KEYS
         for key in RAISED_KEYS:
-            assert placeholders(messages[key]) == {"text"}, (lang, key)
-            assert messages[key].format(text="x")
+            extra = {"date.past": {"when"}, "date.past_time": {"when"}, "date.unread": {"part"}}
+            assert placeholders(messages[key]) == {"text", *extra.get(key, ())}, (lang, key)
+            assert messages[key].format(text="x", when="y", part="z")
 
 
 def test_invalid_message_lists_every_form() -> None:

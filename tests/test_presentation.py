@@ -71,7 +71,7 @@ async def test_task_views_carry_overdue_by_and_late_by(services, clock):
     committee = await roster.setup(-100, None, "Ban", Person(1, "thuky", "Thư Ký"), True)
     sec = await services.members.by_user(committee.id, 1)
     lead, _ = await roster.join(committee, Person(4, "an", "Nguyễn An"), "Sở Tài chính")
-    view = await services.tasks.create(committee, sec, [Person(username="an")], "Việc due +1d")
+    view = await services.tasks.create(committee, sec, [Person(username="an")], "Việc due +24h")
     assert (view.overdue_by, view.late_by) == (None, None)
     clock.advance(days=1, hours=5)
     view = await services.tasks.view(view.task.item.id)

@@ -70,7 +70,9 @@ async def test_create_numbers_people_deadline_audit_and_event(services, board):
     assert (entry.action, entry.actor_user_id, entry.at) == ("task.create", 1, START)
     assert entry.details["deadline"] == "2026-12-31T16:59:00Z"
     second = await new_task(services, board, "Việc hai due +3d", ("binh",))
-    assert second.number == 2 and second.task.item.deadline == START + timedelta(days=3)
+    assert second.number == 2 and second.task.item.deadline == datetime(
+        2026, 12, 4, 16, 59, tzinfo=UTC
+    )  # end of day
 
 
 async def test_duplicates_are_dropped_and_a_link_or_document_is_kept(services, board):
@@ -163,7 +165,7 @@ async def test_percent_reading():
     [
         ("31/12 17:00 chờ số liệu", "2026-12-31 17:00", "chờ số liệu"),
         ("thứ 6 lúc 9h họp xong mới có", "2026-12-04 09:00", "họp xong mới có"),
-        ("+2w", "2026-12-15 09:00", ""),
+        ("+2w", "2026-12-15 23:59", ""),  # days and weeks: the end of that day
         ("15/01/2027  thiếu  người", "2027-01-15 23:59", "thiếu  người"),
     ],
 )

@@ -229,6 +229,7 @@ EXTRA_REFUSALS = (
     "common.private_only",
     "common.stale_button",
     "settings.forbidden",
+    "vote.create_forbidden",
     "consult.secretary",
     "consult.prompt_not_yours",
     "sender.anonymous",

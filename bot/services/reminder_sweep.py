@@ -56,11 +56,13 @@ class Dispatch:
     late: bool = False
     time_left: timedelta | None = None  # the item's deadline − now (negative once overdue)
     data: object = None  # a contributed kind's own facts for its lines (a meeting's place, …)
+    urgent: bool = False  # a contributed kind's "cannot wait for tomorrow" (a meeting in 1 h)
 
     @property
     def always_goes(self) -> bool:
-        """Posted even past the daily ceiling: an escalation, or an ad-hoc reminder."""
-        return bool(self.escalate_to) or self.reminder.kind == scheduler.ADHOC
+        """Posted even past the daily ceiling: an escalation, an ad-hoc reminder, or what a
+        contributed kind marks urgent."""
+        return bool(self.escalate_to) or self.reminder.kind == scheduler.ADHOC or self.urgent
 
     @property
     def concerned(self) -> tuple[Member, ...]:

@@ -17,13 +17,13 @@ several rows of one item are due at once only the latest-planned is sent (the re
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 
 from bot import scheduler
 from bot.clock import Clock
-from bot.dates import fold_text, local_date, local_to_utc, looks_like_deadline, parse_deadline
+from bot.dates import leading_deadline, local_date, local_to_utc
+from bot.deadlines import parse_when
 from bot.errors import DomainError
 from bot.events import Events
 from bot.services.guard import actor_id, guarded
@@ -43,7 +43,6 @@ from storage.users import UserRepo
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 2000
-_HAS_CLOCK = re.compile(r"[0-9](?::[0-9]{2}|h[0-9]{0,2})(?: |$)")
 _CURSOR = "settings_audit_id"
 PendingSource = Callable[[Item], Awaitable[list[Member]]]
 PlanSource = Callable[[Item, Committee, datetime], Awaitable[list]]
@@ -51,12 +50,7 @@ PlanSource = Callable[[Item, Committee, datetime], Awaitable[list]]
 
 def leading_date(text: str) -> tuple[str, str]:
     """`+2h Họp lúc 14:00` → (`+2h`, `Họp lúc 14:00`): the longest leading words that are a date."""
-    words = list(re.finditer(r"\S+", text))
-    for count in range(min(5, len(words)), 0, -1):
-        prefix = text[: words[count - 1].end()]
-        if looks_like_deadline(prefix):
-            return prefix.strip(), text[words[count - 1].end() :].strip()
-    return "", text.strip()
+    return leading_deadline(text)
 
 
 class ReminderService(SweepMixin):
@@ -203,8 +197,9 @@ class ReminderService(SweepMixin):
             raise DomainError("common.too_long", limit=MAX_TEXT)
         now = self.clock.now()
         cfg = config_of(committee)
-        at = parse_deadline(when_text, now, cfg.tz)
-        if not when_text.startswith("+") and not _HAS_CLOCK.search(fold_text(when_text)):
+        when = parse_when(when_text, now, cfg.tz)
+        at = when.at
+        if not when.has_time:  # a day alone (`15/12`, `+3 ngày`): that day's morning
             at = max(now, local_to_utc(local_date(at, cfg.tz), scheduler.MORNING, cfg.tz))
         at = scheduler.defer(at, cfg)
         reminder = await self.repo.add_adhoc(committee.id, at, text, user_id, now)

@@ -12,13 +12,13 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import dates
+from bot.answer_words import read_percent as leading_percent
 from bot.errors import DomainError
 
 MAX_TITLE = 300
 MAX_NOTE = 2000
-MAX_DATE_WORDS = 5  # `thứ 6 lúc 17:00` is the longest date people type
+MAX_DATE_WORDS = 5  # after `due`/`hạn`, a text this short was meant as a date
 _URL = re.compile(r"https?://[^\s<>\"]+")
-_PERCENT = re.compile(r"(\d{1,6})\s*%?")
 _DUE = re.compile(r"(?:^|\s)(?:due|deadline|hạn chót|han chot|hạn|han)(?:\s*:\s*|\s+)", re.I)
 
 
@@ -69,31 +69,15 @@ def _refuse_missing_deadline(line: str) -> None:
 
 
 def read_percent(text: str) -> int:
-    """`50` or `50%` → 50, only 0…100."""
-    found = _PERCENT.fullmatch(text.strip())
-    if found is None:
-        raise DomainError("progress.usage")
-    value = int(found[1])
-    if not 0 <= value <= 100:
-        raise DomainError("progress.bad_percent", value=text.strip())
-    return value
+    """`50`, `50%`, `50 phần trăm` → 50, only 0…100 (`bot.answer_words.read_percent`)."""
+    return leading_percent(text)[0]
 
 
 def read_date_and_reason(text: str, now: datetime, tz: ZoneInfo) -> tuple[datetime, str]:
     """`<date> <reason>`: the longest leading run of words that reads as a deadline."""
-    words = text.split()
-    if not words:
+    if not text.split():
         raise DomainError("extend.usage")
-    for size in range(min(MAX_DATE_WORDS, len(words)), 0, -1):
-        head = " ".join(words[:size])
-        if dates.looks_like_deadline(head):
-            when = dates.parse_deadline(head, now, tz)
-            return when, check_note(text.strip()[len(_prefix(text, size)) :])
-    dates.parse_deadline(text.strip(), now, tz)  # raises, listing the accepted forms
-    raise DomainError("extend.usage")  # pragma: no cover - parse_deadline raised
-
-
-def _prefix(text: str, size: int) -> str:
-    """The first `size` words of `text` as typed (with their original spacing)."""
-    match = re.match(r"\s*" + r"\s+".join([r"\S+"] * size), text)
-    return match[0].strip() if match else text
+    when, reason = dates.leading_deadline(text)
+    if not when:
+        dates.parse_deadline(text.strip(), now, tz)  # raises, naming what was not understood
+    return dates.parse_deadline(when, now, tz), check_note(reason)

@@ -252,6 +252,18 @@ class VoteService(ItemService):
             await self.events.item_changed(item_id)
         return Cast(vote, before, choice, before != choice, member=member)
 
+    async def cast_number(
+        self, committee: Committee, member: Member | None, number: int, choice: str
+    ) -> Cast:
+        """A ballot typed as `/vote N <choice>`: motion #N of this committee, as the buttons."""
+        item = await self.items.by_number(committee.id, number)
+        if item is None:
+            raise DomainError("item.not_found", number=number)
+        vote = await self.repo.get(item.id) if item.kind == "vote" else None
+        if vote is None or vote.is_poll:
+            raise DomainError("vote.not_motion", number=number)
+        return await self.cast(committee, member, item.id, choice)
+
     async def record_poll_answer(
         self, poll_id: str, user_id: int, option_ids: list[int]
     ) -> Cast | None:

@@ -666,7 +666,8 @@ class UpdateInjector:
         if reply_to is not None:
             reply_to = json.loads(json.dumps(reply_to))
             reply_to.pop("reply_to_message", None)
-        entities = command_entities(text) or None
+        extra = fields.pop("entities", None) or []  # e.g. a text_mention a test adds
+        entities = command_entities(text) + extra or None
         if document is not None:
             mime = document.get("mime_type") or "application/octet-stream"
             name = document.get("file_name", "file.bin")
