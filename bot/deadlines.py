@@ -21,6 +21,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.dates import END_OF_DAY, WEEKDAY_WORDS, fold_text, local_date, local_to_utc
+from bot.deadline_days import named_day, relative_day
 from bot.errors import DomainError
 
 MAX_AHEAD = timedelta(days=100 * 366)
@@ -95,7 +96,8 @@ _CLOCK = re.compile(
 _PART = re.compile(rf"(?:buoi |this |in the )?(?P<part>{_alt(PARTS)})(?: (?P<today>nay))?{_END}")
 _FILLER = re.compile(
     r"(?:truoc ngay|truoc|cham nhat la|cham nhat|han chot|han|due|deadline|no later than"
-    r"|khong muon hon|toi da|before|until|by|vao luc|vao|luc|at|on|la|,|:)" + _END
+    r"|khong muon hon|toi da|before|until|by|vao luc|vao|luc|at|on|la|trong|cho den|den het|den"
+    r"|het|,|:)" + _END
 )
 _WORD = re.compile(r"\S+")
 _NEXT_WORDS = frozenset({"tới"})  # "thứ sáu tới": the coming Friday, not "Friday evening" (tối)
@@ -117,13 +119,15 @@ class _Read:
     relative: re.Match[str] | None = None
     clock: re.Match[str] | None = None
     part: re.Match[str] | None = None
+    weekday_check: re.Match[str] | None = None  # `15/12 (thứ Ba)`: the weekday written too
     stop: int | None = None  # index of the first word not understood
     found: list[str] = field(default_factory=list)
 
 
 def _words(text: str) -> tuple[list[str], list[str]]:
     """The typed words (NFC, commas apart) and their folded forms, one for one."""
-    spaced = re.sub(r"\s*,\s*", " , ", unicodedata.normalize("NFC", text))
+    spaced = re.sub(r"\s*,\s*", " , ", unicodedata.normalize("NFC", text).strip().rstrip(".;!"))
+    spaced = re.sub(r"[()]", " ", spaced)  # `15/12 (thứ Ba)`
     pairs = [(word, fold_text(word)) for word in spaced.split()]
     pairs = [(word, folded) for word, folded in pairs if folded]
     return [w for w, _ in pairs], [f for _, f in pairs]
@@ -155,9 +159,17 @@ def _scan(folded: list[str], typed: list[str]) -> _Read:
 
 def _marked(found: re.Match[str]) -> bool:
     """`+3 ngày`, `trong 3 ngày`, `3 ngày nữa`, `5 ngày làm việc`; a bare `30 ngày` is no date."""
-    return bool(
-        found["plus"] or found["pre"] or found["post"] or _UNITS[found["unit"]] == "workdays"
-    )
+    unit = _UNITS[found["unit"]]
+    if found["post"] == "toi" and unit in ("hours", "minutes"):  # `10 giờ tối`: evening, not "next"
+        return bool(found["plus"] or found["pre"])
+    return bool(found["plus"] or found["pre"] or found["post"] or unit == "workdays")
+
+
+def _confirms(day: re.Match[str], found: re.Match[str]) -> bool:
+    """`15/12 thứ Ba`: a bare weekday after a written date (checked against it when resolved)."""
+    dated = day.re is _DAY and (day["d"] or day["wd"] or day["iy"])
+    bare = found.re is _DAY and found["wday"] and not (found["week"] or found["which"])
+    return bool(dated and bare)
 
 
 def _take(read: _Read, kind: str, found: re.Match[str]) -> bool:
@@ -167,6 +179,9 @@ def _take(read: _Read, kind: str, found: re.Match[str]) -> bool:
     if kind == "relative" and _UNITS[found["unit"]] in ("days", "weeks", "months", "workdays"):
         kind = "day"
     exact = read.relative is not None
+    if kind == "day" and read.day is not None and _confirms(read.day, found):
+        read.weekday_check = found
+        return True
     if getattr(read, kind) is not None or exact or (kind == "relative" and read.found):
         return False
     setattr(read, kind, found)
@@ -234,6 +249,9 @@ def _resolve(
         return When(now + timedelta(**{unit: int(read.relative["n"])}), True)
     today = local_date(now, tz)
     day = _day(read.day, today, workdays, raw) if read.day is not None else today
+    check = read.weekday_check
+    if check is not None and WEEKDAY_WORDS[check["wday"]] != day.weekday():
+        raise DomainError("date.weekday_mismatch", text=raw, date=f"{day:%d/%m}/{day.year}")
     at = _clock(read.clock, read.part) if read.clock is not None else None
     if at is None and read.part is not None:
         at = PARTS[read.part["part"]][1 if start else 0]
@@ -262,11 +280,11 @@ def _make(year: int, month: int, day: int, raw: str) -> date:
 
 def _day(found: re.Match[str], today: date, workdays: frozenset[int], raw: str) -> date:
     if found.re is _REL:
-        return _relative_day(found, today, workdays)
+        return relative_day(int(found["n"]), _UNITS[found["unit"]], today, workdays)
     if found["wday"] is not None:
         return _weekday(found, today)
     if found["named"] is not None:
-        return _named(_NAMED_DAYS[found["named"]], today, workdays)
+        return named_day(_NAMED_DAYS[found["named"]], today, workdays)
     if found["iy"]:
         return _make(int(found["iy"]), int(found["im"]), int(found["id"]), raw)
     if found["dom"]:
@@ -309,53 +327,3 @@ def _weekday(found: re.Match[str], today: date) -> date:
     if week in _THIS_WEEK or which == "this":
         return monday + timedelta(days=wanted)
     return today + timedelta(days=(wanted - today.weekday() - 1) % 7 + 1)
-
-
-def _month_start(today: date, months: int) -> date:
-    index = today.year * 12 + today.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def _named(name: str, today: date, workdays: frozenset[int]) -> date:
-    from bot.periods import next_working_day_on_or_after
-
-    monday = today - timedelta(days=today.weekday())
-    if name == "today":
-        return today
-    if name == "tomorrow":
-        return today + timedelta(days=1)
-    if name == "+2":
-        return today + timedelta(days=2)
-    if name == "fri_next":
-        return monday + timedelta(days=11)
-    if name == "mon_next":
-        return monday + timedelta(days=7)
-    if name == "week_end":  # Friday of this week; at the weekend, its Sunday
-        return monday + timedelta(days=4 if today.weekday() <= 4 else 6)
-    if name == "month_end":
-        return _month_start(today, 1) - timedelta(days=1)
-    if name == "next_month_end":
-        return _month_start(today, 2) - timedelta(days=1)
-    if name == "next_month_start":
-        return next_working_day_on_or_after(_month_start(today, 1), workdays)
-    if name == "mid_month":
-        return _month_start(today, 0).replace(day=15)
-    if name == "mid_next_month":
-        return _month_start(today, 1).replace(day=15)
-    return date(today.year, 12, 31)  # year_end
-
-
-def _relative_day(found: re.Match[str], today: date, workdays: frozenset[int]) -> date:
-    from bot.periods import next_working_day_on_or_after
-
-    n, unit = int(found["n"]), _UNITS[found["unit"]]
-    if unit == "workdays":
-        day = today if n else next_working_day_on_or_after(today, workdays)
-        for _ in range(n):
-            day = next_working_day_on_or_after(day + timedelta(days=1), workdays)
-        return day
-    if unit == "months":
-        first = _month_start(today, n)
-        following = _month_start(first, 1)
-        return first.replace(day=min(today.day, (following - first).days))
-    return today + timedelta(days=n * (7 if unit == "weeks" else 1))

@@ -185,12 +185,12 @@ def _utc(kind: str, first: date, end: date, tz: ZoneInfo) -> tuple[datetime, dat
 
 
 def parse_period(text: str, now: datetime, tz: ZoneInfo) -> tuple[datetime, datetime, str]:
-    """A period → (start UTC inclusive, end UTC exclusive, label); empty: this half-year so far."""
+    """A period → (start UTC inclusive, end UTC exclusive, label); empty: the whole current
+    half-year (tasks due later in it belong to it: open within deadline, or already done)."""
     today = local_date(now, tz)
     if not text.strip():
         first = date(today.year, 1 if today.month <= 6 else 7, 1)
-        start, _, label = _utc("half", first, _add_months(first, 6), tz)
-        return start, local_to_utc(today + _ONE_DAY, time(0), tz), label
+        return _utc("half", first, _add_months(first, 6), tz)
     return _utc(*_spec(text, today.year), tz)
 
 

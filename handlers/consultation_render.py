@@ -50,7 +50,8 @@ def card(standing: Standing, lang: str) -> Html:
     )
     if standing.closed:
         closed_at = _when(standing, item.closed_at, lang)
-        return Html(text + t(lang, "consult.card_closed", closed_at=closed_at))
+        key = "consult.card_closed_early" if standing.closed_early else "consult.card_closed"
+        return Html(text + t(lang, key, closed_at=closed_at))
     return Html(text + t(lang, "consult.card_open_hint"))
 
 
@@ -91,8 +92,9 @@ def pending(standing: Standing, lang: str) -> Html:
 
 def result(standing: Standing, lang: str) -> Html:
     """The published result: counts, then every comment and disagreement with name and agency."""
-    silent_key = "consult.result_deemed" if standing.silence_agree else "consult.result_no_answer"
-    silent_answer = "deemed_agreed" if standing.silence_agree else "no_answer"
+    silent_answer = standing.silent_answer
+    deemed = silent_answer == "deemed_agreed"
+    silent_key = "consult.result_deemed" if deemed else "consult.result_no_answer"
     lines = [
         t(
             lang,
@@ -107,6 +109,10 @@ def result(standing: Standing, lang: str) -> Html:
             silent=t(lang, silent_key, count=standing.count(silent_answer)),
         )
     ]
+    silent = standing.count(silent_answer)
+    if standing.closed_early and silent:
+        deadline = _when(standing, standing.item.deadline, lang)
+        lines.append(t(lang, "consult.result_early", count=silent, deadline=deadline))
     remarks = standing.remarks
     lines.append(t(lang, "consult.result_remarks" if remarks else "consult.result_no_remarks"))
     for row in remarks:
@@ -144,7 +150,7 @@ def show(standing: Standing, timeline: list[Event], lang: str) -> Html:
     if silent:
         names = Html(", ".join(render.name(m, lang) for m in silent))
         if standing.closed:
-            label = "deemed_agreed" if standing.silence_agree else "no_answer"
+            label = standing.silent_answer
             lines.append(
                 t(lang, "consult.show_silent", answer=answer_label(lang, label), names=names)
             )

@@ -29,6 +29,7 @@ from handlers.parsing import item_number
 from handlers.registry import (
     auto_closer,
     button,
+    close_check,
     command,
     deep_link,
     item_closer,
@@ -174,7 +175,8 @@ async def on_button(ctx: Ctx, parts: list[str]) -> None:
         ),
     )
     await service.ask_text(item, ctx.member, answer, ctx.chat.id, prompt.message_id)
-    await ctx.answer(ctx.t("consult.prompt_notice"))
+    # Pressed on a private reminder (handlers/reminders.py): the prompt is right there.
+    await ctx.answer(ctx.t("batch.comment_notice" if ctx.is_private else "consult.prompt_notice"))
 
 
 @deep_link("op")
@@ -249,6 +251,12 @@ async def show_consultation(ctx: Ctx, item: Item) -> None:
 async def pending_consultation(ctx: Ctx, item: Item) -> None:
     """`/pending N`: mentions of those who have not answered."""
     await ctx.reply(cards.pending(await ctx.services.consultations.standing(item), ctx.lang))
+
+
+@close_check("consultation")
+async def early_consultation(ctx: Ctx, item: Item):
+    """Before an early `/close N`: who would be recorded as no answer."""
+    return await ctx.services.consultations.early_close(item)
 
 
 @item_closer("consultation")

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot import dates
 from bot.i18n import Html, t
+from bot.reports import agency_label
 from bot.services.digest import Digest, TaskLine
 from bot.timeliness import Timeliness
 from handlers.render import periodic_text, with_agency
@@ -57,7 +58,7 @@ def render(digest: Digest, lang: str, late_since: datetime | None = None) -> Htm
         total = sum(len(group) for _, group in digest.overdue)
         lines += ["", t(lang, "digest.overdue", count=total)]
         for agency, group in digest.overdue:
-            shown = agency or t(lang, "digest.no_agency")
+            shown = agency_label(agency, lang)
             lines.append(t(lang, "digest.agency", agency=shown, count=len(group)))
             for entry in group:
                 late_text = dates.format_duration(entry.overdue_by, lang)
@@ -81,7 +82,7 @@ def render(digest: Digest, lang: str, late_since: datetime | None = None) -> Htm
                     lang,
                     "digest.agency_line",
                     mark=t(lang, f"mark.{agency.mark}"),
-                    agency=agency.agency or t(lang, "digest.no_agency"),
+                    agency=agency_label(agency.agency, lang),
                     on_time=counts.get(Timeliness.DONE_ON_TIME, 0),
                     problems=counts.get(Timeliness.DONE_LATE, 0)
                     + counts.get(Timeliness.OPEN_OVERDUE, 0),
@@ -98,6 +99,12 @@ def _task(lang: str, key: str, entry: TaskLine, **params: object) -> Html:
     return t(lang, key, number=item.number, title=item.title, lead=_lead(entry, lang), **params)
 
 
+def _kind(kind: str, mode: str | None) -> str:
+    """A poll (Thăm dò) is not a motion (Biểu quyết). A closed vote's outcome tells which: only a
+    motion is passed or rejected, a poll's is "closed" (`bot.services.vote_close._frozen`)."""
+    return "digest.kind_poll" if kind == "vote" and mode == "poll" else f"digest.kind_{kind}"
+
+
 def _items(digest: Digest, lang: str, tz: ZoneInfo) -> list[str]:
     lines: list[str] = []
     if digest.open_items:
@@ -106,7 +113,7 @@ def _items(digest: Digest, lang: str, tz: ZoneInfo) -> list[str]:
             item = entry.item
             common = {
                 "number": item.number,
-                "kind": t(lang, f"digest.kind_{item.kind}"),
+                "kind": t(lang, _kind(item.kind, entry.mode)),
                 "title": item.title,
                 "deadline": _deadline(item.deadline, tz, lang),
             }
@@ -131,7 +138,7 @@ def _items(digest: Digest, lang: str, tz: ZoneInfo) -> list[str]:
                     lang,
                     "digest.closed_line",
                     number=item.number,
-                    kind=t(lang, f"digest.kind_{item.kind}"),
+                    kind=t(lang, _kind(item.kind, "motion" if shown != "closed" else "poll")),
                     title=item.title,
                     outcome=t(lang, f"digest.outcome_{shown}"),
                 )

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from bot.errors import DomainError
 from bot.permissions import MEMBERS, SECRETARY_OR_CHAIR
-from handlers import registry
+from handlers import close_confirm, registry
 from handlers.context import Ctx
 from handlers.parsing import item_number
 from handlers.registry import command
@@ -47,8 +47,15 @@ async def show(ctx: Ctx) -> None:
 
 @command("close", aliases=("dong",), who=SECRETARY_OR_CHAIR, example="{consultation_close}")
 async def close(ctx: Ctx) -> None:
-    """Close a consultation or vote now and post its result: `/close N`."""
-    await _dispatch(ctx, registry.ITEM_CLOSERS, "close.usage", "close.wrong_kind")
+    """Close a consultation or vote now and post its result: `/close N` (before the deadline,
+    with members still silent, after the closer confirms on a card)."""
+    item, _ = await find_item(ctx, "close.usage")
+    closer = registry.ITEM_CLOSERS.get(item.kind)
+    if closer is None:
+        raise DomainError("close.wrong_kind", number=item.number)
+    if await close_confirm.ask(ctx, item):  # before the deadline: the closer confirms first
+        return
+    await closer(ctx, item)
 
 
 @command("pending", aliases=("chuatraloi",), who=MEMBERS, example="{consultation}")

@@ -115,6 +115,9 @@ ITEM_CLOSERS: dict[str, Callable] = {}
 ITEM_PENDING: dict[str, Callable] = {}
 # `/cancel N [reason]` for kinds other than tasks: kind → async fn(ctx, item, reason).
 ITEM_CANCELLERS: dict[str, Callable] = {}
+# Per-kind check before `/close N`: async fn(ctx, item) → `bot.services.closing.EarlyClose` (the
+# closer must confirm first, `handlers/close_confirm.py`) or None (close at once).
+CLOSE_CHECKS: dict[str, Callable] = {}
 # Plain (non-command) messages a feature waits for, tried in order; each returns True when it
 # consumed the message (e.g. the text of a comment a member was asked for).
 TEXT_CONSUMERS: list[Callable] = []
@@ -215,6 +218,11 @@ def item_view(kind: str) -> Callable[[Callable], Callable]:
 def item_closer(kind: str) -> Callable[[Callable], Callable]:
     """Declare `/close N` for items of `kind`."""
     return _keyed(ITEM_CLOSERS, kind)
+
+
+def close_check(kind: str) -> Callable[[Callable], Callable]:
+    """Declare the question asked before `/close N` closes an item of `kind` early."""
+    return _keyed(CLOSE_CHECKS, kind)
 
 
 def item_pending(kind: str) -> Callable[[Callable], Callable]:

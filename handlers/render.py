@@ -6,6 +6,7 @@ from bot import dates
 from bot.i18n import Html, escape, t
 from bot.models import ROLE_ORDER, Role
 from bot.names import shown, visible
+from bot.reports import agency_label
 from bot.services.roster import RosterEntry
 from bot.services.settings import config_of
 from storage.committees import Committee
@@ -37,11 +38,9 @@ def mention(member: Member, lang: str) -> Html:
 
 
 def with_agency(member: Member, lang: str, *, notify: bool = False) -> Html:
-    """`Name (Agency)` for cards and lists."""
+    """`Name (Agency)` for cards and lists (one label for a member without an agency)."""
     shown = mention(member, lang) if notify else name(member, lang)
-    if member.agency:
-        return t(lang, "common.name_agency", name=shown, agency=member.agency)
-    return shown
+    return t(lang, "common.name_agency", name=shown, agency=agency_label(member.agency, lang))
 
 
 def role_name(role: str, lang: str) -> Html:

@@ -1,24 +1,21 @@
-"""Pure text rendering of `/report` and `/history` (object → HTML in the reader's language)."""
+"""Pure text rendering of `/report` (object → HTML in the reader's language); `/history` is in
+`handlers/history_render.py`."""
 
 from __future__ import annotations
 
 from bot import dates
-from bot.i18n import Html, escape, has, t
+from bot.i18n import Html, t
 from bot.models import Role
-from bot.names import shown as shown_text
 from bot.reports import (
     agency_label,
-    audit_value,
     day_text,
     first_and_last_day,
-    moment_text,
     next_days,
     period_words,
 )
-from bot.services.reports import AgencyLine, History, Report, TaskLine, VoteLine
+from bot.services.reports import AgencyLine, Report, TaskLine, VoteLine
 from bot.timeliness import Timeliness
 from handlers.render import periodic_text
-from storage.audit import AuditEntry
 
 LIST_CAP = 10  # lines per list before "… and N more (see the workbook)"
 SHORT_CAP = 5  # late or overdue tasks shown per agency
@@ -172,22 +169,26 @@ def _consultations(report: Report, lang: str) -> list[str]:
 
 
 def _votes(report: Report, lang: str) -> list[str]:
-    rows = report.votes
-    if not rows:
+    """Motions (Biểu quyết: passed, rejected or open) and polls (Thăm dò: no pass or fail, so
+    closed or open) counted apart, each count line adding up."""
+    if not report.votes:
         return [t(lang, "report.votes_none")]
-    outcomes = [v.outcome for v in rows]
-    lines = [
-        t(
-            lang,
-            "report.votes",
-            count=len(rows),
-            passed=outcomes.count("passed"),
-            rejected=outcomes.count("rejected"),
-            open=outcomes.count("open"),
-        )
-    ]
-    lines += [_vote_line(v, lang) for v in rows[:LIST_CAP]]
-    return lines + _more(rows, lang)
+    lines: list[str] = []
+    motions = [v for v in report.votes if v.record.mode == "motion"]
+    polls = [v for v in report.votes if v.record.mode != "motion"]
+    if motions:
+        outcomes = [v.outcome for v in motions]
+        lines.append(
+            t(lang, "report.motions", count=len(motions), passed=outcomes.count("passed"),
+              rejected=outcomes.count("rejected"), open=outcomes.count("open"))
+        )  # fmt: skip
+        lines += [_vote_line(v, lang) for v in motions[:LIST_CAP]] + _more(motions, lang)
+    if polls:
+        still = sum(1 for v in polls if v.outcome == "open")
+        closed = len(polls) - still
+        lines.append(t(lang, "report.polls", count=len(polls), closed=closed, open=still))
+        lines += [_vote_line(v, lang) for v in polls[:LIST_CAP]] + _more(polls, lang)
+    return lines
 
 
 def _vote_line(vote: VoteLine, lang: str) -> Html:
@@ -284,52 +285,3 @@ def _next(report: Report, lang: str) -> list[str]:
             )
         )
     return lines + _more(report.upcoming, lang)
-
-
-def history_text(history: History, tz, lang: str) -> Html:
-    """`/history [N]`: one readable line per recorded change."""
-    if history.item is not None:
-        head = t(lang, "history.header_item", number=history.item.number, title=history.item.title)
-    else:
-        head = t(lang, "history.header_latest", count=len(history.entries))
-    if not history.entries:
-        return Html(f"{head}\n{t(lang, 'history.empty')}")
-    lines = [head]
-    for entry in history.entries:
-        actor = history.members_by_user.get(entry.actor_user_id)
-        what = action_text(entry, history, tz, lang)
-        number = history.numbers.get(entry.item_id)
-        if history.item is None and number is not None:
-            what = t(lang, "history.item_ref", number=number, what=what)
-        lines.append(
-            t(
-                lang,
-                "history.line",
-                when=moment_text(entry.at, tz),
-                actor=actor.display_name if actor else t(lang, "history.system"),
-                what=what,
-            )
-        )
-    return Html("\n".join(lines))
-
-
-def action_text(entry: AuditEntry, history: History, tz, lang: str) -> Html:
-    """A known action in words; anything else as its code with its details, readably."""
-    params: dict[str, object] = {}
-    for key, value in entry.details.items():
-        if isinstance(value, dict):
-            for sub, inner in value.items():
-                params[f"{key}_{sub}"] = audit_value(sub, inner, history.members, tz, lang)
-        params[key] = audit_value(key, value, history.members, tz, lang)
-    for key in ("note", "reason"):  # optional free text: " — text" or nothing
-        value = entry.details.get(key)
-        params[f"{key}_text"] = Html(f" — {shown_text(escape(value))}") if value else ""
-    key = f"history.act.{entry.action}"
-    if has(key):
-        try:
-            return t(lang, key, **params)
-        except (KeyError, IndexError, ValueError):
-            pass
-    details = ", ".join(f"{k}: {v}" for k, v in entry.details.items() if k != "number")
-    shown = f" ({details})" if details else ""
-    return t(lang, "history.generic", action=entry.action, details=shown)

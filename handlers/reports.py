@@ -14,7 +14,7 @@ from telegram import InputFile
 from bot.errors import DomainError
 from bot.permissions import MANAGERS_ONLY, SECRETARY_OR_CHAIR
 from bot.reports import chart, file_name, moment_text, period_words, workbook
-from handlers import report_render
+from handlers import history_render, report_render
 from handlers.context import Ctx
 from handlers.parsing import item_number
 from handlers.registry import command
@@ -78,4 +78,4 @@ async def history(ctx: Ctx) -> None:
             raise DomainError("history.usage")
     trail = await ctx.services.reports.history(ctx.committee, number)
     tz = ctx.committee.tz
-    await ctx.reply(report_render.history_text(trail, tz, ctx.lang))
+    await ctx.reply(history_render.history_text(trail, tz, ctx.lang))

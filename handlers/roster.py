@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.errors import DomainError
 from bot.models import parse_role
 from bot.permissions import ANYONE, MEMBERS, SECRETARY_OR_CHAIR
+from bot.reports import agency_label
 from handlers import registry, render
 from handlers.context import Ctx, person_of
 from handlers.parsing import target
@@ -35,7 +36,7 @@ async def add(ctx: Ctx) -> None:
         "add.created" if created else "add.updated",
         name=render.name(seat, ctx.lang),
         role=render.role_name(seat.role, ctx.lang),
-        agency=seat.agency or "—",
+        agency=agency_label(seat.agency, ctx.lang),
     )
 
 

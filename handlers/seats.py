@@ -9,6 +9,7 @@ from telegram.ext import MessageHandler, filters
 
 from bot.i18n import Html, t
 from bot.permissions import SECRETARY_OR_CHAIR
+from bot.reports import agency_label
 from bot.services.seat_claims import Arrival
 from handlers import render
 from handlers.callbacks import pack
@@ -35,7 +36,8 @@ def arrival_text(arrival: Arrival, lang: str) -> Html:
     who = _who(lang, arrival.username, arrival.full_name, arrival.user_id)
     role = render.role_name(arrival.seat.role, lang)
     if arrival.claim is None:
-        return t(lang, "seat.bound", role=role, agency=arrival.seat.agency or "—", **who)
+        agency = agency_label(arrival.seat.agency, lang)
+        return t(lang, "seat.bound", role=role, agency=agency, **who)
     return t(lang, "seat.claim", role=role, **who)
 
 

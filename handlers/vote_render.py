@@ -130,6 +130,10 @@ def result(tally: Tally, committee: Committee, lang: str) -> Html:
                 votes_for=decision.votes_for,
             )
         )
+        if tally.closed_early and decision.not_voted:
+            lines.append(
+                t(lang, "vote.early_rule", eligible=decision.eligible, silent=decision.not_voted)
+            )
     lines += _who_chose(tally, lang)
     lines += _turnout(tally, lang)
     return Html("\n".join(lines))

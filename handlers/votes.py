@@ -28,6 +28,7 @@ from handlers.outbox import outbox_of, post, settle
 from handlers.registry import (
     auto_closer,
     button,
+    close_check,
     command,
     gate,
     item_closer,
@@ -173,6 +174,12 @@ async def pending_vote(ctx: Ctx, item: Item) -> None:
     """`/pending N` for a vote: mention who has not voted."""
     votes = ctx.services.votes
     await ctx.reply(cards.pending(await votes.tally(await votes.of_item(item)), ctx.lang))
+
+
+@close_check("vote")
+async def early_vote(ctx: Ctx, item: Item):
+    """Before an early `/close N` of a motion: how many have not voted (polls close at once)."""
+    return await ctx.services.votes.early_close(item)
 
 
 @item_closer("vote")

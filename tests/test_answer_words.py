@@ -114,3 +114,16 @@ def test_phrase_tables_do_not_overlap_in_meaning() -> None:
         k for k, v in ANSWER_PHRASES.items() if v == "agree"
     }
     assert BALLOT_PHRASES["khong tan thanh"] == "against"
+
+
+FUZZ = st.text(st.sampled_from(list("0123456789#%,. đồngýkhôtáàbiểuquyếtphần")), max_size=30)
+
+
+@settings(max_examples=300, deadline=None, database=None, derandomize=True)
+@given(FUZZ | st.text(max_size=30))
+def test_fuzzed_text_only_raises_domain_errors(text: str) -> None:
+    for call in (read_answer, read_ballot, read_percent):
+        try:
+            call(text)
+        except DomainError:
+            pass

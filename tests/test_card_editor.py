@@ -260,3 +260,40 @@ async def test_inside_an_updates_transaction_the_card_is_edited_only_after_the_c
             assert len(fake.edits(GROUP.id)) == edits  # not while the transaction is open
         assert len(fake.edits(GROUP.id)) == edits + 1
         assert "40%" in fake.message(GROUP.id, item.message_id)["text"]
+
+
+async def test_no_card_kind_ever_sends_an_unchanged_edit(tmp_path, clock):
+    """Task, consultation and motion cards: a change that leaves the card as shown (a repeated
+    ballot, the same answer again, a bare "changed") sends nothing, so Telegram never answers
+    "message is not modified"; a real change is one edit."""
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        await conv.send(GROUP, SECRETARY, "/assign @so_taichinh Báo cáo kinh phí hạn 20/12")
+        consultation = await conv.ask_raw(GROUP, SECRETARY, "/consult Dự thảo hạn 20/12")
+        motion = await conv.ask_raw(GROUP, SECRETARY, "/vote Thông qua kế hoạch hạn 20/12")
+        svc = conv.app.bot_data.services
+        committee = await svc.committees.by_chat(GROUP.id)
+        ids = {n: (await svc.items.by_number(committee.id, n)).id for n in (1, 2, 3)}
+        editor = card_editor(conv.app)
+        assert set(editor.kinds) >= {"task", "consultation", "vote"}
+
+        async def untouched() -> None:
+            for kind, number in (("task", 1), ("consultation", 2), ("vote", 3)):
+                await editor.changed(kind, ids[number])
+                await editor.edit_now(kind, ids[number])
+            await editor.flush()
+
+        await untouched()  # as posted: nothing to edit
+        assert fake.calls_of("editMessageText") == []
+        await conv.send(GROUP, MEMBER_A, "/progress 1 30")
+        await conv.press(GROUP, MEMBER_A, consultation, f"v1:c:a:{ids[2]}:y")
+        await conv.press(GROUP, MEMBER_A, motion, f"v1:v:b:{ids[3]}:f")
+        await editor.flush()
+        edits = len(fake.calls_of("editMessageText"))
+        assert edits == 3  # one real change per card
+        await conv.press(GROUP, MEMBER_A, consultation, f"v1:c:a:{ids[2]}:y")  # same answer
+        await conv.press(GROUP, MEMBER_A, motion, f"v1:v:b:{ids[3]}:f")  # same ballot
+        await conv.send(GROUP, MEMBER_A, "/opinion 2 agree")
+        await untouched()
+        attempts = fake.calls_of("editMessageText")
+        assert len(attempts) == edits and all(c.ok for c in attempts)

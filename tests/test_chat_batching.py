@@ -97,6 +97,15 @@ async def test_one_post_one_private_message_and_its_buttons_act_like_the_cards(t
         await conv.press_button(me, MEMBER_A, "#1 ✅ Hoàn thành", mine)
         assert conv.last_answer() == vi("task.notice.done", number=1)
         assert (await svc.items.by_number(1, 1)).status == "done"
+        # "Agree with comments" asks for the text right there, in the private chat.
+        await conv.press_button(me, MEMBER_A, "#2 📝 Đồng ý, có ý kiến", mine)
+        [prompt] = conv.new_sent(MEMBER_A.id)
+        assert conv.last_answer() == vi("batch.comment_notice")
+        await conv.send(me, MEMBER_A, "Cần bổ sung điều 5", reply_to=prompt.result)
+        rows = await svc.db.fetchall(
+            "SELECT answer, text FROM current_opinions WHERE item_id = ?", (consultation.id,)
+        )
+        assert [tuple(r) for r in rows] == [("agree_with_comments", "Cần bổ sung điều 5")]
         # The group cards follow: the task card shows it done, the consultation counts A.
         cards = [c for c in fake.edits(GROUP.id) if "#1" in (c.params.get("text") or "")]
         assert cards and "50%" in str([c.params.get("text") for c in cards])

@@ -386,7 +386,7 @@ async def test_collect_without_arguments_is_the_guided_flow_and_history_reads(tm
         assert "/thubaocao" in help_text.split(vi("help.group.report"))[1]
         await conv.send(GROUP, SECRETARY, "/export")
         book = load_workbook(io.BytesIO(group_documents(fake)[-1][1]))
-        sheet = book["Collections"]
+        sheet = book["Báo cáo định kỳ"]
         rows = list(sheet.iter_rows(min_row=2, values_only=True))
         assert len(rows) == 5
         sent = [r for r in rows if r[7] == "a.pdf"]

@@ -310,7 +310,7 @@ async def test_pending_mentions_who_has_not_answered(tmp_path, clock):
         await card_editor(conv.app).flush()  # else leaving waits for the coalesced edit
 
 
-async def test_close_posts_the_result_and_the_docx(tmp_path, clock):
+async def test_close_before_the_deadline_asks_first_and_records_no_answer(tmp_path, clock):
     async with running(tmp_path, clock) as (conv, fake):
         await set_up_committee(conv, fake)
         call = await open_consultation(conv, f"/consult {EVIL}")
@@ -321,23 +321,55 @@ async def test_close_posts_the_result_and_the_docx(tmp_path, clock):
             "common.forbidden", command="close", roles="Trưởng ban, Thư ký"
         )
         clock.advance(hours=2)
-        result = await conv.ask(GROUP, CHAIR, "/close 1")
+        asked = await conv.ask_raw(GROUP, CHAIR, "/close 1")
+        assert asked.text == vi(
+            "close.confirm.consultation", number=1, title=_html(ESCAPED), pending=1,
+            eligible=4, needed=0, deadline=DEADLINE,
+        )  # fmt: skip
+        assert "1/4 thành viên chưa trả lời" in asked.text and "không trả lời" in asked.text
+        assert [label for label, _ in conv.keyboard(asked)[0]] == ["🔒 Đóng ngay", "↩️ Để mở"]
+        assert (await _item(conv)).status == "open"  # nothing closed yet
+        close_data = conv.keyboard(asked)[0][0][1]
+        # Only the closer confirms: the secretary may close too, but this card is the chair's.
+        await conv.press(GROUP, SECRETARY, asked, close_data)
+        assert conv.last_answer() == _plain(vi("close.confirm_card.not_yours", name="Võ Văn Hưng"))
+        await conv.press(GROUP, MEMBER_A, asked, close_data)
+        assert conv.last_answer() == vi("common.forbidden_button", roles="Trưởng ban, Thư ký")
+        assert (await _item(conv)).status == "open"
+        await conv.press(GROUP, CHAIR, asked, close_data)
+        result = conv.new_texts(GROUP.id)[0]
         assert result == _expected_result(ESCAPED)
         assert f"Sửa {ESCAPED}" in result and "<script>" not in result
+        assert "Coi như đồng ý" not in result
+        assert conv.last_answer() == vi("close.confirm_card.closed_notice", number=1)
+        assert fake.message(GROUP.id, asked.result["message_id"])["text"] == _plain(
+            vi("close.confirm_card.closed", number=1, name="Võ Văn Hưng")
+        )
+        assert conv.keyboard(asked) == []
         filename, data = conv.last_document(GROUP.id)
         assert filename == "tong-hop-y-kien-1.docx"
-        rows = [[c.text for c in r.cells] for r in Document(io.BytesIO(data)).tables[0].rows]
+        docx = Document(io.BytesIO(data))
+        rows = [[c.text for c in r.cells] for r in docx.tables[0].rows]
         assert [r[1:5] for r in rows[1:]] == [
-            ["Võ Văn Hưng", "UBND tỉnh", "Coi như đồng ý", ""],
+            ["Võ Văn Hưng", "UBND tỉnh", "Không trả lời", ""],
             ["Hoàng Nam", "Sở Thông tin và Truyền thông", "Đồng ý, có ý kiến", f"Sửa {EVIL}"],
             ["Nguyễn An", "Sở Tài chính", "Đồng ý", ""],
             ["Trần Bình", "Sở Kế hoạch và Đầu tư", "Không đồng ý", "Chưa phù hợp"],
         ]
         assert rows[3][5] == "01/12/2026 09:00"
-        closed = card(title=_html(ESCAPED), answered=3, closed_at="Thứ Ba, 01/12/2026 11:00")
+        paragraphs = [p.text for p in docx.paragraphs]
+        assert "Không trả lời: 1" in paragraphs and "Coi như đồng ý: 1" not in paragraphs
+        assert _plain(vi("consult.docx.early", count=1, deadline=DEADLINE)) in paragraphs
+        stored = {o.member_id: o.answer for o in await services(conv).consultations.history(
+            await _item(conv)) if o.auto}  # fmt: skip
+        assert list(stored.values()) == ["no_answer"]
+        closed = vi("consult.card", number=1, title=_html(ESCAPED), document="",
+                    deadline=DEADLINE, silence=vi("consult.silence_agree"), answered=3,
+                    eligible=4) + vi("consult.card_closed_early",
+                                     closed_at="Thứ Ba, 01/12/2026 11:00")  # fmt: skip
         assert await last_card_text(conv, call) == closed
         assert conv.keyboard(call) == []
-        # Closed: answers, buttons and a second close are refused; nothing changes.
+        # Closed: answers, buttons, a second close and the old confirmation are refused.
         before = len(await services(conv).consultations.history(await _item(conv)))
         assert await conv.ask(GROUP, CHAIR, "/opinion 1 disagree Đổi ý") == vi(
             "consult.closed", number=1
@@ -347,7 +379,54 @@ async def test_close_posts_the_result_and_the_docx(tmp_path, clock):
         assert await conv.ask(GROUP, SECRETARY, "/close 1") == vi(
             "consult.already_closed", number=1
         )
+        await conv.press(GROUP, CHAIR, asked, close_data)
+        assert conv.last_answer() == _plain(vi("common.stale_button"))
         assert len(await services(conv).consultations.history(await _item(conv))) == before
+
+
+async def test_keep_open_changes_nothing_and_the_card_speaks_english(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        await open_consultation(conv)
+        await conv.send(GROUP, MEMBER_A, "/opinion 1 agree")
+        await conv.send(GROUP, CHAIR, "/lang en")
+        asked = await conv.ask_raw(GROUP, CHAIR, "/close 1")
+        assert asked.text == en(
+            "close.confirm.consultation", number=1, title="Dự thảo Quy chế", pending=3,
+            eligible=4, needed=0, deadline="Tuesday, 08/12/2026 23:59",
+        )  # fmt: skip
+        assert "3 of 4 members have not answered yet" in asked.text
+        assert [label for label, _ in conv.keyboard(asked)[0]] == ["🔒 Close now", "↩️ Keep open"]
+        await conv.press_button(GROUP, CHAIR, "Keep open", asked)
+        assert conv.last_answer() == en("close.confirm_card.kept_notice", number=1)
+        assert fake.message(GROUP.id, asked.result["message_id"])["text"] == en(
+            "close.confirm_card.kept", number=1, deadline="Tuesday, 08/12/2026 23:59"
+        )
+        assert conv.keyboard(asked) == [] and (await _item(conv)).status == "open"
+        assert conv.new_texts(GROUP.id) == []  # no result posted
+        # Everybody answered: nothing to confirm, /close closes at once.
+        await conv.send(GROUP, CHAIR, "/lang vi")
+        for user in (CHAIR, DEPUTY, MEMBER_B):
+            await conv.send(GROUP, user, "/opinion 1 agree")
+        result = await conv.ask(GROUP, CHAIR, "/close 1")
+        assert result.startswith("📋 <b>Kết quả xin ý kiến #1</b>")
+        await card_editor(conv.app).flush()
+
+
+async def test_close_after_the_deadline_deems_the_silent_agreed_without_asking(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        await open_consultation(conv, "/consult Dự thảo Quy chế due +2h")
+        await conv.send(GROUP, MEMBER_A, "/opinion 1 agree")
+        clock.advance(hours=3)  # past the deadline, before the sweep closed it
+        result = await conv.ask(GROUP, SECRETARY, "/close 1")
+        assert vi("consult.result_deemed", count=3) in result
+        assert "Đóng trước hạn" not in result
+        docx = Document(io.BytesIO(conv.last_document(GROUP.id)[1]))
+        paragraphs = [p.text for p in docx.paragraphs]
+        assert "Coi như đồng ý: 3" in paragraphs
+        assert not any(p.startswith("Đóng trước hạn") for p in paragraphs)
+        await card_editor(conv.app).flush()
 
 
 async def test_auto_close_at_the_deadline_posts_what_close_posts(tmp_path, clock):
@@ -449,8 +528,9 @@ def _expected_result(title: str) -> str:
                 agree=1,
                 comments=1,
                 disagree=1,
-                silent=vi("consult.result_deemed", count=1),
+                silent=vi("consult.result_no_answer", count=1),
             ),
+            vi("consult.result_early", count=1, deadline=DEADLINE),
             vi("consult.result_remarks"),
             vi(
                 "consult.result_remark",

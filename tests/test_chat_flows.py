@@ -232,6 +232,13 @@ async def test_the_plus_button_of_tasks_starts_the_flow_for_managers_only(tmp_pa
         card = next(c for c in conv.new_sent(GROUP.id) if "inline_keyboard" in str(c.params))
         assert "Hoàng Nam" in now_text(conv, card)  # addressed to the deputy who pressed
         assert plain(vi("flow.ask.lead")) in now_text(conv, card)
+        await conv.send(GROUP, CHAIR, "/lang en")
+        english = await conv.ask_raw(GROUP, CHAIR, "/tasks")
+        assert labels(conv, english) == [["➕ Assign a new task"]]
+        await conv.press_button(GROUP, CHAIR, "Assign a new task", english)
+        assert conv.last_answer() == en("flow.notice.started")
+        card = next(c for c in conv.new_sent(GROUP.id) if "inline_keyboard" in str(c.params))
+        assert now_text(conv, card).startswith(plain(en("flow.title.assign")))
 
 
 async def answer(conv, user, text):

@@ -303,3 +303,46 @@ async def test_card_edits_are_coalesced_while_one_is_in_flight(tmp_path, clock):
         edits = [c.text for c in fake.calls_of("editMessageText") if c.ok]
         assert len(edits) == 2 and "<b>1/4</b>" in edits[0] and "<b>3/4</b>" in edits[1]
         assert conv.keyboard(card)
+
+
+async def test_an_early_close_of_a_motion_asks_first_and_states_the_pass_rule(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        card = await conv.ask_raw(GROUP, SECRETARY, "/vote Thông qua kế hoạch 2027 due 31/12")
+        await conv.press(GROUP, CHAIR, card, "v1:v:b:1:f")
+        await conv.press(GROUP, MEMBER_A, card, "v1:v:b:1:f")
+        asked = await conv.ask_raw(GROUP, CHAIR, "/close 1")
+        assert asked.text == vi(
+            "close.confirm.vote", number=1, title="Thông qua kế hoạch 2027", pending=2,
+            eligible=4, needed=3, deadline="Thứ Năm, 31/12/2026 23:59",
+        )  # fmt: skip
+        assert "tổng số 4 thành viên" in asked.text and "cần ít nhất 3" in asked.text
+        assert (await services(conv).votes.get(1)).is_open
+        await conv.press_button(GROUP, CHAIR, "Đóng ngay", asked)
+        [result] = conv.new_texts(GROUP.id)
+        assert result.startswith(
+            lines(
+                vi("vote.result", number=1, title="Thông qua kế hoạch 2027"),
+                vi("vote.passed"),
+                vi("vote.rule.tie_chair_for", votes_for=2, eligible=4, needed=3),
+                vi("vote.early_rule", eligible=4, silent=2),
+            )
+        )
+        assert conv.keyboard(card) == [] and conv.keyboard(asked) == []
+        # In English, for an English reader; a poll closes at once (no pass rule to warn of).
+        await conv.send(GROUP, SECRETARY, "/lang en")
+        await conv.send(GROUP, SECRETARY, "/vote Second motion due 31/12")
+        asked = await conv.ask_raw(GROUP, SECRETARY, "/close 2")
+        assert asked.text == en(
+            "close.confirm.vote", number=2, title="Second motion", pending=4, eligible=4,
+            needed=3, deadline="Thursday, 31/12/2026 23:59",
+        )  # fmt: skip
+        assert "4 of 4 members have not voted yet" in asked.text
+        await conv.press_button(GROUP, SECRETARY, "Keep open", asked)
+        assert (await services(conv).votes.get(2)).is_open
+        await conv.send(GROUP, SECRETARY, "/poll Ngày họp? | Thứ Hai | Thứ Ba due 31/12")
+        await conv.send(GROUP, SECRETARY, "/close 3")
+        assert conv.new_texts(GROUP.id)[0].startswith(
+            vi("poll.result", number=3, title="Ngày họp?")
+        )
+        await card_editor(conv.app).flush()

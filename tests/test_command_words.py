@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.command_words import distance, nearest
 from handlers import registry
@@ -77,3 +79,10 @@ async def test_mistyped_commands_in_the_chat(tmp_path, clock):
         await conv.send(GROUP, MEMBER_A, "/lang en")
         reply = await conv.ask(GROUP, MEMBER_A, "/asign x")
         assert reply == en("unknown.did_you_mean", command="assign", usage=en("assign.usage"))
+
+
+@settings(max_examples=300, deadline=None, database=None, derandomize=True)
+@given(st.text(max_size=20), st.text(max_size=10), st.booleans())
+def test_nearest_never_fails_and_answers_a_declared_word(typed: str, after: str, strict: bool):
+    meant = nearest(typed, after, WORDS, strict=strict)
+    assert meant is None or meant in WORDS

@@ -152,11 +152,32 @@ async def test_non_member_and_removed_member_cannot_answer(setup):
     assert (await svc.standing(item)).eligible == 2
 
 
-async def test_close_records_silence_and_freezes_the_result(setup):
+async def test_an_early_close_asks_first_and_records_the_silent_as_no_answer(setup, clock):
+    services, committee, seats, _ = setup
+    svc = services.consultations
+    item = (await svc.open(committee, seats[SECRETARY], "Dự thảo")).item  # silence rule on
+    await svc.answer(item, seats[MEMBER_A], "agree")
+    early = await svc.early_close(item)
+    assert (early.item.id, early.pending, early.eligible) == (item.id, 2, 3)
+    standing = await svc.close(item, CHAIR.user_id)
+    assert standing.count("no_answer") == 2 and standing.count("deemed_agreed") == 0
+    assert standing.closed_early and standing.silent_answer == "no_answer"
+    [entry] = [e for e in await services.audit.for_item(item.id) if e.action.endswith("close")]
+    assert entry.details["early"] is True and entry.details["recorded_as"] == "no_answer"
+    assert await svc.early_close(standing.item) is None  # closed: nothing to ask
+    # After the deadline there is nothing to confirm, and silence is agreement.
+    late = (await svc.open(committee, seats[SECRETARY], "Dự thảo 2 due +2h")).item
+    clock.advance(hours=3)
+    assert await svc.early_close(late) is None
+    assert (await svc.close(late, CHAIR.user_id)).count("deemed_agreed") == 3
+
+
+async def test_close_records_silence_and_freezes_the_result(setup, clock):
     services, committee, seats, changed = setup
     svc = services.consultations
     item = (await svc.open(committee, seats[SECRETARY], "Dự thảo")).item
     await svc.answer(item, seats[MEMBER_A], "disagree", "Không đồng ý Điều 3")
+    clock.advance(days=8)  # past the deadline: silence counts as agreement
     standing = await svc.close(item, CHAIR.user_id)
     assert standing.closed and standing.count("deemed_agreed") == 2
     assert (standing.eligible, standing.answered, standing.pending) == (3, 1, [])
@@ -247,7 +268,7 @@ async def test_wrong_kind_and_unknown_number(setup):
         await services.consultations.get(committee, number)
 
 
-async def test_docx_summary_lists_every_member(setup):
+async def test_docx_summary_lists_every_member(setup, clock):
     from docx import Document
     from docx.oxml.ns import qn
 
@@ -255,6 +276,7 @@ async def test_docx_summary_lists_every_member(setup):
     svc = services.consultations
     item = (await svc.open(committee, seats[SECRETARY], "Dự thảo <b>x</b> & <script>")).item
     await svc.answer(item, seats[MEMBER_A], "agree_with_comments", "Bổ sung Điều 5 & <i>6</i>")
+    clock.advance(days=8)  # closed after the deadline: the silent are deemed agreed
     standing = await svc.close(item, CHAIR.user_id)
     doc = Document(io.BytesIO(consultation_docx.build(standing, "vi")))
     texts = [p.text for p in doc.paragraphs]

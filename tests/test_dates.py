@@ -953,19 +953,19 @@ def test_h2_2026_boundaries_are_local_midnight() -> None:
 @pytest.mark.parametrize(
     ("now", "start", "end", "label"),
     [
-        (NOW, hcm_midnight(2026, 1, 1), hcm_midnight(2026, 3, 5), "H1 2026"),
-        (hcm(2026, 9, 15, 8, 0), hcm_midnight(2026, 7, 1), hcm_midnight(2026, 9, 16), "H2 2026"),
+        (NOW, hcm_midnight(2026, 1, 1), hcm_midnight(2026, 7, 1), "H1 2026"),
+        (hcm(2026, 9, 15, 8, 0), hcm_midnight(2026, 7, 1), hcm_midnight(2027, 1, 1), "H2 2026"),
         # 17:30 UTC on 30 June is already 1 July 00:30 in Ho Chi Minh City
         (
             datetime(2026, 6, 30, 17, 30, tzinfo=UTC),
             hcm_midnight(2026, 7, 1),
-            hcm_midnight(2026, 7, 2),
+            hcm_midnight(2027, 1, 1),
             "H2 2026",
         ),
         (hcm(2026, 6, 30, 23, 0), hcm_midnight(2026, 1, 1), hcm_midnight(2026, 7, 1), "H1 2026"),
     ],
 )
-def test_default_period_is_current_half_year_to_end_of_today(now, start, end, label) -> None:
+def test_default_period_is_the_whole_current_half_year(now, start, end, label) -> None:
     for text in ("", "   "):
         assert parse_period(text, now, HCM) == (start, end, label)
 
@@ -1015,6 +1015,11 @@ def test_next_and_previous_period(label: str, following: str, preceding: str) ->
     assert (start, end, got) == parse_period(preceding, NOW, HCM)
 
 
+def test_the_default_period_is_the_whole_current_half_year() -> None:
+    assert parse_period("", NOW, HCM) == parse_period("H1 2026", NOW, HCM)  # 4 March 2026
+    assert parse_period(" ", datetime(2026, 12, 31, 16, 59, tzinfo=UTC), HCM)[2] == "H2 2026"
+
+
 def test_next_period_of_the_default_is_the_next_half_year() -> None:
     _, _, label = parse_period("", NOW, HCM)
     assert next_period(label, HCM) == parse_period("H2 2026", NOW, HCM)
@@ -1045,6 +1050,7 @@ RAISED_KEYS = {
     "date.past",
     "date.past_time",
     "date.unread",
+    "date.weekday_mismatch",
     "date.too_far",
     "date.bad_weekday",
     "date.bad_workdays",
@@ -1087,8 +1093,9 @@ def test_catalogs_cover_every_raised_key_with_text_placeholder() -> None:
         assert set(messages) == RAISED_KEYS
         for key in RAISED_KEYS:
             extra = {"date.past": {"when"}, "date.past_time": {"when"}, "date.unread": {"part"}}
+            extra["date.weekday_mismatch"] = {"date"}
             assert placeholders(messages[key]) == {"text", *extra.get(key, ())}, (lang, key)
-            assert messages[key].format(text="x", when="y", part="z")
+            assert messages[key].format(text="x", when="y", part="z", date="d")
 
 
 def test_invalid_message_lists_every_form() -> None:

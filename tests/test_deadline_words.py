@@ -74,6 +74,13 @@ PHRASES = [
     ("2 giờ nữa", NOW + timedelta(hours=2)),
     ("trong 30 phút", NOW + timedelta(minutes=30)),
     ("ngày kia", hcm(2026, 12, 3, 23, 59)),
+    ("trong ngày 15/12", hcm(2026, 12, 15, 23, 59)),
+    ("đến hết ngày 15/12", hcm(2026, 12, 15, 23, 59)),
+    ("15/12.", hcm(2026, 12, 15, 23, 59)),
+    ("15/12 (thứ Ba)", hcm(2026, 12, 15, 23, 59)),
+    ("ngày 15/12/2026 thứ ba lúc 17h", hcm(2026, 12, 15, 17, 0)),
+    ("10 giờ tối nay", hcm(2026, 12, 1, 22, 0)),
+    ("3 ngày tới", hcm(2026, 12, 4, 23, 59)),
     ("15/01", hcm(2027, 1, 15, 23, 59)),  # more than two months back: next year
     # English
     ("next friday", hcm(2026, 12, 11, 23, 59)),
@@ -143,6 +150,14 @@ def refusal(text: str, now: datetime = NOW) -> DomainError:
 def test_a_date_that_just_passed_is_refused_with_the_date_named(text: str, when: str) -> None:
     error = refusal(text)
     assert (error.key, error.params["when"]) == ("date.past", when)
+
+
+def test_a_weekday_that_does_not_match_the_date_is_refused() -> None:
+    error = refusal("15/12 (thứ Tư)")
+    assert (error.key, error.params) == (
+        "date.weekday_mismatch",
+        {"text": "15/12 (thứ Tư)", "date": "15/12/2026"},
+    )
 
 
 def test_two_months_is_the_line_between_passed_and_next_year() -> None:

@@ -86,7 +86,9 @@ async def test_digest_rendering_escapes_and_states_the_rule(services, clock):
     assert vi("digest.agency", agency="Sở Kế hoạch và Đầu tư", count=1) in text
     assert "• #4 Quá hạn — quá hạn 2 ngày · Trần Bình (Sở Kế hoạch và Đầu tư)" in text
     assert "• #7 Xin ý kiến: Góp ý dự thảo — 1/3 đã trả lời · hạn 03/12 09:00" in text
-    assert "• #9 Biểu quyết: Chọn ngày — bỏ phiếu kín · hạn 05/12 09:00" in text
+    # A poll is named a poll (Thăm dò), a motion a motion (Biểu quyết).
+    assert "• #9 Thăm dò: Chọn ngày — bỏ phiếu kín · hạn 05/12 09:00" in text
+    assert "• #8 Biểu quyết: Thông qua kế hoạch — 0/3 đã trả lời" in text
     assert "• #10 Biểu quyết: Quy chế — thông qua" in text and "Cũ" not in text
     assert "🔴 Sở Kế hoạch và Đầu tư: 0 đúng hạn, 2 trễ hoặc quá hạn, 0 đang trong hạn" in text
     assert text.endswith(vi("mark.rule"))

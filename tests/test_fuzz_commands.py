@@ -376,7 +376,7 @@ async def test_export_survives_control_characters_and_never_makes_formulas(tmp_p
             assert name.endswith(".xlsx"), command
             cells = [
                 c
-                for row in load_workbook(io.BytesIO(data))["Tasks"].iter_rows(min_row=2)
+                for row in load_workbook(io.BytesIO(data))["Nhiệm vụ"].iter_rows(min_row=2)
                 for c in row
             ]
             titles = {c.value: c.data_type for c in cells if isinstance(c.value, str)}
@@ -393,7 +393,8 @@ async def test_a_consultation_with_control_characters_still_gets_its_docx(tmp_pa
         await set_up_province(conv, fake)
         await conv.send(GROUP, SECRETARY, "/consult Góp\x12 ý\x01 dự thảo hạn 20/12")
         await conv.send(GROUP, MEMBER_A, "/opinion 12 comment Đề\x0b nghị\x1f sửa")
-        await conv.send(GROUP, SECRETARY, "/close 12")
+        asked = await conv.ask_raw(GROUP, SECRETARY, "/close 12")  # early: confirm first
+        await conv.press_button(GROUP, SECRETARY, "Đóng ngay", asked)
         texts = conv.new_texts(GROUP.id)
         assert not set(texts) & apologies() and len(texts) == 2
         name, data = conv.last_document(GROUP.id)

@@ -90,7 +90,7 @@ async def test_user_text_is_displayed_literally_everywhere_it_is_echoed(tmp_path
         (GROUP, SECRETARY, "/reminders", p("nhắc")),
         (GROUP, SECRETARY, "/digest", p("xin ý kiến")),
         (GROUP, SECRETARY, "/history", p("tiêu đề")),
-        (GROUP, SECRETARY, "/close 2", p("góp ý")),
+        (GROUP, SECRETARY, "/close 2", p("xin ý kiến")),  # the early-close confirmation
         (GROUP, SECRETARY, f"/cancel 1 {p('hủy')}", None),
         (GROUP, SECRETARY, "/show 1", p("hủy")),
         (GROUP, SECRETARY, f"/settings timezone {p('múi giờ')}", p("múi giờ")),

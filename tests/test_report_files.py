@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.reports import chart, file_name, workbook
-from bot.reports.workbook import EXPORT_SHEETS, SHEETS
+from bot.reports.workbook import EXPORT_SHEETS, SHEETS, sheet_name
 from tests.factories import Factory, populate
 
 HN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -77,7 +77,7 @@ async def test_report_workbook_matches_the_database(filled):
     report = await services.reports.report(committee, "H2 2026")
     data = workbook.report_workbook(report, "vi")
     book = _open_book(data)
-    assert book.sheetnames == list(SHEETS)
+    assert book.sheetnames == [sheet_name(k, "vi") for k in SHEETS]
     db = services.db
     window = ("2026-06-30T17:00:00Z", "2026-12-31T17:00:00Z")
     tasks = await db.fetchval(
@@ -90,7 +90,7 @@ async def test_report_workbook_matches_the_database(filled):
     )
     opinions = await db.fetchval("SELECT COUNT(*) FROM opinions")
     ballots = await db.fetchval("SELECT COUNT(*) FROM ballots")
-    sheet = book["Tasks"]
+    sheet = book["Nhiệm vụ"]
     assert [c.value for c in sheet[1]][:4] == ["Số", "Tiêu đề", "Mô tả", "Trạng thái"]
     assert sheet.max_row == 1 + tasks
     assert sheet.freeze_panes == "A2"
@@ -100,22 +100,34 @@ async def test_report_workbook_matches_the_database(filled):
     assert row[0].value == first.item.number
     assert row[9].value == first.item.deadline.astimezone(HN).replace(tzinfo=None)
     assert isinstance(row[9].value, datetime) and row[9].number_format == "dd/mm/yyyy hh:mm"
-    summary = {r[0].value: r[1] for r in book["Summary"].iter_rows(min_row=2)}
+    summary = {r[0].value: r[1] for r in book["Tổng hợp"].iter_rows(min_row=2)}
     assert summary["Nhiệm vụ có hạn trong kỳ"].value == tasks - cancelled
     assert summary["Nhiệm vụ đã hủy (không tính)"].value == cancelled
     assert isinstance(summary["Từ ngày"].value, datetime)
     assert summary["Từ ngày"].value == datetime(2026, 7, 1)
     assert summary["Đến hết ngày"].value == datetime(2026, 12, 31)
-    agencies = book["Agencies"]
+    # Motions and polls apart, each adding up (a poll is never passed or rejected).
+    value = {k: summary[k].value for k in summary}
+    motions = [v for v in report.votes if v.record.mode == "motion"]
+    assert value["Số cuộc biểu quyết"] == len(motions) == (
+        value["Biểu quyết: thông qua"] + value["Biểu quyết: không thông qua"]
+        + value["Biểu quyết: đang mở"]
+    )  # fmt: skip
+    assert (
+        value["Số cuộc thăm dò"]
+        == len(report.votes) - len(motions)
+        == (value["Thăm dò: đã kết thúc"] + value["Thăm dò: đang mở"])
+    )
+    agencies = book["Cơ quan"]
     assert agencies.max_row == 1 + len(report.agencies) == 13
     counted = sum(r[2].value for r in agencies.iter_rows(min_row=2))
     assert counted == tasks - cancelled
-    assert book["Consultations"].max_row == 1 + opinions
-    votes = book["Votes"]
+    assert book["Xin ý kiến"].max_row == 1 + opinions
+    votes = book["Biểu quyết, thăm dò"]
     assert votes.max_row == 1 + ballots
     assert [votes.cell(row=r, column=10).value for r in (2, 3)] == ["Tán thành", "Không tán thành"]
     for name in SHEETS:
-        assert book[name].freeze_panes == "A2"
+        assert book[sheet_name(name, "vi")].freeze_panes == "A2"
     assert file_name(report, "vi", "xlsx") == "so-ket-H2-2026.xlsx"
 
 
@@ -123,7 +135,7 @@ async def test_export_workbook_holds_everything(filled):
     services, committee = filled
     report = await services.reports.export(committee)
     book = _open_book(workbook.export_workbook(report, "en"))
-    assert book.sheetnames == list(EXPORT_SHEETS)
+    assert book.sheetnames == [sheet_name(k, "en") for k in EXPORT_SHEETS]
     db = services.db
     assert book["Tasks"].max_row == 1 + await db.fetchval(
         "SELECT COUNT(*) FROM items WHERE kind = 'task'"

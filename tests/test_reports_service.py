@@ -11,7 +11,8 @@ import pytest
 from bot.errors import DomainError
 from bot.i18n import t
 from bot.timeliness import Mark, Timeliness
-from handlers.report_render import history_text, report_text
+from handlers.history_render import history_text
+from handlers.report_render import report_text
 from tests.factories import Factory
 
 HN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -95,13 +96,30 @@ async def test_a_past_period_is_judged_at_its_end(services, world):
     assert [line.status for line in h2.tasks] == [LATE]
 
 
-async def test_default_period_is_this_half_year_to_date(services, world):
+async def test_default_period_is_the_whole_current_half_year(services, world):
     f, committee, _, a, b, c = world
     await tasks_of_h2(f, committee, a, b, c)
     report = await services.reports.report(committee, "")
-    assert (report.start, report.end) == (hn(1, 7, hour=0, minute=0), hn(2, 12, hour=0, minute=0))
-    assert "B trong hạn" not in [line.task.item.title for line in report.tasks]
-    assert [line.task.item.title for line in report.upcoming] == ["B trong hạn", "A kỳ tới"]
+    assert (report.start, report.end) == (hn(1, 7, hour=0, minute=0), hn(1, 1, 2027, 0, 0))
+    assert report.as_of == services.clock.now()  # judged as things stand today
+    in_progress = next(line for line in report.tasks if line.task.item.title == "B trong hạn")
+    assert in_progress.status is OPEN  # due 15/12, later in the half: open within deadline
+    assert [line.task.item.title for line in report.upcoming] == ["A kỳ tới"]
+
+
+async def test_tasks_due_next_week_are_this_half_years_results(services, world):
+    """Issue 13: five tasks due next week, two already done, are not "nothing to review"."""
+    f, committee, _, a, b, _ = world
+    for n in range(5):
+        done = hn(1, 12, hour=8) if n < 2 else None  # done early, before today's 09:00
+        await f.task(committee, a if n % 2 else b, f"Việc tuần sau {n}", hn(8, 12), done_at=done)
+    report = await services.reports.report(committee, "")
+    assert not report.empty
+    assert report.totals() == {ON: 2, LATE: 0, OPEN: 3, OVERDUE: 0}
+    text = str(report_text(report, "vi"))
+    assert t("vi", "report.tasks_total", assigned=5, done=2, on_time=2, late=0, open=3,
+             overdue=0) in text  # fmt: skip
+    assert t("vi", "report.shortcomings_none") in text
 
 
 async def test_bad_and_empty_periods(services, world):
@@ -176,7 +194,10 @@ async def test_vote_outcomes_from_the_frozen_result_or_current_ballots(services,
     assert (named.tally, named.voted, named.eligible) == ({"0": 1, "1": 2}, 2, 4)
     assert (anonymous.tally, anonymous.voted) == ({"0": 3, "1": 1}, 4)
     text = report_text(report, "vi")
-    assert t("vi", "report.votes", count=4, passed=1, rejected=0, open=3) in text
+    # Motions and polls apart, each count line adding up (polls are never passed or rejected).
+    assert t("vi", "report.motions", count=2, passed=1, rejected=0, open=1) in text
+    assert t("vi", "report.polls", count=2, closed=0, open=2) in text
+    assert "Biểu quyết, thăm dò" not in text
     assert (
         t(
             "vi",
@@ -221,9 +242,10 @@ async def test_history_of_an_item_and_of_the_committee(services, world):
     text = history_text(trail, HN, "vi")
     assert text.startswith(t("vi", "history.header_item", number=1, title="Báo cáo <quý>"))
     assert "giao nhiệm vụ «Báo cáo &lt;quý&gt;», chủ trì Nguyễn An, hạn 05/12/2026 23:59" in text
-    assert "01/12/2026 09:00 · <b>Nguyễn An</b>: weird.thing (x: 1)" in text
+    # An action without a sentence in the catalog still reads as words, never as its code.
+    assert "01/12/2026 09:00 · <b>Nguyễn An</b>: thay đổi mục khác" in text
     latest = history_text(await services.reports.history(committee, None), HN, "en")
-    assert "#1 · weird.thing (x: 1)" in latest
+    assert "#1 · changed an item" in latest and "weird" not in text + latest
     with pytest.raises(DomainError) as err:
         await services.reports.history(committee, 99)
     assert err.value.key == "item.not_found"

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot import dates
 from bot.documents import plain
+from bot.reports import agency_label
 from bot.services.consultations import Standing
 
 FONT = "Times New Roman"
@@ -85,7 +86,7 @@ def build(standing: Standing, lang: str) -> bytes:
         values = (
             str(number),
             row.member.display_name,
-            row.member.agency,
+            agency_label(row.member.agency, lang),
             plain(lang, f"consult.answer.{opinion.answer}") if opinion else "",
             opinion.text if opinion else "",
             _stamp(opinion.at, tz) if opinion and not opinion.auto else "",
@@ -95,13 +96,16 @@ def build(standing: Standing, lang: str) -> bytes:
 
     para("")
     para(plain(lang, "consult.docx.totals"), bold=True)
-    silent = "deemed_agreed" if standing.silence_agree else "no_answer"
+    silent = standing.silent_answer
     for answer in ("agree", "agree_with_comments", "disagree", silent):
         label = plain(lang, f"consult.answer.{answer}")
         para(plain(lang, "consult.docx.total_line", label=label, count=standing.count(answer)))
     para(plain(lang, "consult.docx.eligible", count=standing.eligible, answered=standing.answered))
     rule = "silence_agree" if standing.silence_agree else "silence_none"
     para(plain(lang, f"consult.docx.{rule}"), bold=True)
+    if standing.closed_early:
+        deadline = dates.format_datetime(item.deadline, tz, lang)
+        para(plain(lang, "consult.docx.early", count=standing.count(silent), deadline=deadline))
 
     out = io.BytesIO()
     doc.save(out)

@@ -11,12 +11,9 @@ import re
 from datetime import date, datetime, timedelta
 
 from bot.dates import local_date
-from bot.i18n import has, t
-from bot.models import Role
+from bot.i18n import t
 from bot.periods import period_title
 from bot.services.reports import Report
-from storage.db import from_db
-from storage.members import Member
 
 _ONE_DAY = timedelta(days=1)
 
@@ -27,8 +24,9 @@ def plain(lang: str, key: str, /, **params: object) -> str:
 
 
 def agency_label(agency: str, lang: str) -> str:
-    """An agency's name, or the "no agency given" label."""
-    return agency or plain(lang, "report.no_agency")
+    """An agency's name, or the one "no agency given" label (`common.no_agency`) used for a member
+    without an agency everywhere: cards, lists, digest, report, chart, workbooks, documents."""
+    return agency.strip() or plain(lang, "common.no_agency")
 
 
 def period_words(report: Report, lang: str) -> str:
@@ -78,46 +76,3 @@ def file_name(report: Report, lang: str, ext: str) -> str:
         return f"{stem}-{local_date(report.generated_at, report.tz).isoformat()}.{ext}"
     slug = re.sub(r"[^0-9A-Za-z]+", "-", report.label).strip("-")
     return f"{plain(lang, 'report.file_stem')}-{slug}.{ext}"
-
-
-_MEMBER_KEYS = frozenset({"member", "member_id", "lead"})
-_LABELS = ("report.answer", "report.choice", "report.outcome")
-_ROLES = frozenset(r.value for r in Role)
-
-
-def audit_value(key: str, value: object, members: dict[int, Member], tz, lang: str) -> object:
-    """One audit detail made readable: names for member ids, local times, labels for codes."""
-    if value is None or value == "":
-        return "—"
-    if key in _MEMBER_KEYS and isinstance(value, int):
-        member = members.get(value)
-        return member.display_name if member else value
-    if key == "cooperators" and isinstance(value, list):
-        return ", ".join(members[i].display_name for i in value if i in members) or "—"
-    if isinstance(value, bool):
-        return t(lang, "common.yes" if value else "common.no")
-    if isinstance(value, str):
-        if "deadline" in key:
-            return stored_moment_text(value, tz)
-        if value in _ROLES and key in {"role", "before"}:
-            return t(lang, f"roles.{value}")
-        for prefix in _LABELS:
-            if key in {"after", "before", "outcome"} and has(f"{prefix}.{value}"):
-                return t(lang, f"{prefix}.{value}")
-    if isinstance(value, dict):
-        return ", ".join(f"{k}={v}" for k, v in value.items())
-    if isinstance(value, list):
-        return ", ".join(map(str, value))
-    return value
-
-
-def stored_moment_text(text: str, tz) -> str:
-    """A stored time (`2026-12-31T16:59:00Z` or ISO with an offset) as local `dd/mm/yyyy HH:MM`."""
-    for parse in (from_db, datetime.fromisoformat):
-        try:
-            moment = parse(text)
-        except ValueError:
-            continue
-        if moment.tzinfo is not None:
-            return moment_text(moment, tz)
-    return text

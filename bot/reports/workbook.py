@@ -1,24 +1,26 @@
 """Review and export workbooks (.xlsx): Summary, Tasks, Agencies, Consultations, Votes (+ Members,
-History in the export). Dates are real Excel dates: naive local datetimes in the committee's
-timezone with a date number format. Every sheet has a bold, frozen header row and set widths.
-openpyxl is imported inside the builders only.
+History in the export), every sheet name, header and value in the reader's language (catalog
+`xlsx.*`; the history as sentences, `bot.reports.audit_text`). Dates are real Excel dates: naive
+local datetimes in the committee's timezone with a date number format. Every sheet has a bold,
+frozen header row and set widths. openpyxl is imported inside the builders only.
 """
 
 from __future__ import annotations
 
 import io
-import json
 from datetime import date, datetime
 
 from bot.reports import agency_label, first_and_last_day, local_naive, period_words, plain
+from bot.reports.audit_text import action_label, plain_sentence
 from bot.services.reports import Report, TaskLine, VoteLine
 from bot.timeliness import ORDER, Timeliness
 from storage.members import Member
 
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 DATE_FORMAT = "dd/mm/yyyy"
-SHEETS = ("Summary", "Tasks", "Agencies", "Consultations", "Votes")
-EXPORT_SHEETS = (*SHEETS, "Collections", "Members", "History")
+# Sheet keys; each sheet is named by the catalog (`xlsx.sheet.<key>`, ≤ 31 characters).
+SHEETS = ("summary", "tasks", "agencies", "consultations", "votes")
+EXPORT_SHEETS = (*SHEETS, "collections", "members", "history")
 WIDE, MEDIUM, NARROW, DATE = 48, 28, 12, 17
 
 
@@ -77,7 +79,7 @@ class _Writer:
         from openpyxl.styles import Font, PatternFill
         from openpyxl.utils import get_column_letter
 
-        ws = self.book.create_sheet(title)
+        ws = self.book.create_sheet(sheet_name(title, self.lang))
         ws.append([plain(self.lang, k) if "." in k else self.h(k) for k, _ in columns])
         bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
         for cell in ws[1]:
@@ -100,12 +102,16 @@ class _Writer:
     def name(self, member: Member | None) -> str:
         return member.display_name if member else ""
 
+    def agency(self, member: Member | None) -> str:
+        return agency_label(member.agency, self.lang) if member else ""
+
     def summary(self) -> None:
         r, totals = self.report, self.report.totals()
         first, last = first_and_last_day(r)
         responded = sum(c.responded for c in r.consultations)
         eligible = sum(c.eligible for c in r.consultations)
-        outcomes = [v.outcome for v in r.votes]
+        outcomes = [v.outcome for v in r.votes if v.record.mode == "motion"]
+        polls = [v.outcome for v in r.votes if v.record.mode != "motion"]
         rows = [
             (self.h("committee"), r.committee.title),
             (self.h("period"), period_words(r, self.lang)),
@@ -119,13 +125,16 @@ class _Writer:
             (self.h("consultations"), len(r.consultations)),
             (self.h("responses"), f"{responded}/{eligible}"),
             (self.h("response_rate"), round(responded / eligible, 4) if eligible else None),
-            (self.h("votes"), len(r.votes)),
+            (self.h("motions"), len(outcomes)),  # motions and polls apart: each adds up
             (self.h("passed"), outcomes.count("passed")),
             (self.h("rejected"), outcomes.count("rejected")),
             (self.h("open_votes"), outcomes.count("open")),
+            (self.h("polls"), len(polls)),
+            (self.h("polls_closed"), len(polls) - polls.count("open")),
+            (self.h("polls_open"), polls.count("open")),
             (self.h("rule"), plain(self.lang, "mark.rule")),
         ]
-        ws = self.sheet("Summary", [("summary_item", 36), ("summary_value", 60)], rows)
+        ws = self.sheet("summary", [("summary_item", 36), ("summary_value", 60)], rows)
         for label, cell in ws.iter_rows(min_row=2):
             if label.value in (self.h("from"), self.h("to")):
                 cell.number_format = DATE_FORMAT
@@ -144,7 +153,7 @@ class _Writer:
             ("last_change", MEDIUM), ("last_change_at", DATE),
         ]  # fmt: skip
         rows = [self._task_row(line) for line in self.report.tasks]
-        self.sheet("Tasks", columns, rows, dates=(8, 9, 10, 11, 19))
+        self.sheet("tasks", columns, rows, dates=(8, 9, 10, 11, 19))
 
     def _task_row(self, line: TaskLine) -> list:
         task, item, trail = line.task, line.task.item, line.trail
@@ -168,7 +177,7 @@ class _Writer:
             trail.notes,
             f"{trail.extensions} ({trail.extensions_approved})",
             trail.changes,
-            trail.last_action or "",
+            action_label(trail.last_action, self.lang) if trail.last_action else "",
             self.when(trail.last_at),
         ]
 
@@ -188,7 +197,7 @@ class _Writer:
             counts = [a.counts[cls] for cls in ORDER]
             label = agency_label(a.agency, self.lang)
             rows.append([label, self.h(a.mark.value), a.assigned, *counts, a.cancelled, rate])
-        self.sheet("Agencies", columns, rows)
+        self.sheet("agencies", columns, rows)
 
     def _member(self, member_id: int | None, user_id: int | None = None) -> Member | None:
         return self.report.members.get(member_id) or self.by_user.get(user_id)
@@ -209,10 +218,10 @@ class _Writer:
                 rows.append(head + [None] * 7)
             for o in c.opinions:
                 member = self._member(o.member_id)
-                rows.append([*head, self.name(member), member.agency if member else "",
+                rows.append([*head, self.name(member), self.agency(member),
                              self._label("report.answer", o.answer), o.text, self.when(o.at),
                              self.yes_no(o.auto), self.yes_no(o.id in c.current)])  # fmt: skip
-        self.sheet("Consultations", columns, rows, dates=(2, 10))
+        self.sheet("consultations", columns, rows, dates=(2, 10))
 
     def collections(self) -> None:
         """One row per recipient of every collection: state, current file, when, how many."""
@@ -229,11 +238,11 @@ class _Writer:
                     self._label("collect.status", item.status)]  # fmt: skip
             for row in standing.rows:
                 sub = row.submission
-                rows.append([*head, row.member.agency, self.name(row.member),
+                rows.append([*head, self.agency(row.member), self.name(row.member),
                              plain(self.lang, f"collect.state.{row.state}"),
                              sub.file.name if sub else None, sub.file.size if sub else None,
                              self.when(sub.at) if sub else None, row.sent_count])  # fmt: skip
-        self.sheet("Collections", columns, rows, dates=(2, 9))
+        self.sheet("collections", columns, rows, dates=(2, 9))
 
     def votes(self) -> None:
         columns = [
@@ -252,9 +261,9 @@ class _Writer:
             for b in v.ballots:
                 member = self._member(b.member_id, b.user_id)
                 rows.append([*head, self.name(member) or str(b.user_id),
-                             member.agency if member else "", self._choice(v, b.choice),
+                             self.agency(member), self._choice(v, b.choice),
                              self.when(b.at), self.yes_no(b.id in v.current)])  # fmt: skip
-        self.sheet("Votes", columns, rows, dates=(3, 10))
+        self.sheet("votes", columns, rows, dates=(3, 10))
 
     def _choice(self, vote: VoteLine, choice: object) -> str:
         if isinstance(choice, list):
@@ -286,22 +295,28 @@ class _Writer:
             username = f"@{m.username}" if m.username else ""
             role = plain(self.lang, f"roles.{m.role}")
             active = self.yes_no(m.active)
-            rows.append([m.display_name, username, role, m.agency, active, self.when(m.joined_at)])
-        self.sheet("Members", columns, rows, dates=(5,))
+            joined = self.when(m.joined_at)
+            rows.append([m.display_name, username, role, self.agency(m), active, joined])
+        self.sheet("members", columns, rows, dates=(5,))
 
     def history(self) -> None:
         r = self.report
         numbers = {line.task.item.id: line.task.item.number for line in r.tasks}
         numbers |= {c.record.item.id: c.record.item.number for c in r.consultations}
         numbers |= {v.record.item.id: v.record.item.number for v in r.votes}
-        columns = [("at", DATE), ("actor", MEDIUM), ("item", NARROW), ("action", 22),
-                   ("details", 80)]  # fmt: skip
+        columns = [("at", DATE), ("actor", MEDIUM), ("item", NARROW), ("action", 90)]
         rows = []
         for e in r.audit:
-            actor = self.name(self.by_user.get(e.actor_user_id))
-            details = json.dumps(e.details, ensure_ascii=False, default=str)
-            rows.append([self.when(e.at), actor, numbers.get(e.item_id), e.action, details])
-        self.sheet("History", columns, rows, dates=(0,))
+            actor = self.name(self.by_user.get(e.actor_user_id)) or self.h("system")
+            number = numbers.get(e.item_id)
+            what = plain_sentence(e, r.members, r.tz, self.lang)
+            rows.append([self.when(e.at), actor, f"#{number}" if number else "", what])
+        self.sheet("history", columns, rows, dates=(0,))
+
+
+def sheet_name(key: str, lang: str) -> str:
+    """A sheet's name in `lang` (`Nhiệm vụ`), within Excel's 31 characters."""
+    return plain(lang, f"xlsx.sheet.{key}")[:31]
 
 
 def _text(value: object) -> object:

@@ -12,6 +12,7 @@ from datetime import datetime
 from bot import dates
 from bot.errors import DomainError
 from bot.models import ROLE_ORDER, Role
+from bot.services.closing import closed_early
 from storage.committees import Committee
 from storage.consultations import Opinion
 from storage.items import Item
@@ -72,6 +73,20 @@ class Standing:
     def closed(self) -> bool:
         """Whether answers are no longer taken."""
         return self.item.status == "closed"
+
+    @property
+    def closed_early(self) -> bool:
+        """Closed before its deadline (the silent were recorded as no answer)."""
+        return self.closed and closed_early(self.item)
+
+    @property
+    def silent_answer(self) -> str:
+        """What the silent are (or will be) recorded as: `deemed_agreed` or `no_answer` — the
+        automatic rows once closed, else what the silence rule gives at the deadline."""
+        auto = [r.opinion.answer for r in self.rows if r.opinion and r.opinion.auto]
+        if auto:
+            return auto[0]
+        return "deemed_agreed" if self.silence_agree and not self.closed_early else "no_answer"
 
     @property
     def eligible(self) -> int:

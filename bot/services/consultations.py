@@ -3,19 +3,18 @@
 Who counts is the view `electorate` (migration 0008): the active members with a voting role (the
 secretary compiles and does not answer); a member's current answer is the view `current_opinions`.
 While open, "answered X of Y" is over the current active voting members; at close that set is
-frozen in `consultations.electorate`, and each of them without an answer gets an automatic row,
-`deemed_agreed` (silence rule on) or `no_answer` (off). Answers of people who left before the
-close stay in the history but are not counted.
+frozen in `consultations.electorate`, and each of them without an answer gets an automatic row
+(`bot.services.consultation_close`: `deemed_agreed` only when the silence rule is on and the
+deadline has passed, else `no_answer`). Answers of people who left before the close stay in the
+history but are not counted.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from datetime import datetime
-
 from bot import dates, periods
 from bot.errors import DomainError
 from bot.models import VOTING_ROLES, Role
+from bot.services.consultation_close import ConsultationClosing
 from bot.services.consultation_model import (
     DEFAULT_WORKING_DAYS,
     KIND,
@@ -30,7 +29,7 @@ from bot.services.consultation_model import (
     parse_consult,
     rank,
 )
-from bot.services.guard import actor_id, check_actor, guarded
+from bot.services.guard import guarded
 from bot.services.item_service import ItemService
 from bot.services.settings import config_of
 from storage.committees import Committee
@@ -39,7 +38,7 @@ from storage.items import Item
 from storage.members import Member
 
 
-class ConsultationService(ItemService):
+class ConsultationService(ConsultationClosing, ItemService):
     """Every rule about consultations; handlers only parse and render."""
 
     # ------------------------------------------------------------ opening
@@ -244,55 +243,3 @@ class ConsultationService(ItemService):
             if err.key in {"consult.closed", "consult.not_member", "consult.secretary"}:
                 await self.repo.drop_prompt(prompt.user_id, prompt.chat_id)
             raise
-
-    # ------------------------------------------------------------ closing
-    async def close(
-        self, item: Item, actor: Member | int | None, at: datetime | None = None
-    ) -> Standing:
-        """Close now (recorded as closed `at`, default now): silent members get their automatic
-        row; the result is frozen. `actor` is the closing seat (None: the deadline)."""
-        now = self.clock.now()
-        closed_at = at or now
-        actor_user_id = actor_id(actor)
-        async with self.db.transaction():
-            await check_actor(self, actor)
-            if await self.repo.status(item.id) != "open":
-                raise DomainError("consult.already_closed", number=item.number)
-            silence = (await self.repo.get(item.id)).silence_agree
-            counted = await self.members.many(await self.repo.electorate(item.id))
-            voters = sorted(counted.values(), key=rank)
-            current = await self.repo.current(item.id)
-            auto = "deemed_agreed" if silence else "no_answer"
-            silent = [m for m in voters if m.id not in current]
-            for member in silent:
-                await self.repo.add_opinion(
-                    item_id=item.id, member_id=member.id, answer=auto, text="", now=now,
-                    auto=True,
-                )  # fmt: skip
-            await self.repo.mark_closed(item.id, [m.id for m in voters])
-            await self.repo.drop_prompts(item.id, None)
-            await self.items.update(item.id, now, status="closed", closed_at=closed_at)
-            await self.audit.add(
-                item.committee_id, "consultation.close", actor_user_id, now, item.id,
-                before="open", after="closed", automatic=actor_user_id is None,
-                eligible=len(voters), silent=len(silent), silence_agree=silence,
-            )  # fmt: skip
-        await self.events.item_changed(item.id)
-        return await self.standing(await self.items.get(item.id))
-
-    async def close_due(
-        self, now: datetime, committee_ids: Collection[int] | None = None
-    ) -> list[Standing]:
-        """Close every open consultation whose deadline has passed (all committees, or those
-        given); answers stopped at the deadline, so that is when it is recorded as closed."""
-        closed = []
-        for item in await self.items.due_open(KIND, now, committee_ids):
-            try:
-                closed.append(await self.close(item, None, at=item.deadline))
-            except DomainError:  # closed meanwhile by hand
-                continue
-        return closed
-
-    async def set_result_message(self, item_id: int, message_id: int) -> None:
-        """Remember the message that carries the result."""
-        await self.repo.set_result_message(item_id, message_id)

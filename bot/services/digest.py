@@ -44,6 +44,7 @@ class OpenLine:
     item: Item
     responded: int | None
     eligible: int
+    mode: str | None = None  # votes: "motion" or "poll"
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,7 @@ class DigestService:
             mode = await self.repo.vote_mode(item.id) if item.kind == "vote" else None
             if mode is None or not mode[1]:
                 responded = max(0, eligible - len(await self.pending(item)))
-            lines.append(OpenLine(item, responded, eligible))
+            lines.append(OpenLine(item, responded, eligible, mode[0] if mode else None))
         return lines
 
 

@@ -308,4 +308,6 @@ def _vote(
     else:
         tally = {str(i): n for i, n in enumerate(counts)}
     outcome = record.outcome or ("open" if record.item.closed_at is None else "closed")
+    if record.item.status == "cancelled":  # never posted (only the export lists it)
+        outcome = "cancelled"
     return VoteLine(record, tally, voted, eligible, outcome, mine, current)

@@ -11,25 +11,22 @@ updates or from stopPoll, and there is no list of who has not voted.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from bot import dates
 from bot.errors import DomainError
 from bot.models import VOTING_ROLES, Role
 from bot.pass_rule import CHOICES, Decision, decide
-from bot.services.guard import actor_id, check_actor, guarded
+from bot.services.closing import closed_early
+from bot.services.guard import guarded
 from bot.services.item_service import ItemService
+from bot.services.vote_close import VoteClosing
 from bot.services.vote_input import MAX_QUESTION, parse_poll, split_motion
 from storage.committees import Committee
 from storage.items import Item
 from storage.members import Member
 from storage.votes import Ballot, Vote
-
-# Closing a poll stops it on Telegram first; the stopper returns the final {"counts", "voters"}.
-Stopper = Callable[[Vote], Awaitable[dict[str, Any] | None]]
 
 
 @dataclass(frozen=True)
@@ -57,6 +54,11 @@ class Tally:
         return [m for m in self.eligible if m.id not in self.choices]
 
     @property
+    def closed_early(self) -> bool:
+        """Closed before its deadline."""
+        return closed_early(self.vote.item)
+
+    @property
     def decision(self) -> Decision | None:
         """The pass rule applied to a motion's counts (None for polls)."""
         if self.vote.is_poll:
@@ -78,22 +80,7 @@ class Cast:
     member: Member | None = None
 
 
-def _frozen(tally: Tally) -> tuple[str, dict[str, Any]]:
-    """The outcome and the snapshot stored at close."""
-    decision = tally.decision
-    outcome = "closed" if decision is None else ("passed" if decision.passed else "rejected")
-    return outcome, {
-        "eligible": [m.id for m in tally.eligible],
-        "choices": {str(k): v for k, v in tally.choices.items()},
-        "others": tally.others,
-        "chair": tally.chair_id,
-        "counts": tally.option_counts,
-        "voters": tally.voters,
-        "rule": decision.rule if decision else None,
-    }
-
-
-class VoteService(ItemService):
+class VoteService(VoteClosing, ItemService):
     """Opening, casting, tallying and closing votes."""
 
     # ------------------------------------------------------------------ opening
@@ -304,53 +291,3 @@ class VoteService(ItemService):
             )  # fmt: skip
         await self.events.item_changed(vote.item.id)
         return await self.repo.get(vote.item.id)
-
-    # ------------------------------------------------------------------ closing
-    async def close(
-        self,
-        item: Item,
-        actor: Member | int | None,
-        stop: Stopper | None = None,
-        at: datetime | None = None,
-    ) -> Tally:
-        """Close a vote now (stopping its poll first) and freeze its result; recorded as
-        closed `at` (default now). `actor` is the closing seat (None: the deadline)."""
-        actor_user_id = actor_id(actor)
-        vote = await self.of_item(item)
-        if not vote.is_open:
-            raise DomainError("vote.already_closed", number=item.number)
-        if vote.is_poll and stop is not None:
-            final = await stop(vote)
-            if final is not None and vote.anonymous:
-                vote = await self.record_poll_counts(vote.poll_id, **final) or vote
-        now = self.clock.now()
-        async with self.db.transaction():  # no ballot slips in between tally and close
-            await check_actor(self, actor)
-            vote = await self.repo.get(item.id)
-            if not vote.is_open:
-                raise DomainError("vote.already_closed", number=item.number)
-            tally = await self.tally(vote)
-            outcome, snapshot = _frozen(tally)
-            await self.repo.close(
-                item.id, at or now, outcome=outcome, eligible_count=len(tally.eligible),
-                result=snapshot, poll_counts=None,
-            )  # fmt: skip
-            await self.audit.add(
-                item.committee_id, "vote.close", actor_user_id, now, item.id,
-                before="open", after="closed", outcome=outcome, result=snapshot,
-            )  # fmt: skip
-        await self.events.item_changed(item.id)
-        return await self.tally(await self.repo.get(item.id))
-
-    async def close_due(
-        self, now, stop: Stopper | None = None, committee_ids: Collection[int] | None = None
-    ) -> list[Tally]:
-        """Close every open vote whose deadline is at or before `now` (all committees, or those
-        given); ballots stopped at the deadline, so that is when it is recorded as closed."""
-        closed = []
-        for item in await self.items.due_open("vote", now, committee_ids):
-            try:
-                closed.append(await self.close(item, None, stop, at=item.deadline))
-            except DomainError:  # closed meanwhile by /close
-                continue
-        return closed
