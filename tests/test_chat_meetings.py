@@ -295,7 +295,7 @@ async def test_conclusions_become_tasks_and_the_minutes_say_it_all(tmp_path, clo
         assert tally in await conv.ask(GROUP, SECRETARY, "/report 2026")
         await conv.send(GROUP, SECRETARY, "/export")
         book = load_workbook(io.BytesIO(conv.last_document(GROUP.id)[1]))
-        rows = [[c.value for c in row] for row in book["Meetings"].iter_rows()]
+        rows = [[c.value for c in row] for row in book["Phiên họp"].iter_rows()]
         assert rows[0][:3] == ["Số", "Phiên họp", "Thời gian"]
         assert (
             rows[1][0] == 1 and rows[1][4] == "Đã họp" and rows[1][5:] == [2, 1, 1, 0, 2, 1, 1, 0]

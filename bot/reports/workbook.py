@@ -285,7 +285,7 @@ class _Writer:
              m.unconfirmed, m.conclusions, m.done, m.total, m.overdue]
             for m in self.report.meetings
         ]  # fmt: skip
-        self.sheet("Meetings", columns, rows, dates=(2,))
+        self.sheet("meetings", columns, rows, dates=(2,))
 
     def members(self) -> None:
         columns = [("member", MEDIUM), ("username", 20), ("role", 24), ("agency", WIDE),
