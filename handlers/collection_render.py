@@ -212,6 +212,9 @@ def recurring(lines: list[SeriesLine], committee: Committee, lang: str) -> Html:
         return t(lang, "recurring.none")
     out = [t(lang, "recurring.header", count=len(lines))]
     for line in lines:
+        if line.series.kind == "adhoc":
+            out.append(_reminder_line(line, committee, lang))
+            continue
         item = line.latest
         when = (
             dates.format_datetime(item.deadline, committee.tz, lang)
@@ -230,3 +233,16 @@ def recurring(lines: list[SeriesLine], committee: Committee, lang: str) -> Html:
         )
     out.append(t(lang, "recurring.footer"))
     return Html("\n".join(out))
+
+
+def _reminder_line(line: SeriesLine, committee: Committee, lang: str) -> Html:
+    reminder = line.reminder
+    when = dates.format_datetime(reminder.due_at, committee.tz, lang) if reminder else "—"
+    return t(
+        lang,
+        "recurring.line_reminder",
+        title=line.series.title,
+        every=t(lang, f"recurring.every.{line.series.every}"),
+        number=reminder.seq if reminder else "—",
+        when=when,
+    )

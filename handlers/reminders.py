@@ -12,6 +12,7 @@ from bot.errors import DomainError
 from bot.i18n import Html, has, t
 from bot.models import ROLE_ORDER
 from bot.permissions import MANAGERS_ONLY, MEMBERS, SECRETARY_ONLY
+from bot.recurrence import split_recurrence
 from bot.services.reminder_sweep import Dispatch
 from handlers import (
     consultation_render,
@@ -236,10 +237,16 @@ async def remind(ctx: Ctx) -> None:
     if not ctx.args.strip():
         await flows.begin(ctx, "remind")
         return
-    reminder = await ctx.services.reminders.add(ctx.committee, ctx.member, ctx.args)
+    text, rule = split_recurrence(ctx.args)  # `… hằng tháng`: a recurring reminder
+    reminder = await ctx.services.reminders.add(ctx.committee, ctx.member, text)
     tz = ctx.committee.tz
     when = dates.format_datetime(reminder.due_at, tz, ctx.lang)
-    await ctx.say("remind.done", number=reminder.seq, when=when, text=reminder.text)
+    done = ctx.t("remind.done", number=reminder.seq, when=when, text=reminder.text)
+    if rule is not None:
+        await ctx.services.series.start_reminder(ctx.committee, reminder, rule, ctx.member)
+        every = ctx.t(f"recurring.every.{rule.every}")
+        done = Html(done + "\n" + ctx.t("recurring.reminder_started", every=every))
+    await ctx.reply(done)
 
 
 @flows.finisher("remind")

@@ -36,7 +36,7 @@ from typing import Any
 
 import aiosqlite
 
-from storage.deferred import DEFER_DELAY, Deferred, DeferredWrites
+from storage.deferred import Deferred, DeferredWrites
 from storage.unit import Unit, current_unit
 
 log = logging.getLogger(__name__)
@@ -112,9 +112,7 @@ class Database:
         self.hops = 0  # hand-offs to aiosqlite's worker thread (bench and tests count them)
         self.commits = 0  # write transactions committed (bench and tests count them)
         self._since_checkpoint = 0
-        self._deferred = DeferredWrites()
-        self._defer_timer: asyncio.TimerHandle | None = None
-        self._defer_task: asyncio.Task | None = None
+        self._deferred = DeferredWrites(self.write_deferred)
 
     @classmethod
     async def open(cls, path: str | Path) -> Database:
@@ -141,12 +139,8 @@ class Database:
     async def close(self) -> None:
         """Commit deferred writes; close both connections (aiosqlite's thread would otherwise
         keep the process alive)."""
-        if self._defer_timer is not None:
-            self._defer_timer.cancel()
-            self._defer_timer = None
         with suppress(Exception):
-            if self._defer_task is not None:
-                await self._defer_task
+            await self._deferred.close()
             await self.write_deferred()
         if self.reader is not None:
             self.reader.close()
@@ -224,9 +218,9 @@ class Database:
     async def _end(self, commit: bool) -> None:
         """COMMIT (or ROLLBACK) the open transaction on the loop's thread; let the next writer in.
 
-        Every CHECKPOINT_EVERY commits, the WAL is checkpointed on the worker thread first (it
-        fsyncs), still under the write lock, as SQLite's automatic checkpoint would have done
-        inside the COMMIT.
+        The deferred writes ride in a COMMIT. Every CHECKPOINT_EVERY commits, the WAL is then
+        checkpointed on the worker thread (it fsyncs), still under the write lock, as SQLite's
+        automatic checkpoint would have done inside the COMMIT.
         """
         try:
             if commit:
@@ -251,21 +245,29 @@ class Database:
             self._lock.release()
 
     def _ride(self) -> list[Deferred]:
-        """Run the deferred writes in the transaction about to commit (in a savepoint: one that
-        fails is logged and dropped, and cannot spoil the transaction it rides in)."""
+        """Run the deferred writes in the transaction about to commit, in a savepoint: if one
+        fails, they are run again one savepoint each, and only the failing one is logged and
+        dropped; none can spoil the transaction it rides in."""
         riders = self._deferred.take()
-        if not riders:
-            return riders
+        if riders and not self._run_deferred(riders):
+            riders = [item for item in riders if self._run_deferred([item])]
+        return riders
+
+    def _run_deferred(self, items: list[Deferred]) -> bool:
         self._raw.execute("SAVEPOINT deferred")
         try:
-            for item in riders:
+            for item in items:
                 self._raw.execute(item.sql, item.params)
         except sqlite3.Error:
-            log.exception("deferred writes failed; dropped: %s", [i.sql for i in riders])
+            if not self._raw.in_transaction:  # the error undid the whole transaction
+                raise
             self._raw.execute("ROLLBACK TO deferred")
-            riders = []
+            self._raw.execute("RELEASE deferred")
+            if len(items) == 1:
+                log.exception("a deferred write failed and was dropped: %s", items[0].sql)
+            return False
         self._raw.execute("RELEASE deferred")
-        return riders
+        return True
 
     def defer(
         self, sql: str, params: Iterable[Any] = (), done: Callable[[], None] | None = None
@@ -275,26 +277,6 @@ class Database:
         DEFER_DELAY seconds, in one of its own. `done()` is called once it has committed. Only
         for writes whose loss at a kill repeats something harmless (storage/deferred.py)."""
         self._deferred.add(Deferred(sql, tuple(params), done))
-        if self._defer_timer is None:
-            loop = asyncio.get_running_loop()
-            self._defer_timer = loop.call_later(DEFER_DELAY, self._deferred_due)
-
-    def _deferred_due(self) -> None:
-        self._defer_timer = None
-        if self._deferred.items and self._defer_task is None:
-            self._defer_task = asyncio.get_running_loop().create_task(self._write_due())
-
-    async def _write_due(self) -> None:
-        try:
-            await self.write_deferred()
-        except Exception:
-            log.exception("committing deferred writes failed")
-        finally:
-            self._defer_task = None
-        if self._deferred.items and self._defer_timer is None:  # put back: try again later
-            self._defer_timer = asyncio.get_running_loop().call_later(
-                DEFER_DELAY, self._deferred_due
-            )
 
     def has_deferred(self) -> bool:
         """Whether writes wait for a commit."""

@@ -141,3 +141,32 @@ class SeriesRepo:
             (to_db(now),),
         )
         return [r["item_id"] for r in rows]
+
+    # ------------------------------------------------------------ ad-hoc reminder series
+    async def add_reminder_occurrence(self, series_id: int, seq: int, reminder_id: int) -> None:
+        """Record occurrence `seq` of a reminder series as reminder row `reminder_id` (once)."""
+        await self.db.execute(
+            "INSERT INTO reminder_occurrences (series_id, seq, reminder_id) VALUES (?, ?, ?)",
+            (series_id, seq, reminder_id),
+        )
+
+    async def latest_reminder(self, series_id: int) -> int | None:
+        """The reminder row of a reminder series' newest occurrence."""
+        return await self.db.fetchval(
+            "SELECT reminder_id FROM reminder_occurrences WHERE series_id = ?"
+            " ORDER BY seq DESC LIMIT 1",
+            (series_id,),
+        )
+
+    async def reminder_rollover_due(self) -> list[tuple[int, int, int]]:
+        """(series, seq, reminder) of running reminder series whose newest reminder went out
+        or was cancelled: the next one is to be planned (or the series ended)."""
+        rows = await self.db.fetchall(
+            "SELECT s.id, o.seq, o.reminder_id FROM series s"
+            " JOIN reminder_occurrences o ON o.series_id = s.id"
+            " JOIN reminders r ON r.id = o.reminder_id"
+            " WHERE s.stopped_at IS NULL AND s.kind = 'adhoc'"
+            " AND (r.sent_at IS NOT NULL OR r.cancelled_at IS NOT NULL)"
+            " AND o.seq = (SELECT MAX(seq) FROM reminder_occurrences WHERE series_id = s.id)"
+        )
+        return [(r["id"], r["seq"], r["reminder_id"]) for r in rows]

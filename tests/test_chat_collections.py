@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from bot.documents import collection_files
 from bot.wiring.app import build_application
+from handlers import collection_compile
 from handlers.cards import card_editor
 from handlers.jobs import sweeper_of
 from tests.chat import (
@@ -422,3 +423,30 @@ async def test_a_monthly_task_recurs_when_done_and_when_its_month_is_over(tmp_pa
             await conv.send(GROUP, MEMBER_A, "/done 3")
             assert await services(conv).items.by_number(committee.id, 4) is None
             assert await conv.ask(GROUP, MEMBER_A, "/recurring") == vi("recurring.none")
+
+
+async def test_a_monthly_reminder_plans_its_next_one_once_it_has_gone_out(tmp_path, clock):
+    async with FakeBotAPI() as fake:
+        async with bot_on(fake, tmp_path, clock) as conv:
+            await committee_of_five(conv, fake)
+            done = await conv.ask(
+                GROUP, SECRETARY, "/remind 15/12 09:00 Nộp số liệu giải ngân hằng tháng"
+            )
+            assert vi("recurring.reminder_started", every="hằng tháng") in done
+            texts = await sweep_at(conv, fake, clock, local(2026, 12, 15, 9))
+            assert any("Nộp số liệu giải ngân" in t for t in texts)
+            await collection_compile.catch_up(conv.app)
+            await collection_compile.catch_up(conv.app)  # twice: still one next reminder
+            committee = await services(conv).committees.by_chat(GROUP.id)
+            rows = await services(conv).reminders.scheduled(committee)
+            adhoc = [(r.seq, r.due_at) for r, _ in rows if r.kind == "adhoc"]
+            assert adhoc == [(2, local(2027, 1, 15, 9))]
+        async with bot_on(fake, tmp_path, clock) as conv:  # a restart plans nothing again
+            rows = await services(conv).reminders.scheduled(committee)
+            assert [r.seq for r, _ in rows if r.kind == "adhoc"] == [2]
+            await conv.send(GROUP, SECRETARY, "/recurring")
+            listing = next(t for t in conv.new_texts(GROUP.id) if t.startswith("🔁"))
+            assert "Nộp số liệu giải ngân" in listing and "15/01/2027 09:00" in listing
+            await conv.send(GROUP, SECRETARY, "/unremind 2")
+            await collection_compile.catch_up(conv.app)
+            assert await conv.ask(GROUP, SECRETARY, "/recurring") == vi("recurring.none")

@@ -364,3 +364,38 @@ async def test_the_aiosqlite_internals_we_rely_on(db):
         assert (await cursor.fetchone())[0] != threading.get_ident()
     raw.execute("INSERT INTO probe VALUES (1)")
     assert db.conn.total_changes == raw.total_changes
+
+
+async def test_a_deferred_write_rides_in_the_next_commit_whoever_makes_it(t):
+    done: list[str] = []
+    t.defer("INSERT INTO t VALUES (5)", (), lambda: done.append("5"))
+    assert await count(t) == 1 and t.has_deferred()
+    commits = t.commits
+    await asyncio.create_task(t.execute("INSERT INTO t VALUES (6)"))  # another task's write
+    assert (await count(t), t.commits - commits, done) == (3, 1, ["5"])
+    assert not t.has_deferred()
+
+
+async def test_a_deferred_write_waits_out_a_rollback_and_a_failing_one_spoils_nothing(t):
+    t.defer("INSERT INTO t VALUES (5)")
+    with pytest.raises(RuntimeError):
+        async with t.transaction():
+            await t.execute("INSERT INTO t VALUES (6)")
+            raise RuntimeError("rolled back")
+    assert await count(t) == 1 and t.has_deferred()  # put back
+    t.defer("INSERT INTO no_such_table VALUES (1)")
+    await t.execute("INSERT INTO t VALUES (7)")
+    assert sorted(r[0] for r in await t.fetchall("SELECT x FROM t")) == [1, 5, 7]  # one dropped
+    assert not t.has_deferred()
+
+
+async def test_deferred_writes_commit_by_themselves_when_no_commit_comes(t, monkeypatch):
+    monkeypatch.setattr("storage.deferred.DEFER_DELAY", 0)
+    commits = t.commits
+    t.defer("INSERT INTO t VALUES (5)")
+    for _ in range(10):  # the timer fires on the next turn of the loop; no wall-clock wait
+        await asyncio.sleep(0)
+    assert (await count(t), t.commits - commits) == (2, 1)
+    t.defer("INSERT INTO t VALUES (6)")
+    await t.write_deferred()  # what a settle point or a stop does
+    assert await count(t) == 3

@@ -65,6 +65,7 @@ TRUSTED = {
             "execute_returning",
             "defer",
             "_ride",
+            "_run_deferred",
         )
     ),
 }

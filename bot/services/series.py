@@ -12,10 +12,12 @@ from bot.recurrence import Recurrence
 from bot.services.collection_model import Standing
 from bot.services.collections import CollectionService
 from bot.services.guard import guarded
+from bot.services.reminder_series import ReminderSeries
 from bot.services.task_series import TaskSeries
 from storage.committees import Committee
 from storage.items import Item
 from storage.members import Member
+from storage.reminders import Reminder
 from storage.series import Series
 
 Announce = Callable[[Standing], Awaitable[None]]
@@ -28,13 +30,16 @@ class SeriesLine:
 
     series: Series
     latest: Item | None
+    reminder: Reminder | None = None  # a reminder series' newest reminder
 
 
 class SeriesService:
     """Reads and ends series; creates missing occurrences."""
 
-    def __init__(self, collections: CollectionService, tasks: TaskSeries) -> None:
-        self.collections, self.tasks = collections, tasks
+    def __init__(
+        self, collections: CollectionService, tasks: TaskSeries, reminders: ReminderSeries
+    ) -> None:
+        self.collections, self.tasks, self.reminders = collections, tasks, reminders
         self.db, self.repo = collections.db, collections.series
         self.items, self.audit, self.clock = collections.items, collections.audit, collections.clock
         self.members = collections.members
@@ -45,7 +50,7 @@ class SeriesService:
         for series in await self.repo.of_committee(committee.id):
             latest = await self.repo.latest(series.id)
             item = await self.items.get(latest[1]) if latest else None
-            lines.append(SeriesLine(series, item))
+            lines.append(SeriesLine(series, item, await self.reminders.current(series.id)))
         return lines
 
     @guarded
@@ -71,10 +76,16 @@ class SeriesService:
         """`/assign … hằng tháng`: the new task is occurrence 0 of a series."""
         await self.tasks.start(item_id, rule, actor.user_id, self.clock.now())
 
+    async def start_reminder(
+        self, committee: Committee, reminder: Reminder, rule: Recurrence, actor: Member
+    ) -> None:
+        """`/remind <date> <text> hằng tháng`: the reminder is occurrence 0 of a series."""
+        await self.reminders.start(committee, reminder, rule, actor.user_id, self.clock.now())
+
     async def catch_up(self, announce: Announce, announce_task: AnnounceTask) -> int:
         """Create every missing next occurrence (idempotent); the announcers stage its card
         inside the creating transaction. Returns how many were created."""
-        created = 0
+        created = await self.reminders.catch_up(self.clock.now())
         for item_id in await self.repo.rollover_due(self.clock.now()):
             created += await self.roll(item_id, announce, announce_task)
         return created

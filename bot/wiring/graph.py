@@ -14,6 +14,7 @@ from bot.services.digest import DigestService
 from bot.services.flows import FlowService
 from bot.services.meetings import MeetingService
 from bot.services.recovery import RecoveryService
+from bot.services.reminder_series import ReminderSeries
 from bot.services.reminders import ReminderService
 from bot.services.reports import ReportService
 from bot.services.roster import RosterService
@@ -169,6 +170,7 @@ class Services:
                 TaskSeries(
                     db, collections.series, items, task_repo, committees, members, audit, events
                 ),
+                ReminderSeries(db, collections.series, ReminderRepo(db), committees, audit),
             ),
             flows=FlowService(db, FlowRepo(db), committees, members, clock),
         )
