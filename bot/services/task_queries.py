@@ -31,6 +31,7 @@ class TaskView:
     cooperators: tuple[Member, ...]
     timeliness: Timeliness | None
     now: datetime
+    meeting: int | None = None  # the meeting whose conclusion this task came from (issue 15)
 
     @property
     def number(self) -> int:
@@ -161,6 +162,7 @@ class TaskQueries:
         ids = {m for task in tasks for m in task.assignee_ids}
         people = await self.members.many(sorted(ids))
         now = self.clock.now()
+        meetings = await self.repo.meetings_of([task.item.id for task in tasks]) if tasks else {}
         return [
             TaskView(
                 task,
@@ -168,6 +170,7 @@ class TaskQueries:
                 tuple(people[m] for m in task.cooperator_ids if m in people),
                 timeliness(task.item.status, task.item.deadline, task.done_at, now),
                 now,
+                meetings.get(task.item.id),
             )
             for task in tasks
         ]

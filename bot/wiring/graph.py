@@ -12,6 +12,7 @@ from bot.services.collections import CollectionService
 from bot.services.consultations import ConsultationService
 from bot.services.digest import DigestService
 from bot.services.flows import FlowService
+from bot.services.meetings import MeetingService
 from bot.services.recovery import RecoveryService
 from bot.services.reminder_series import ReminderSeries
 from bot.services.reminders import ReminderService
@@ -30,6 +31,7 @@ from storage.db import Database
 from storage.digest import DigestRepo
 from storage.flows import FlowRepo
 from storage.items import ItemRepo
+from storage.meetings import MeetingRepo
 from storage.members import MemberRepo
 from storage.recovery import HeldRepo
 from storage.reminders import ReminderRepo
@@ -63,6 +65,7 @@ class Services:
     reminders: ReminderService
     digest: DigestService
     recovery: RecoveryService
+    meetings: MeetingService
     collections: CollectionService
     series: SeriesService
     flows: FlowService
@@ -92,6 +95,11 @@ class Services:
             db, ConsultationRepo(db), items, committees, members, audit, events, clock
         )
         votes = VoteService(db, VoteRepo(db), items, committees, members, audit, events, clock)
+        tasks = TaskService(db, clock, committees, members, items, task_repo, audit, roster, events)
+        meetings = MeetingService(
+            db, clock, MeetingRepo(db), items, committees, members, users, audit, roster, tasks,
+            events,
+        )  # fmt: skip
         collections = CollectionService(
             db, CollectionRepo(db), items, committees, members, audit, events, clock,
             series=SeriesRepo(db), roster=roster,
@@ -114,7 +122,8 @@ class Services:
                 "vote": votes.pending_members,
                 "collection": collections.pending_members,
             },
-            plan_sources={"collection": collections.reminder_plans},
+            plan_sources={"collection": collections.reminder_plans, "meeting": meetings.plans},
+            recipients={"meeting": meetings.reminded},  # whom a meeting reminder reaches
         )
         return cls(
             db=db,
@@ -128,9 +137,7 @@ class Services:
             roster=roster,
             committee_settings=SettingsService(committees, audit, clock, members),
             events=events,
-            tasks=TaskService(
-                db, clock, committees, members, items, task_repo, audit, roster, events
-            ),
+            tasks=tasks,
             consultations=consultations,
             votes=votes,
             reports=ReportService(
@@ -142,14 +149,21 @@ class Services:
                 clock,
                 collections.periodic,
                 collections.all_standings,
+                meetings=meetings.rows,
             ),
             reminders=reminders,
             digest=DigestService(
-                digest_repo, task_repo, reminders.pending_members, clock, collections.periodic
+                digest_repo,
+                task_repo,
+                reminders.pending_members,
+                clock,
+                collections.periodic,
+                meetings.tally,
             ),
             recovery=RecoveryService(
                 db, committees, items, HeldRepo(db), reminders, audit, events, clock
             ),
+            meetings=meetings,
             collections=collections,
             series=SeriesService(
                 collections,
