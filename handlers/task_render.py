@@ -55,6 +55,8 @@ def card(view: TaskView, committee: Committee, lang: str) -> Html:
         lines.append(t(lang, "task.card.document", name=document or "📄"))
     if task.description:
         lines.append(t(lang, "task.card.description", text=task.description))
+    if view.meeting is not None:
+        lines.append(t(lang, "task.card.meeting", number=view.meeting))
     return Html("\n".join(lines))
 
 

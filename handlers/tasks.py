@@ -22,7 +22,7 @@ from bot.recurrence import split_recurrence
 from bot.services.flows import Outcome
 from bot.services.task_queries import TaskView
 from bot.services.tasks import Attachment
-from handlers import flows, render
+from handlers import flows, registry, render
 from handlers import task_render as cards
 from handlers.cards import Card, card_editor, card_kind
 from handlers.context import Ctx
@@ -217,8 +217,12 @@ async def reassign(ctx: Ctx) -> None:
 
 @command("cancel", aliases=("huy",), who=SECRETARY_OR_CHAIR, example="{task_cancel} không còn cần")
 async def cancel(ctx: Ctx) -> None:
-    """`/cancel N [reason]`."""
+    """`/cancel N [reason]` (another kind's own cancel, e.g. a meeting's, when it has one)."""
     number, reason = _number(ctx, "cancel.usage")
+    item = await ctx.services.items.by_number(ctx.committee.id, number)
+    if item is not None and item.kind in registry.ITEM_CANCELLERS:
+        await registry.ITEM_CANCELLERS[item.kind](ctx, item, reason)
+        return
     view = await ctx.services.tasks.cancel(ctx.committee, ctx.member, number, reason)
     await refresh_card(ctx, view)
     await ctx.say("cancel.done", number=number)

@@ -105,4 +105,7 @@ async def test_changing_one_setting_answers_with_its_new_value(tmp_path, clock):
 def test_vietnamese_catalogs_say_dong_chi_and_never_ban():
     texts = catalog("vi")
     assert [k for k, v in texts.items() if re.search(r"(?<!\w)bạn(?!\w)", v, re.IGNORECASE)] == []
+    # one form of address: not "anh/chị", "quý vị" or "ông/bà" beside "đồng chí"
+    other = re.compile(r"anh\s*/\s*chị|anh chị|quý vị|ông\s*/\s*bà", re.IGNORECASE)
+    assert [k for k, v in texts.items() if other.search(v)] == []
     assert sum("đồng chí" in v.lower() for v in texts.values()) > 20

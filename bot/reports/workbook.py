@@ -56,6 +56,8 @@ def _build(report: Report, lang: str, *, export: bool):
     x.agencies()
     x.consultations()
     x.votes()
+    if report.meetings:
+        x.meetings()
     if export:
         x.collections()
         x.members()
@@ -281,6 +283,20 @@ class _Writer:
             options = vote.record.options
             return "; ".join(options[i] if 0 <= i < len(options) else str(i) for i in choice)
         return self._label("report.choice", str(choice))
+
+    def meetings(self) -> None:
+        """One row per meeting: time, place, attendance, its conclusions' tasks (issue 15)."""
+        keys = ("number", "title", "start", "place", "status", "attend", "standin", "absent",
+                "unconfirmed", "conclusions", "done", "total", "overdue")  # fmt: skip
+        widths = (8, 40, 18, 30, 14, 10, 12, 10, 14, 12, 12, 12, 12)
+        columns = [(f"meeting.xlsx.{k}", w) for k, w in zip(keys, widths, strict=True)]
+        rows = [
+            [m.number, m.title, self.when(m.start), m.place,
+             plain(self.lang, f"meeting.xlsx.status_{m.status}"), m.attend, m.standin, m.absent,
+             m.unconfirmed, m.conclusions, m.done, m.total, m.overdue]
+            for m in self.report.meetings
+        ]  # fmt: skip
+        self.sheet("meetings", columns, rows, dates=(2,))
 
     def members(self) -> None:
         columns = [("member", MEDIUM), ("username", 20), ("role", 24), ("agency", WIDE),

@@ -37,6 +37,7 @@ OPEN = {
     "task": ("open", "in_progress"),
     "consultation": ("open",),
     "vote": ("open",),
+    "meeting": ("open",),
     "collection": ("open",),
 }
 MAX_ATTEMPTS = 8
@@ -141,7 +142,7 @@ class SweepMixin:
             await self.repo.cancel(row.id, now, "superseded")
             return None
         if row.kind == scheduler.PENDING:
-            silent = await self.pending_members(item)
+            silent = await self.reminded(item, row.seq)
             if not silent:
                 await self.repo.cancel(row.id, now, "nobody")
                 return None

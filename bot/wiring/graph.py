@@ -12,6 +12,7 @@ from bot.services.collections import CollectionService
 from bot.services.consultations import ConsultationService
 from bot.services.digest import DigestService
 from bot.services.flows import FlowService
+from bot.services.meetings import MeetingService
 from bot.services.programmes import ProgrammeService
 from bot.services.recovery import RecoveryService
 from bot.services.reminder_series import ReminderSeries
@@ -33,6 +34,7 @@ from storage.db import Database
 from storage.digest import DigestRepo
 from storage.flows import FlowRepo
 from storage.items import ItemRepo
+from storage.meetings import MeetingRepo
 from storage.members import MemberRepo
 from storage.programmes import ProgrammeRepo
 from storage.recovery import HeldRepo
@@ -71,6 +73,7 @@ class Services:
     work_calendar: CalendarService
     programmes: ProgrammeService
     standins: StandinService
+    meetings: MeetingService
     collections: CollectionService
     series: SeriesService
     flows: FlowService
@@ -104,6 +107,14 @@ class Services:
         votes = VoteService(
             db, VoteRepo(db), items, committees, members, audit, events, clock, programmes
         )
+        tasks = TaskService(
+            db, clock, committees, members, items, task_repo, audit, roster, events,
+            programmes, standins,
+        )  # fmt: skip
+        meetings = MeetingService(
+            db, clock, MeetingRepo(db), items, committees, members, users, audit, roster, tasks,
+            events,
+        )  # fmt: skip
         collections = CollectionService(
             db, CollectionRepo(db), items, committees, members, audit, events, clock,
             series=SeriesRepo(db), roster=roster,
@@ -126,7 +137,8 @@ class Services:
                 "vote": votes.pending_members,
                 "collection": collections.pending_members,
             },
-            plan_sources={"collection": collections.reminder_plans},
+            plan_sources={"collection": collections.reminder_plans, "meeting": meetings.plans},
+            recipients={"meeting": meetings.reminded},  # whom a meeting reminder reaches
             standins=standins,  # a member's stand-in gets their reminders (issue 17)
         )
         return cls(
@@ -141,19 +153,7 @@ class Services:
             roster=roster,
             committee_settings=SettingsService(committees, audit, clock, members),
             events=events,
-            tasks=TaskService(
-                db,
-                clock,
-                committees,
-                members,
-                items,
-                task_repo,
-                audit,
-                roster,
-                events,
-                programmes,
-                standins,
-            ),
+            tasks=tasks,
             consultations=consultations,
             votes=votes,
             reports=ReportService(
@@ -165,10 +165,16 @@ class Services:
                 clock,
                 collections.periodic,
                 collections.all_standings,
+                meetings=meetings.rows,
             ),
             reminders=reminders,
             digest=DigestService(
-                digest_repo, task_repo, reminders.pending_members, clock, collections.periodic
+                digest_repo,
+                task_repo,
+                reminders.pending_members,
+                clock,
+                collections.periodic,
+                meetings.tally,
             ),
             recovery=RecoveryService(
                 db, committees, items, HeldRepo(db), reminders, audit, events, clock
@@ -176,6 +182,7 @@ class Services:
             work_calendar=CalendarService(committees, members, audit, clock),
             programmes=programmes,
             standins=standins,
+            meetings=meetings,
             collections=collections,
             series=SeriesService(
                 collections,
