@@ -268,3 +268,16 @@ def format_duration(seconds: float | timedelta, lang: str) -> str:
 def weekday_name(weekday: int, lang: str) -> str:
     """The name of a weekday (Mon=0) in `lang`: `Thứ Hai` / `Monday`."""
     return str(t(lang, f"weekday.{WEEKDAY_KEYS[weekday]}"))
+
+
+def parse_day(text: str, now: datetime, tz: ZoneInfo) -> date:
+    """A typed calendar date (`15/02`, `15/02/2027`, `2027-02-15`, today/tomorrow, a weekday
+    word), past or future, without a time: for the working calendar (`/holiday`, `/workday`)."""
+    from bot.deadlines import parse_day as read_day
+
+    return read_day(text, now, tz)
+
+
+def format_day(day: date, lang: str) -> str:
+    """`Thứ Hai, 15/02/2027` / `Monday, 15/02/2027` for a calendar date."""
+    return f"{weekday_name(day.weekday(), lang)}, {day:%d/%m}/{day.year:04}"

@@ -232,6 +232,20 @@ def parse_when(
     return when
 
 
+def parse_day(text: str, now: datetime, tz: ZoneInfo) -> date:
+    """A typed day without a time, past or future (`15/02/2027`, `15/02`, `hôm nay`, `thứ hai`):
+    for the working calendar and date ranges (`/holiday`, `/workday`, `/standin`, issue 17)."""
+    raw = " ".join(text.split())
+    read, typed = _syntax(text)
+    if not read.found:
+        raise DomainError("date.invalid", text=raw)
+    if read.stop is not None:
+        raise DomainError("date.unread", text=raw, part=" ".join(typed[read.stop :]))
+    if read.day is None or read.clock is not None or read.part is not None or read.relative:
+        raise DomainError("date.invalid", text=raw)
+    return _day(read.day, local_date(now, tz), MON_FRI, raw)
+
+
 def _refuse_past(when: When, tz: ZoneInfo, raw: str) -> None:
     local = when.at.astimezone(tz)
     if when.has_time:

@@ -1,71 +1,56 @@
 """Calendar arithmetic: working days, the next moment outside quiet hours, and report periods.
 
-Weekdays are Python numbers (Monday=0 … Sunday=6); a committee's working days are a non-empty
-frozenset of them. Quiet hours are a `(start, end)` pair of wall times that may span midnight
-(`21:00-07:00`). Report periods are half-open `[start, end)` in UTC with both boundaries at local
-midnight in the committee's timezone; their canonical labels are `2026`, `H1 2026`, `Q3 2026`,
-`12/2026` and `01/01/2026–30/06/2026`. Reading and showing dates, times and the settings
-lists (`parse_workdays`, `parse_quiet`, `parse_offsets`, …) live in `bot.dates`.
+Weekdays are Python numbers (Monday=0 … Sunday=6). A committee's working days are a non-empty
+frozenset of them minus Vietnam's public holidays, or its whole calendar (`bot.workcalendar`).
+Quiet hours are a `(start, end)` pair of wall times that may span midnight (`21:00-07:00`).
+Report periods are half-open `[start, end)` in UTC with both boundaries at local midnight in the
+committee's timezone; their canonical labels are `2026`, `H1 2026`, `Q3 2026`, `12/2026` and
+`01/01/2026–30/06/2026`. Reading and showing dates, times and the settings lists
+(`parse_workdays`, `parse_quiet`, `parse_offsets`, …) live in `bot.dates`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.dates import (
-    end_of_day,
     fold_text,
     local_date,
     local_to_utc,
 )
 from bot.errors import DomainError
 from bot.i18n import t
+from bot.workcalendar import WorkCalendar, calendar_of
 
-ALL_DAYS = frozenset(range(7))
 MIN_YEAR, MAX_YEAR = 1900, 2999
 _ONE_DAY = timedelta(days=1)
 
 
-def _check_workdays(workdays: Iterable[int]) -> None:
-    if not workdays or not set(workdays) <= ALL_DAYS:
-        raise ValueError(f"working days must be a non-empty subset of 0..6, not {workdays!r}")
+Workdays = frozenset[int] | WorkCalendar  # a weekday rule (with the public holidays) or a calendar
 
 
-def is_working_day(dt: datetime, workdays: frozenset[int], tz: ZoneInfo) -> bool:
-    """Whether the local date of `dt` in `tz` is one of the working days."""
-    return local_date(dt, tz).weekday() in workdays
+def is_working_day(dt: datetime, workdays: Workdays, tz: ZoneInfo) -> bool:
+    """Whether the local date of `dt` in `tz` is a working day of the calendar."""
+    return calendar_of(workdays).is_working(local_date(dt, tz))
 
 
-def next_working_day_on_or_after(local_day: date, workdays: frozenset[int]) -> date:
+def next_working_day_on_or_after(local_day: date, workdays: Workdays) -> date:
     """`local_day` itself if it is a working day, else the first working day after it."""
-    _check_workdays(workdays)
-    while local_day.weekday() not in workdays:
-        local_day += _ONE_DAY
-    return local_day
+    return calendar_of(workdays).on_or_after(local_day)
 
 
-def previous_working_day(local_day: date, workdays: frozenset[int]) -> date:
+def previous_working_day(local_day: date, workdays: Workdays) -> date:
     """The last working day strictly before `local_day`."""
-    _check_workdays(workdays)
-    local_day -= _ONE_DAY
-    while local_day.weekday() not in workdays:
-        local_day -= _ONE_DAY
-    return local_day
+    return calendar_of(workdays).before(local_day)
 
 
-def add_working_days(start: datetime, n: int, workdays: frozenset[int], tz: ZoneInfo) -> datetime:
+def add_working_days(start: datetime, n: int, workdays: Workdays, tz: ZoneInfo) -> datetime:
     """End (23:59 local) of the n-th working day after `start`'s local date (0: it, or the next)."""
     if n < 0:
         raise ValueError("n must not be negative")
-    day = local_date(start, tz)
-    if n == 0:
-        return end_of_day(next_working_day_on_or_after(day, workdays), tz)
-    for _ in range(n):
-        day = next_working_day_on_or_after(day + _ONE_DAY, workdays)
-    return end_of_day(day, tz)
+    return calendar_of(workdays).add(start, n, tz)
 
 
 def _quiet_end(now: time, quiet: tuple[time, time] | None) -> int | None:
@@ -81,15 +66,15 @@ def _quiet_end(now: time, quiet: tuple[time, time] | None) -> int | None:
 
 
 def next_allowed(
-    dt: datetime, tz: ZoneInfo, workdays: frozenset[int], quiet: tuple[time, time] | None
+    dt: datetime, tz: ZoneInfo, workdays: Workdays, quiet: tuple[time, time] | None
 ) -> datetime:
     """`dt` if on a working day outside quiet hours, else the first moment after it that is."""
-    _check_workdays(workdays)
+    cal = calendar_of(workdays)
     current = dt
     for _ in range(2000):  # a handful of steps in practice; minute steps only in DST folds
         local = current.astimezone(tz)
-        if local.weekday() not in workdays:
-            day = next_working_day_on_or_after(local.date() + _ONE_DAY, workdays)
+        if not cal.is_working(local.date()):
+            day = cal.on_or_after(local.date() + _ONE_DAY)
             candidate = local_to_utc(day, time(0), tz)
         else:
             days = _quiet_end(local.time(), quiet)

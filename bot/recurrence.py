@@ -15,7 +15,6 @@ from datetime import date, datetime, time
 
 from bot.dates import fold_text, local_to_utc
 from bot.errors import DomainError
-from bot.periods import next_working_day_on_or_after
 from bot.services.settings import CommitteeConfig
 
 MONTHS = {"month": 1, "quarter": 3, "year": 12}
@@ -75,7 +74,7 @@ def occurrence_deadline(
         day = anchor
     else:
         day = shift_months(anchor, MONTHS[rule.every] * seq, rule.on_day)
-        day = next_working_day_on_or_after(day, cfg.workdays)
+        day = cfg.calendar.on_or_after(day)  # the committee's calendar (holidays, days off)
     return local_to_utc(day, at, cfg.tz)
 
 

@@ -16,7 +16,10 @@ or the clock: callers pass `now`.
 - **Consultations and named votes**: silent members are reminded on the morning of the working
   day before the deadline's date and on the morning of the deadline's date (if a working day),
   each only if that is before the deadline.
-- **Digest**: the committee's weekday and time, moved to the next allowed moment.
+- **Digest**: the committee's weekday and time, moved to the next allowed moment; on a holiday
+  (a holiday Monday) it goes out on the next working day at the digest's own time.
+- **Working days** are the committee's calendar (`cfg.calendar`, `bot.workcalendar`): its
+  weekday rule minus Vietnam's public holidays and its own days off, plus its make-up days.
 - A message sent more than `LATE_AFTER` after its planned moment says it is late.
 """
 
@@ -26,7 +29,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from bot.dates import local_date, local_to_utc
-from bot.periods import next_allowed, next_working_day_on_or_after, previous_working_day
+from bot.periods import next_allowed
 from bot.services.settings import CommitteeConfig
 
 MORNING = time(8, 0)
@@ -56,7 +59,7 @@ class Plan:
 
 def defer(moment: datetime, cfg: CommitteeConfig) -> datetime:
     """`moment`, or the first moment after it outside quiet hours on a working day."""
-    return next_allowed(moment, cfg.tz, cfg.workdays, cfg.quiet)
+    return next_allowed(moment, cfg.tz, cfg.calendar, cfg.quiet)
 
 
 def allowed(moment: datetime, cfg: CommitteeConfig) -> bool:
@@ -66,7 +69,7 @@ def allowed(moment: datetime, cfg: CommitteeConfig) -> bool:
 
 def morning(day: date, cfg: CommitteeConfig) -> datetime:
     """08:00 local on `day` (or the next working day), past quiet hours."""
-    working = next_working_day_on_or_after(day, cfg.workdays)
+    working = cfg.calendar.on_or_after(day)
     return defer(local_to_utc(working, MORNING, cfg.tz), cfg)
 
 
@@ -111,10 +114,10 @@ def pending_reminders(deadline: datetime, now: datetime, cfg: CommitteeConfig) -
     """Reminders to silent members of a consultation or named vote."""
     day = local_date(deadline, cfg.tz)
     plans: list[Plan] = []
-    before = defer(local_to_utc(previous_working_day(day, cfg.workdays), MORNING, cfg.tz), cfg)
+    before = defer(local_to_utc(cfg.calendar.before(day), MORNING, cfg.tz), cfg)
     if now < before < deadline:
         plans.append(Plan(before, PENDING, DAY_BEFORE))
-    if day.weekday() in cfg.workdays:
+    if cfg.calendar.is_working(day):
         on_the_day = defer(local_to_utc(day, MORNING, cfg.tz), cfg)
         if now < on_the_day < deadline and on_the_day != before:
             plans.append(Plan(on_the_day, PENDING, MORNING_OF))
@@ -132,10 +135,16 @@ def digest_after(after: datetime, cfg: CommitteeConfig) -> tuple[datetime, date]
         return None
     weekday = cfg.digest[0]
     today = local_date(after, cfg.tz)
-    day = today + (weekday - today.weekday()) % 7 * _DAY
-    if _scheduled(day, cfg) <= after:
+    day = today - (today.weekday() - weekday) % 7 * _DAY  # the latest such weekday, on or before
+    while _digest_moment(day, cfg) <= after:
         day += 7 * _DAY
-    return defer(_scheduled(day, cfg), cfg), day
+    return _digest_moment(day, cfg), day
+
+
+def _digest_moment(day: date, cfg: CommitteeConfig) -> datetime:
+    if day.weekday() in cfg.workdays:  # a holiday Monday's digest: the next working day, same time
+        day = cfg.calendar.on_or_after(day)
+    return defer(_scheduled(day, cfg), cfg)
 
 
 def latest_digest_day(now: datetime, cfg: CommitteeConfig) -> date | None:

@@ -16,7 +16,6 @@ from storage.committees import Committee
 from storage.items import Item
 
 ROUTE = "bc"  # v1:bc:s:<item id> send · v1:bc:p:<item id> pick for a parked private file
-CLOSE_ROUTE = "bk"  # v1:bk:y:<item id> close now · v1:bk:n:<item id> keep open
 MAX_CHOICES = 8
 
 
@@ -190,20 +189,6 @@ def choices(found: list[tuple[Committee, Item]], lang: str) -> InlineKeyboardMar
             [InlineKeyboardButton(label, callback_data=pack(CALLBACK_VERSION, ROUTE, "p", item.id))]
         )
     return InlineKeyboardMarkup(rows)
-
-
-def confirm_close(item: Item, lang: str) -> InlineKeyboardMarkup:
-    """Close now / keep open, for an early /close."""
-    yes = pack(CALLBACK_VERSION, CLOSE_ROUTE, "y", item.id)
-    no = pack(CALLBACK_VERSION, CLOSE_ROUTE, "n", item.id)
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(t(lang, "collect.close_yes"), callback_data=yes),
-                InlineKeyboardButton(t(lang, "collect.close_no"), callback_data=no),
-            ]
-        ]
-    )
 
 
 def recurring(lines: list[SeriesLine], committee: Committee, lang: str) -> Html:

@@ -13,6 +13,7 @@ from telegram.ext import Application
 
 from bot.errors import DomainError
 from bot.permissions import MANAGERS_ONLY, MEMBERS, SECRETARY_OR_CHAIR
+from bot.services.closing import EarlyClose, before_deadline
 from bot.services.collection_model import KIND, KIND_FLOW, Standing
 from handlers import collection_render as cards
 from handlers import flows
@@ -20,7 +21,14 @@ from handlers.cards import Card, card_editor, card_kind
 from handlers.collection_compile import COLLECTION_CARD, after_close, publisher
 from handlers.context import Ctx
 from handlers.parsing import item_number
-from handlers.registry import auto_closer, button, command, item_closer, item_pending, item_view
+from handlers.registry import (
+    auto_closer,
+    close_check,
+    command,
+    item_closer,
+    item_pending,
+    item_view,
+)
 from handlers.state import state_of
 from storage.items import Item
 from storage.members import Member
@@ -90,21 +98,22 @@ async def pending_collection(ctx: Ctx, item: Item) -> None:
     await ctx.reply(cards.pending(await ctx.services.collections.standing(item), ctx.lang))
 
 
+@close_check(KIND)
+async def early_collection(ctx: Ctx, item: Item) -> EarlyClose | None:
+    """Before an early `/close N` (the shared confirmation card): who has not sent yet."""
+    if item.status != "open" or not before_deadline(item, ctx.services.clock.now()):
+        return None
+    standing = await ctx.services.collections.standing(item)
+    if not standing.pending:
+        return None
+    return EarlyClose(item, len(standing.pending), standing.asked)
+
+
 @item_closer(KIND)
 async def close_collection(ctx: Ctx, item: Item) -> None:
-    """`/close N`: before the deadline, confirm first; after it, close and compile now."""
+    """`/close N` (confirmed first when early): close, post the result, compile the files."""
     if item.status != "open":
         raise DomainError("collect.already_closed", number=item.number)
-    if item.deadline is not None and ctx.services.clock.now() < item.deadline:
-        standing = await ctx.services.collections.standing(item)
-        text = ctx.t(
-            "collect.close_confirm",
-            number=item.number,
-            missing=len(standing.pending),
-            asked=standing.asked,
-        )
-        await ctx.reply(text, cards.confirm_close(item, ctx.lang))
-        return
     await _close(ctx, item, ctx.member)
 
 
@@ -116,28 +125,6 @@ async def _close(ctx: Ctx, item: Item, actor: Member) -> None:
         unit.after_commit(lambda: after_close(app, item.id))
     else:
         await after_close(app, item.id)
-
-
-@button(cards.CLOSE_ROUTE, gate="collection.close", who=SECRETARY_OR_CHAIR)
-async def on_confirm(ctx: Ctx, parts: list[str]) -> None:
-    """The early-close confirmation: close now (`y`) or keep it open (`n`)."""
-    if (
-        len(parts) != 2
-        or parts[0] not in {"y", "n"}
-        or not (parts[1].isascii() and parts[1].isdigit())
-    ):
-        await ctx.answer(ctx.t("common.stale_button"))
-        return
-    item = await ctx.services.collections.by_id(int(parts[1]))
-    if ctx.committee is None or item.committee_id != ctx.committee.id or item.status != "open":
-        await ctx.answer(ctx.t("common.stale_button"))
-        return
-    if parts[0] == "n":
-        await ctx.message.edit_text(ctx.t("collect.close_kept", number=item.number))
-        await ctx.answer()
-        return
-    await _close(ctx, item, ctx.member)
-    await ctx.answer(ctx.t("collect.closed_notice", number=item.number))
 
 
 @auto_closer

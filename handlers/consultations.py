@@ -37,6 +37,7 @@ from handlers.registry import (
     item_view,
     text_consumer,
 )
+from handlers.standins import acting_name, behalf_seat, split_behalf
 from handlers.state import Context, state_of
 from storage.items import Item
 
@@ -124,16 +125,22 @@ async def _open(ctx: Ctx, text: str, document: Document | None) -> None:
 async def opinion(ctx: Ctx) -> None:
     """`/opinion N <đồng ý | góp ý … | không đồng ý …>`: the rest of the line is the comment."""
     number, rest = item_number(ctx.args, "opinion.usage")
+    rest, behalf = split_behalf(rest)  # `… thay @a`: a stand-in answers for A (issue 17)
     answer, text = read_answer(rest)
     service = ctx.services.consultations
+    acting = None
     if ctx.is_private:
         _, item, member = await service.find_for_user(ctx.user.id, number)
+        shown = member.display_name
     else:
-        item, member = await service.get(ctx.committee, number), ctx.member
-    _, answer = await service.answer(item, member, answer, text)
+        item = await service.get(ctx.committee, number)
+        member = await behalf_seat(ctx, behalf)
+        acting = ctx.member if member.id != ctx.member.id else None
+        shown = acting_name(ctx, member)
+    _, answer = await service.answer(item, member, answer, text, acting=acting)
     await ctx.say(
         "consult.recorded",
-        name=member.display_name,
+        name=shown,
         number=item.number,
         answer=cards.answer_label(ctx.lang, answer),
     )

@@ -69,6 +69,10 @@ def render(digest: Digest, lang: str, late_since: datetime | None = None) -> Htm
             deadline = _deadline(entry.task.item.deadline, tz, lang)
             lines.append(_task(lang, "digest.due_line", entry, deadline=deadline))
     lines += _items(digest, lang, tz)
+    if digest.conclusions is not None and digest.conclusions.total:
+        tally = digest.conclusions
+        lines += ["", t(lang, "meeting.tally", done=tally.done, total=tally.total,
+                        overdue=tally.overdue)]  # fmt: skip
     if digest.agencies:
         lines += ["", t(lang, "digest.agencies")]
         for agency in digest.agencies:

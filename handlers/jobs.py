@@ -29,6 +29,7 @@ from handlers.outbox import send_long, send_to_group, settle
 from handlers.registry import on_start
 from handlers.reminder_batch import Message
 from handlers.reminder_lines import lines_of
+from handlers.standins import with_standins
 from handlers.state import Context, state_of
 
 log = logging.getLogger(__name__)
@@ -113,6 +114,7 @@ class Sweeper:
             if dispatch.reminder.kind == scheduler.ADHOC:
                 author = await services.reminders.author(dispatch)
             text = lines_of(dispatch.reminder.kind).group(dispatch, lang, author)
+            text = with_standins(text, dispatch, lang)  # "🔁 B thay đồng chí A" (issue 17)
             blocks.append(batch_render.Block(dispatch, text))
         return batch_render.group_post(committee, blocks, digest)
 

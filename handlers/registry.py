@@ -113,6 +113,8 @@ DEEP_LINKS: dict[str, Callable] = {}
 ITEM_VIEWS: dict[str, Callable] = {}
 ITEM_CLOSERS: dict[str, Callable] = {}
 ITEM_PENDING: dict[str, Callable] = {}
+# `/cancel N [reason]` for kinds other than tasks: kind → async fn(ctx, item, reason).
+ITEM_CANCELLERS: dict[str, Callable] = {}
 # Per-kind check before `/close N`: async fn(ctx, item) → `bot.services.closing.EarlyClose` (the
 # closer must confirm first, `handlers/close_confirm.py`) or None (close at once).
 CLOSE_CHECKS: dict[str, Callable] = {}
@@ -226,6 +228,11 @@ def close_check(kind: str) -> Callable[[Callable], Callable]:
 def item_pending(kind: str) -> Callable[[Callable], Callable]:
     """Declare `/pending N` for items of `kind`."""
     return _keyed(ITEM_PENDING, kind)
+
+
+def item_canceller(kind: str) -> Callable[[Callable], Callable]:
+    """Declare `/cancel N` for items of `kind` (tasks have their own)."""
+    return _keyed(ITEM_CANCELLERS, kind)
 
 
 def auto_closer(fn: Callable) -> Callable:

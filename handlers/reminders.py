@@ -14,7 +14,15 @@ from bot.models import ROLE_ORDER
 from bot.permissions import MANAGERS_ONLY, MEMBERS, SECRETARY_ONLY
 from bot.recurrence import split_recurrence
 from bot.services.reminder_sweep import Dispatch
-from handlers import consultation_render, digest_render, flows, registry, task_render, vote_render
+from handlers import (
+    consultation_render,
+    digest_render,
+    flows,
+    meeting_render,
+    registry,
+    task_render,
+    vote_render,
+)
 from handlers.callbacks import CALLBACK_VERSION
 from handlers.context import Ctx, reader_language
 from handlers.registry import command
@@ -44,6 +52,8 @@ def reminder_text(d: Dispatch, lang: str, author: Member | None = None) -> Html:
         common = {"number": item.number, "title": item.title, "deadline": deadline}
         if row.kind == scheduler.PENDING:
             key = f"reminder.pending_{item.kind}"
+            if has(f"{key}_{row.seq}"):  # a kind with several reminders (a meeting's hour before)
+                key = f"{key}_{row.seq}"
             names = _names(d.members, lang)
             lines.append(t(lang, key, left=left, count=len(d.members), names=names, **common))
         else:
@@ -93,6 +103,8 @@ def private_line(d: Dispatch, member: Member, lang: str) -> Html:
             lines.append(t(lang, "batch.lead"))
         elif any(m.id == member.id for m in d.members):
             lines.append(t(lang, "batch.cooperator"))
+        elif away := [a for a, b in d.standins if b.id == member.id]:  # a stand-in (issue 17)
+            lines.append(t(lang, "standin.private_role", member=name(away[0], lang)))
         else:
             lines.append(t(lang, "batch.escalation", count=row.seq))
     if d.late:
@@ -130,6 +142,15 @@ def pending_buttons(d: Dispatch, member: Member, lang: str) -> list[list[InlineK
             [answer("consult.button_agree", "y")],
             [answer("consult.button_comment", "c"), answer("consult.button_disagree", "n")],
         ]
+    if item.kind == "meeting":  # Tham dự / Cử người dự thay / Vắng, as on the card
+        route = meeting_render.ROUTE
+        return [
+            [
+                button(lang, item.number, f"meeting.button.{status}",
+                       private_data(committee, route, code, item.id))
+                for code, status in meeting_render.CODES.items()
+            ]
+        ]  # fmt: skip
     if item.kind == "vote" and d.data == "motion":
         route, codes = vote_render.ROUTE, vote_render.CODES
         return [

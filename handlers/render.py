@@ -88,6 +88,9 @@ def setting_values(committee: Committee, lang: str) -> dict[str, str]:
             lang, "settings.silence_agree" if cfg.silence_agree else "settings.silence_none"
         ),
         "maxposts": str(cfg.max_posts) if cfg.max_posts else off,
+        "proxyvote": t(
+            lang, "settings.proxyvote_on" if cfg.proxy_vote else "settings.proxyvote_off"
+        ),
     }
 
 

@@ -56,6 +56,10 @@ def report_text(report: Report, lang: str) -> Html:
         **_period_head(report, lang),
     )
     parts = [head, "", t(lang, "report.results"), *_results(report, lang)]
+    if any(m.total for m in report.meetings):  # issue 15: conclusions of meetings
+        done, total = sum(m.done for m in report.meetings), sum(m.total for m in report.meetings)
+        overdue = sum(m.overdue for m in report.meetings)
+        parts.append(t(lang, "meeting.tally", done=done, total=total, overdue=overdue))
     parts += ["", t(lang, "report.shortcomings"), *_shortcomings(report, lang)]
     parts += ["", *_next(report, lang)]
     parts += ["", t(lang, "report.rule", rule=t(lang, "mark.rule"))]

@@ -12,9 +12,11 @@ import threading
 from telegram import InputFile
 
 from bot.errors import DomainError
+from bot.i18n import Html
 from bot.permissions import MANAGERS_ONLY, SECRETARY_OR_CHAIR
-from bot.reports import chart, file_name, moment_text, period_words, workbook
-from handlers import history_render, report_render
+from bot.reports import chart, file_name, moment_text, period_words, programme_chart, workbook
+from bot.services.programme_report import split_programme, with_programmes
+from handlers import history_render, programme_render, report_render
 from handlers.context import Ctx
 from handlers.parsing import item_number
 from handlers.registry import command
@@ -31,14 +33,26 @@ def _chart(report, lang: str) -> bytes:
         return chart.render(report, lang)
 
 
+def _programme_chart(report, programmes, lang: str) -> bytes:
+    with _CHART_LOCK:
+        return programme_chart.render(report, programmes, lang)
+
+
+def _joined(*parts: str) -> Html:
+    return Html("\n\n".join(p for p in parts if p))
+
+
 @command("report", aliases=("soket", "baocao"), who=MANAGERS_ONLY, example="Q4 2026")
 async def report(ctx: Ctx) -> None:
     """The review of a period: summary message, chart (photo), workbook (document)."""
-    data = await ctx.services.reports.report(ctx.committee, ctx.args)
+    period_text, code = split_programme(ctx.args)  # `… ct:<code>`: one programme (issue 17)
+    data = await ctx.services.reports.report(ctx.committee, period_text)
+    data, programmes = await with_programmes(ctx.services.programmes, ctx.committee, data, code)
+    section = programme_render.report_section(programmes, ctx.lang)
     if data.empty:
-        await ctx.reply(report_render.empty_text(data, ctx.lang))
+        await ctx.reply(_joined(section, report_render.empty_text(data, ctx.lang)))
         return
-    await ctx.reply(report_render.report_text(data, ctx.lang))
+    await ctx.reply(_joined(report_render.report_text(data, ctx.lang), section))
     period = period_words(data, ctx.lang)
     if any(a.assigned for a in data.agencies):
         png = await asyncio.to_thread(_chart, data, ctx.lang)
@@ -46,7 +60,13 @@ async def report(ctx: Ctx) -> None:
             InputFile(png, filename=file_name(data, ctx.lang, "png")),
             caption=ctx.t("report.photo_caption", period=period),
         )
-    xlsx = await asyncio.to_thread(workbook.report_workbook, data, ctx.lang)
+    if programme_chart.wanted(programmes):
+        png = await asyncio.to_thread(_programme_chart, data, programmes, ctx.lang)
+        await ctx.message.reply_photo(
+            InputFile(png, filename=file_name(data, ctx.lang, "png")),
+            caption=ctx.t("report.programme.photo_caption", period=period),
+        )
+    xlsx = await asyncio.to_thread(workbook.report_workbook, data, ctx.lang, programmes)
     await ctx.message.reply_document(
         InputFile(xlsx, filename=file_name(data, ctx.lang, "xlsx")),
         caption=ctx.t("report.file_caption", period=period),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.errors import DomainError
+from bot.i18n import Html
 from bot.models import parse_role
 from bot.permissions import ANYONE, MEMBERS, SECRETARY_OR_CHAIR
 from bot.reports import agency_label
@@ -10,6 +11,7 @@ from handlers import registry, render
 from handlers.context import Ctx, person_of
 from handlers.parsing import target
 from handlers.registry import command
+from handlers.standins import section as standin_section
 
 MENU_RANK = 20
 HELP_GROUP = "members"  # /help heading (handlers/registry.py, `command`)
@@ -72,7 +74,9 @@ async def leave(ctx: Ctx) -> None:
 async def members(ctx: Ctx) -> None:
     """The roster by role."""
     entries = await ctx.services.roster.roster(ctx.committee)
-    await ctx.reply(render.roster(ctx.committee, entries, ctx.lang))
+    text = render.roster(ctx.committee, entries, ctx.lang)
+    standins = standin_section(await ctx.services.standins.listing(ctx.committee), ctx.lang)
+    await ctx.reply(Html(f"{text}\n\n{standins}") if standins else text)
 
 
 @command(

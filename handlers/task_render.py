@@ -14,7 +14,7 @@ from bot.i18n import Html, t
 from bot.services.task_extensions import ExtensionOutcome
 from bot.services.task_queries import HistoryEntry, TaskView
 from bot.timeliness import Timeliness
-from handlers import render
+from handlers import programme_render, render
 from handlers.callbacks import CALLBACK_VERSION, pack
 from storage.committees import Committee
 from storage.db import from_db
@@ -33,6 +33,7 @@ def card(view: TaskView, committee: Committee, lang: str) -> Html:
     item, task = view.task.item, view.task
     lines = [
         t(lang, "task.card.header", number=item.number, title=item.title),
+        *programme_render.task_lines(view, lang),
         t(lang, "task.card.lead", name=render.with_agency(view.lead, lang, notify=True)),
     ]
     if view.cooperators:
@@ -54,6 +55,8 @@ def card(view: TaskView, committee: Committee, lang: str) -> Html:
         lines.append(t(lang, "task.card.document", name=document or "📄"))
     if task.description:
         lines.append(t(lang, "task.card.description", text=task.description))
+    if view.meeting is not None:
+        lines.append(t(lang, "task.card.meeting", number=view.meeting))
     return Html("\n".join(lines))
 
 
@@ -181,6 +184,9 @@ def history(
         actor = (
             render.name(entry.actor, lang) if entry.actor else t(lang, "task.history.unknown_actor")
         )
+        if entry.details.get("on_behalf_name"):  # a stand-in: "B (thay đồng chí A)"
+            actor = t(lang, "standin.on_behalf", standin=actor,
+                      member=entry.details["on_behalf_name"])  # fmt: skip
         when = dates.format_short(entry.at, committee.tz)
         what = _what(entry, people, committee, lang)
         lines.append(t(lang, "task.history.line", when=when, actor=actor, what=what))

@@ -22,12 +22,13 @@ from bot.recurrence import split_recurrence
 from bot.services.flows import Outcome
 from bot.services.task_queries import TaskView
 from bot.services.tasks import Attachment
-from handlers import flows, render
+from handlers import flows, registry, render
 from handlers import task_render as cards
 from handlers.cards import Card, card_editor, card_kind
 from handlers.context import Ctx
 from handlers.flow_render import new_button
 from handlers.parsing import item_number, leading_people, replied_person, target
+from handlers.programmes import programme_tasks
 from handlers.registry import button, command, item_view
 from storage.items import Item
 
@@ -121,13 +122,16 @@ async def _create(ctx: Ctx, people, text: str, attachment: Attachment | None) ->
 
 @command("tasks", aliases=("nhiemvu",), who=MEMBERS)
 async def tasks(ctx: Ctx) -> None:
-    """`/tasks [mine|overdue|done|@user]`."""
+    """`/tasks [mine|overdue|done|@user|ct:<code>]`."""
     word = fold_text(ctx.args)
     service = ctx.services.tasks
     if not word:
         which = "open"
     elif word in FILTER_WORDS:
         which = FILTER_WORDS[word]
+    elif word.startswith("ct:"):  # one programme's open tasks (issue 17)
+        await programme_tasks(ctx, ctx.args.strip())
+        return
     elif word.startswith("@") or ctx.message.parse_entities(["text_mention"]):
         person, _ = target(ctx.message, ctx.args, "task.list.usage")
         seat = await ctx.services.roster.require_member(ctx.committee, person)
@@ -213,8 +217,12 @@ async def reassign(ctx: Ctx) -> None:
 
 @command("cancel", aliases=("huy",), who=SECRETARY_OR_CHAIR, example="{task_cancel} không còn cần")
 async def cancel(ctx: Ctx) -> None:
-    """`/cancel N [reason]`."""
+    """`/cancel N [reason]` (another kind's own cancel, e.g. a meeting's, when it has one)."""
     number, reason = _number(ctx, "cancel.usage")
+    item = await ctx.services.items.by_number(ctx.committee.id, number)
+    if item is not None and item.kind in registry.ITEM_CANCELLERS:
+        await registry.ITEM_CANCELLERS[item.kind](ctx, item, reason)
+        return
     view = await ctx.services.tasks.cancel(ctx.committee, ctx.member, number, reason)
     await refresh_card(ctx, view)
     await ctx.say("cancel.done", number=number)

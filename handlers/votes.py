@@ -36,6 +36,7 @@ from handlers.registry import (
     item_view,
     on_update,
 )
+from handlers.standins import behalf_seat, split_behalf
 from handlers.state import Context, state_of
 from storage.committees import Committee
 from storage.items import Item
@@ -85,9 +86,14 @@ async def vote(ctx: Ctx) -> None:
     `/vote <motion> due <date>` (managers): a formal motion with For / Against / Abstain buttons;
     without arguments (managers): the guided flow (handlers/flows.py)."""
     votes = ctx.services.votes
-    ballot = read_ballot(ctx.args)
+    args, behalf = split_behalf(ctx.args)  # `/vote N tán thành thay @a`: a stand-in (issue 17)
+    ballot = read_ballot(args) if behalf else None
+    if ballot is None:
+        ballot, behalf = read_ballot(ctx.args), None
     if ballot is not None:
-        cast = await votes.cast_number(ctx.committee, ctx.member, *ballot)
+        seat = await behalf_seat(ctx, behalf)
+        acting = ctx.member if seat.id != ctx.member.id else None
+        cast = await votes.cast_number(ctx.committee, seat, *ballot, acting=acting)
         key = "vote.cast_done" if cast.changed else "vote.cast_same"
         await ctx.say(key, choice=ctx.t(f"vote.choice.{cast.after}"), number=cast.vote.item.number)
         if cast.changed:

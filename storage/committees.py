@@ -24,6 +24,8 @@ SETTING_COLUMNS = frozenset(
         "silence_agree",
         "thread_id",
         "max_posts",
+        "calendar",
+        "proxy_vote",
     }
 )
 
@@ -49,6 +51,8 @@ class Committee:
     created_by: int | None
     created_at: datetime
     max_posts: int = 3  # automatic group posts a day (`/settings maxposts`), 0: no ceiling
+    calendar: str = ""  # the committee's own days off and make-up days (bot.workcalendar)
+    proxy_vote: bool = False  # a stand-in's ballot on a motion counts (issue 17)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -65,6 +69,7 @@ def _row(row) -> Committee | None:
     data = {name: row[name] for name in FIELDS}
     data["silence_agree"] = bool(data["silence_agree"])
     data["active"] = bool(data["active"])
+    data["proxy_vote"] = bool(data["proxy_vote"])
     data["created_at"] = from_db(data["created_at"])
     return Committee(**data)
 

@@ -47,6 +47,16 @@ class TaskRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
 
+    async def meetings_of(self, item_ids: list[int]) -> dict[int, int]:
+        """Task item id → number of the meeting whose conclusion it came from (issue 15)."""
+        rows = await self.db.fetchall(
+            "SELECT c.task_item_id, items.number FROM meeting_conclusions c"
+            " JOIN items ON items.id = c.item_id"
+            " WHERE c.task_item_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(item_ids),),
+        )
+        return {r[0]: r[1] for r in rows}
+
     async def get(self, item_id: int) -> TaskRecord | None:
         """One task by item id."""
         row = await self.db.fetchone("SELECT * FROM task_rows WHERE id = ?", (item_id,))

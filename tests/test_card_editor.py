@@ -65,6 +65,7 @@ async def test_every_card_kind_uses_the_one_editor(tmp_path, clock):
             "consultation": 5.0,
             "vote": 0.0,
             "collection": 5.0,
+            "meeting": 5.0,
         }
 
 

@@ -600,7 +600,8 @@ def test_is_working_day(moment: datetime, tz: ZoneInfo, expected: bool) -> None:
         (date(2026, 3, 4), MON_WED_FRI, date(2026, 3, 2), date(2026, 3, 4)),
         (date(2026, 3, 5), MON_WED_FRI, date(2026, 3, 4), date(2026, 3, 6)),
         (date(2026, 3, 6), frozenset({6}), date(2026, 3, 1), date(2026, 3, 8)),
-        (date(2026, 1, 1), MON_FRI, date(2025, 12, 31), date(2026, 1, 1)),
+        # New Year's Day is a public holiday (issue 17): the next working day is 2 January
+        (date(2026, 1, 1), MON_FRI, date(2025, 12, 31), date(2026, 1, 2)),
     ],
 )
 def test_previous_and_next_working_day(day, workdays, previous, on_or_after) -> None:

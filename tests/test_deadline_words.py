@@ -40,7 +40,8 @@ PHRASES = [
     ("đầu tuần sau", hcm(2026, 12, 7, 23, 59)),
     ("cuối tháng", hcm(2026, 12, 31, 23, 59)),
     ("cuối tháng sau", hcm(2027, 1, 31, 23, 59)),
-    ("đầu tháng sau", hcm(2027, 1, 1, 23, 59)),  # the first working day (Mon–Fri for now)
+    # the first working day: 1/1/2027 is New Year's Day (issue 17's calendar), so Monday 4/1
+    ("đầu tháng sau", hcm(2027, 1, 4, 23, 59)),
     ("giữa tháng", hcm(2026, 12, 15, 23, 59)),
     ("cuối năm", hcm(2026, 12, 31, 23, 59)),
     ("sáng mai", hcm(2026, 12, 2, 12, 0)),

@@ -392,8 +392,8 @@ async def test_a_consultation_with_control_characters_still_gets_its_docx(tmp_pa
     async with running(tmp_path, clock) as (conv, fake):
         await set_up_province(conv, fake)
         await conv.send(GROUP, SECRETARY, "/consult Góp\x12 ý\x01 dự thảo hạn 20/12")
-        await conv.send(GROUP, MEMBER_A, "/opinion 11 comment Đề\x0b nghị\x1f sửa")
-        asked = await conv.ask_raw(GROUP, SECRETARY, "/close 11")  # early: confirm first
+        await conv.send(GROUP, MEMBER_A, "/opinion 12 comment Đề\x0b nghị\x1f sửa")
+        asked = await conv.ask_raw(GROUP, SECRETARY, "/close 12")  # early: confirm first
         await conv.press_button(GROUP, SECRETARY, "Đóng ngay", asked)
         texts = conv.new_texts(GROUP.id)
         assert not set(texts) & apologies() and len(texts) == 2

@@ -78,10 +78,11 @@ def test_the_table_covers_every_declared_command_and_the_matrix_every_one():
         "vote.ballot",
         "roster.confirm_seat",
         "recovery.decide",
+        "meeting.attend",
+        "meeting.conclude",
         "item.close",
         "reminder.private",  # a private reminder's button: runs the card's route behind its gate
         "collection.send",
-        "collection.close",
         "flow.step",
         "flow.new",
     }

@@ -87,6 +87,7 @@ ITEMS = {
     "task_reassign": 8,
     "consultation_close": 9,
     "poll": 10,
+    "meeting": 11,  # Họp giao ban tháng 12, 15/12 14:00
 }
 OTHER_ITEMS = {"task": 1}  # OTHER_GROUP has a single task #1 of its own
 OTHER_TASK_TITLE = "Việc riêng của Ban khác"
@@ -118,6 +119,7 @@ async def set_up_province(conv: Conversation, fake: FakeBotAPI) -> None:
         "/assign @pho_ban Kế hoạch truyền thông hạn 24/12",
         "/consult Góp ý báo cáo sơ kết hạn 19/12",
         "/poll Chọn ngày họp | Thứ Hai | Thứ Ba hạn 18/12",
+        "/meeting Họp giao ban tháng 12 15/12 14:00 tại Phòng họp số 1",
         "/remind +2h Họp giao ban",
     ):
         await conv.send(g, SECRETARY, text)

@@ -10,8 +10,16 @@ from __future__ import annotations
 import io
 from datetime import date, datetime
 
-from bot.reports import agency_label, first_and_last_day, local_naive, period_words, plain
+from bot.reports import (
+    agency_label,
+    first_and_last_day,
+    local_naive,
+    period_words,
+    plain,
+    programme_sheets,
+)
 from bot.reports.audit_text import action_label, plain_sentence
+from bot.services.programme_report import ProgrammeReport
 from bot.services.reports import Report, TaskLine, VoteLine
 from bot.timeliness import ORDER, Timeliness
 from storage.members import Member
@@ -24,9 +32,12 @@ EXPORT_SHEETS = (*SHEETS, "collections", "members", "history")
 WIDE, MEDIUM, NARROW, DATE = 48, 28, 12, 17
 
 
-def report_workbook(report: Report, lang: str) -> bytes:
-    """The `/report` workbook."""
-    return _save(_build(report, lang, export=False))
+def report_workbook(report: Report, lang: str, programmes: ProgrammeReport | None = None) -> bytes:
+    """The `/report` workbook (with the per-programme sheets when `programmes` has something)."""
+    book = _build(report, lang, export=False)
+    if programme_sheets.wanted(programmes):
+        programme_sheets.write(_Writer(book, report, lang), programmes)
+    return _save(book)
 
 
 def export_workbook(report: Report, lang: str) -> bytes:
@@ -45,6 +56,8 @@ def _build(report: Report, lang: str, *, export: bool):
     x.agencies()
     x.consultations()
     x.votes()
+    if report.meetings:
+        x.meetings()
     if export:
         x.collections()
         x.members()
@@ -270,6 +283,20 @@ class _Writer:
             options = vote.record.options
             return "; ".join(options[i] if 0 <= i < len(options) else str(i) for i in choice)
         return self._label("report.choice", str(choice))
+
+    def meetings(self) -> None:
+        """One row per meeting: time, place, attendance, its conclusions' tasks (issue 15)."""
+        keys = ("number", "title", "start", "place", "status", "attend", "standin", "absent",
+                "unconfirmed", "conclusions", "done", "total", "overdue")  # fmt: skip
+        widths = (8, 40, 18, 30, 14, 10, 12, 10, 14, 12, 12, 12, 12)
+        columns = [(f"meeting.xlsx.{k}", w) for k, w in zip(keys, widths, strict=True)]
+        rows = [
+            [m.number, m.title, self.when(m.start), m.place,
+             plain(self.lang, f"meeting.xlsx.status_{m.status}"), m.attend, m.standin, m.absent,
+             m.unconfirmed, m.conclusions, m.done, m.total, m.overdue]
+            for m in self.report.meetings
+        ]  # fmt: skip
+        self.sheet("meetings", columns, rows, dates=(2,))
 
     def members(self) -> None:
         columns = [("member", MEDIUM), ("username", 20), ("role", 24), ("agency", WIDE),

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot import dates, periods
+from bot import dates
 from bot.errors import DomainError
 from bot.models import VOTING_ROLES
 from bot.services.collection_model import (
@@ -32,6 +32,7 @@ from bot.services.guard import actor_id, check_actor, guarded
 from bot.services.item_service import ItemService
 from bot.services.roster import Person, RosterService
 from bot.services.settings import config_of
+from bot.workcalendar import working_days_from
 from storage.collections import FilePrompt, FileRef, Submission
 from storage.committees import Committee
 from storage.items import Item
@@ -108,7 +109,7 @@ class CollectionService(CollectionSchedule, ItemService):
     ) -> int:
         """Insert the item, its collection row and recipients (inside the caller's transaction)."""
         cfg = config_of(committee)
-        closes_at = periods.add_working_days(deadline, GRACE_WORKING_DAYS, cfg.workdays, cfg.tz)
+        closes_at = working_days_from(deadline, GRACE_WORKING_DAYS, cfg)
         number = await self.committees.take_number(committee.id)
         item_id = await self.items.insert(
             committee_id=committee.id, number=number, kind=KIND, title=title, status="open",

@@ -11,7 +11,7 @@ history but are not counted.
 
 from __future__ import annotations
 
-from bot import dates, periods
+from bot import dates
 from bot.errors import DomainError
 from bot.models import VOTING_ROLES, Role
 from bot.services.consultation_close import ConsultationClosing
@@ -32,6 +32,7 @@ from bot.services.consultation_model import (
 from bot.services.guard import guarded
 from bot.services.item_service import ItemService
 from bot.services.settings import config_of
+from bot.workcalendar import working_days_from
 from storage.committees import Committee
 from storage.consultations import Opinion, Prompt
 from storage.items import Item
@@ -47,6 +48,7 @@ class ConsultationService(ConsultationClosing, ItemService):
         self, committee: Committee, actor: Member, text: str, document: Document | None = None
     ) -> Standing:
         """`/consult`: a new consultation #N with its deadline and silence rule."""
+        text, code = self.take_tag(committee, text)
         title, due, silence = parse_consult(text)
         url = None
         if found := URL.search(title):
@@ -61,7 +63,7 @@ class ConsultationService(ConsultationClosing, ItemService):
         if due:
             deadline = dates.parse_deadline(due, now, cfg.tz)
         else:
-            deadline = periods.add_working_days(now, DEFAULT_WORKING_DAYS, cfg.workdays, cfg.tz)
+            deadline = working_days_from(now, DEFAULT_WORKING_DAYS, cfg)
         silence = cfg.silence_agree if silence is None else silence
         async with self.db.transaction():
             number = await self.committees.take_number(committee.id)
@@ -79,10 +81,11 @@ class ConsultationService(ConsultationClosing, ItemService):
                 document_url=url,
             )
             await self.repo.insert(item_id, silence)
+            tagged = await self.tag_new(committee, item_id, code)
             await self.audit.add(
                 committee.id, "consultation.open", actor.user_id, now, item_id,
                 number=number, title=title, deadline=deadline, silence_agree=silence,
-                document=document.name if document else url,
+                document=document.name if document else url, **tagged,
             )  # fmt: skip
         await self.events.item_changed(item_id)
         return await self.standing(await self.items.get(item_id))
@@ -182,9 +185,15 @@ class ConsultationService(ConsultationClosing, ItemService):
 
     @guarded
     async def answer(
-        self, item: Item, member: Member | None, answer: str, text: str = ""
+        self,
+        item: Item,
+        member: Member | None,
+        answer: str,
+        text: str = "",
+        acting: Member | None = None,
     ) -> tuple[Standing, str]:
-        """Record an answer (the latest counts, all are kept); returns the standing and answer."""
+        """Record an answer (the latest counts, all are kept); returns the standing and answer.
+        `acting`: the stand-in answering for `member` (audited as the actor, with both names)."""
         text = text.strip()
         if answer == "agree" and text:
             answer = "agree_with_comments"  # an agreement with words is an agreement with comments
@@ -202,10 +211,13 @@ class ConsultationService(ConsultationClosing, ItemService):
                 item_id=item.id, member_id=member.id, answer=answer, text=text, now=now
             )
             await self.repo.drop_prompts(item.id, member.user_id)
+            behalf = {}
+            if acting is not None:
+                behalf = {"on_behalf_of": member.id, "on_behalf_name": member.display_name}
             await self.audit.add(
-                item.committee_id, "consultation.answer", member.user_id, now, item.id,
-                member_id=member.id, before=before.answer if before else None, after=answer,
-                text=text,
+                item.committee_id, "consultation.answer", (acting or member).user_id, now,
+                item.id, member_id=member.id, before=before.answer if before else None,
+                after=answer, text=text, **behalf,
             )  # fmt: skip
         await self.events.item_changed(item.id)
         return await self.standing(item), answer

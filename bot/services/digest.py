@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.clock import Clock
 from bot.timeliness import AgencyLine, Timeliness, agency_lines, timeliness, with_periodic
@@ -60,6 +61,7 @@ class Digest:
     open_items: list[OpenLine] = field(default_factory=list)
     closed: list[tuple[Item, str | None]] = field(default_factory=list)
     agencies: list[AgencyLine] = field(default_factory=list)
+    conclusions: Any = None  # meetings' conclusion tasks: done x of y, overdue z (issue 15)
 
     @property
     def empty(self) -> bool:
@@ -79,9 +81,11 @@ class DigestService:
         pending: Callable[[Item], Awaitable[list[Member]]],
         clock: Clock,
         periodic: Periodic | None = None,
+        conclusions: Callable[[Committee, datetime], Awaitable[Any]] | None = None,
     ) -> None:
         self.repo, self.tasks, self.pending, self.clock = repo, tasks, pending, clock
         self.periodic = periodic  # periodic reports per agency (collections), if any
+        self.conclusions = conclusions  # the meetings service's tally (issue 15)
 
     async def build(self, committee: Committee, now: datetime | None = None) -> Digest:
         """The digest of the seven days up to `now`."""
@@ -128,6 +132,7 @@ class DigestService:
                 _agencies([*done_lines, *open_lines]),
                 await self.periodic(committee.id, start, now, now) if self.periodic else {},
             ),
+            conclusions=await self.conclusions(committee, now) if self.conclusions else None,
         )
 
     async def _open_items(self, committee: Committee) -> list[OpenLine]:

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from bot import dates, periods
+from bot import dates
 from bot.errors import DomainError
 from bot.services.roster import Person
 from bot.services.settings import config_of
+from bot.workcalendar import working_days_from
 from storage.committees import Committee
 from storage.flows import FlowRow
 from storage.members import Member
@@ -169,6 +170,6 @@ def quick_moment(code: str, now: datetime, committee: Committee) -> datetime | N
     elif code == "eom":
         first_next = (today.replace(day=28) + timedelta(days=4)).replace(day=1)
         day = first_next - timedelta(days=1)
-    else:  # w5: the consultations' default, through the one working-day helper
-        return periods.add_working_days(now, 5, cfg.workdays, cfg.tz)
+    else:  # w5: the consultations' default, through the committee's working calendar
+        return working_days_from(now, 5, cfg)
     return None if day is None else dates.end_of_day(day, cfg.tz)

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.errors import DomainError
 from bot.events import Events
-from bot.periods import add_working_days
 from bot.services.guard import guarded
 from bot.services.settings import config_of
+from bot.workcalendar import working_days_from
 from storage.audit import AuditRepo
 from storage.committees import Committee, CommitteeRepo
 from storage.db import Database
@@ -104,7 +104,7 @@ class RecoveryService:
         item = await self._held_item(committee, item_id)
         now = self.clock.now()
         cfg = config_of(committee)
-        deadline = add_working_days(now, days, cfg.workdays, cfg.tz)
+        deadline = working_days_from(now, days, cfg)
         await self.items.update(item.id, now, deadline=deadline)
         await self.held.decide(item.id, now, "extended")
         await self.audit.add(

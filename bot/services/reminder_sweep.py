@@ -37,6 +37,7 @@ OPEN = {
     "task": ("open", "in_progress"),
     "consultation": ("open",),
     "vote": ("open",),
+    "meeting": ("open",),
     "collection": ("open",),
 }
 MAX_ATTEMPTS = 8
@@ -56,6 +57,7 @@ class Dispatch:
     time_left: timedelta | None = None  # the item's deadline − now (negative once overdue)
     data: object = None  # a contributed kind's own facts for its lines (a meeting's place, …)
     urgent: bool = False  # a contributed kind's "cannot wait for tomorrow" (a meeting in 1 h)
+    standins: tuple[tuple[Member, Member], ...] = ()  # (member away, who acts for them) today
 
     @property
     def always_goes(self) -> bool:
@@ -65,8 +67,9 @@ class Dispatch:
 
     @property
     def concerned(self) -> tuple[Member, ...]:
-        """Everyone this reminder is about or addressed to (for their private message)."""
-        return (*self.members, *self.escalate_to)
+        """Everyone this reminder is about or addressed to (for their private message): a
+        member's stand-in too (issue 17; the member keeps their own copy if they want it)."""
+        return (*self.members, *self.escalate_to, *(acting for _, acting in self.standins))
 
 
 Prepare = Callable[[Reminder, Committee, datetime], Awaitable["Dispatch | None"]]
@@ -108,7 +111,7 @@ class SweepMixin:
         for row in rows:
             dispatch = await self._prepare(row, now)
             if dispatch is not None:
-                ready.append(dispatch)
+                ready.append(await self._with_standins(dispatch))
         cursor = (rows[-1].due_at, rows[-1].id) if len(rows) == limit else None
         return ready, cursor
 
@@ -139,7 +142,7 @@ class SweepMixin:
             await self.repo.cancel(row.id, now, "superseded")
             return None
         if row.kind == scheduler.PENDING:
-            silent = await self.pending_members(item)
+            silent = await self.reminded(item, row.seq)
             if not silent:
                 await self.repo.cancel(row.id, now, "nobody")
                 return None
@@ -267,6 +270,15 @@ class SweepMixin:
                 await after_sent(row, now)
         elif row.item_id is not None:
             await self.replan(row.item_id, now)
+
+    async def _with_standins(self, dispatch: Dispatch) -> Dispatch:
+        """Name, for each member the reminder concerns, who stands in for them today."""
+        standins = getattr(self, "standins", None)
+        if standins is None or not dispatch.members:
+            return dispatch
+        acting = await standins.acting_now(dispatch.committee)
+        pairs = tuple((m, acting[m.id]) for m in dispatch.members if m.id in acting)
+        return replace(dispatch, standins=pairs) if pairs else dispatch
 
     async def copies(self, dispatch: Dispatch) -> list[tuple[Member, str]]:
         """Who also gets this reminder privately (can_dm and notify), with their language."""

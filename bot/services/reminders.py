@@ -71,6 +71,8 @@ class ReminderService(SweepMixin):
         events: Events,
         pending_sources: Mapping[str, PendingSource] | None = None,
         plan_sources: Mapping[str, PlanSource] | None = None,
+        recipients: Mapping[str, Callable[[Item, int], Awaitable[list[Member]]]] | None = None,
+        standins: object = None,
     ) -> None:
         self.repo, self.digest_repo = repo, digest_repo
         self.committees, self.items, self.tasks, self.members = committees, items, tasks, members
@@ -83,11 +85,20 @@ class ReminderService(SweepMixin):
         self.pending_sources = dict(pending_sources or {})
         # item kind → its own planning (collections: offsets, then each working morning)
         self.plan_sources = dict(plan_sources or {})
+        # item kind → who one of its `pending` rows reminds, by seq (meetings), if not the silent
+        self.recipients = dict(recipients or {})
+        self.standins = standins  # StandinService: a member's stand-in gets their reminders
         events.on_item_changed(self.on_item_changed)
 
     async def pending_members(self, item: Item) -> list[Member]:
         """Who has not answered a consultation or named vote yet."""
         return list(await self.pending_sources[item.kind](item))
+
+    async def reminded(self, item: Item, seq: int) -> list[Member]:
+        """Who a `pending` row of this item reminds (the silent ones, unless its kind says)."""
+        if item.kind in self.recipients:
+            return list(await self.recipients[item.kind](item, seq))
+        return await self.pending_members(item)
 
     # ------------------------------------------------------------------ planning
     async def on_item_changed(self, item_id: int) -> None:

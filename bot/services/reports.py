@@ -104,6 +104,7 @@ class Report:
     members: dict[int, Member] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
     collections: list = field(default_factory=list)  # the export's collections (Standing)
+    meetings: list = field(default_factory=list)  # MeetingRow per meeting (issue 15)
 
     @property
     def empty(self) -> bool:
@@ -151,11 +152,13 @@ class ReportService:
         clock: Clock,
         periodic=None,
         collections=None,
+        meetings=None,  # async fn(committee, now, start, end) → meeting rows (issue 15)
     ) -> None:
         self.repo, self.tasks, self.members = repo, tasks, members
         self.items, self.audit, self.clock = items, audit, clock
         self.periodic = periodic  # periodic reports per agency (collections), if any
         self.collections = collections  # committee id → every collection's standing, if any
+        self.meetings = meetings
 
     async def report(self, committee: Committee, period: str) -> Report:
         """`/report [period]`; a bad period raises `date.bad_period` (or another `date.*`)."""
@@ -234,6 +237,7 @@ class ReportService:
             consultations=[_consultation(c, *opinions, counted[c.item.id]) for c in consultations],
             votes=[_vote(v, *ballots, counted[v.item.id], members) for v in votes],
             members=members,
+            meetings=await self.meetings(committee, as_of, start, end) if self.meetings else [],
         )
 
     @staticmethod

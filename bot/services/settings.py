@@ -12,12 +12,23 @@ from bot.config import LANGUAGES
 from bot.errors import DomainError
 from bot.services.guard import actor_id as _actor_id
 from bot.services.guard import guarded
+from bot.workcalendar import WorkCalendar, calendar_of
 from storage.audit import AuditRepo
 from storage.committees import Committee, CommitteeRepo
 from storage.members import Member, MemberRepo
 
 # The keys `/settings` accepts, with Vietnamese aliases.
-KEYS = ("language", "timezone", "digest", "reminders", "quiet", "workdays", "silence", "maxposts")
+KEYS = (
+    "language",
+    "timezone",
+    "digest",
+    "reminders",
+    "quiet",
+    "workdays",
+    "silence",
+    "maxposts",
+    "proxyvote",
+)
 KEY_ALIASES = {
     "lang": "language",
     "ngonngu": "language",
@@ -32,6 +43,7 @@ KEY_ALIASES = {
     "imlang": "silence",
     "toida": "maxposts",
     "sotinmoingay": "maxposts",
+    "uyquyen": "proxyvote",
 }
 MAX_POSTS_LIMIT = 20  # `/settings maxposts N`: 1…20, or off (no ceiling)
 OFF_WORDS = frozenset({"off", "tắt", "tat", "none", "không", "khong"})
@@ -49,6 +61,12 @@ class CommitteeConfig:
     digest: tuple[int, time] | None
     silence_agree: bool
     max_posts: int = 3  # automatic group posts a day; 0: no ceiling
+    calendar: WorkCalendar | None = None  # None: the weekday rule with the public holidays
+    proxy_vote: bool = False  # a stand-in's ballot on a motion counts (issue 17)
+
+    def __post_init__(self) -> None:
+        if self.calendar is None:
+            object.__setattr__(self, "calendar", calendar_of(self.workdays))
 
 
 def config_of(committee: Committee) -> CommitteeConfig:
@@ -59,15 +77,18 @@ def config_of(committee: Committee) -> CommitteeConfig:
     digest = None
     if committee.digest_weekday is not None and committee.digest_time:
         digest = (committee.digest_weekday, time.fromisoformat(committee.digest_time))
+    workdays = frozenset(int(d) for d in committee.workdays.split(",") if d)
     return CommitteeConfig(
         tz=committee.tz,
         language=committee.language,
-        workdays=frozenset(int(d) for d in committee.workdays.split(",") if d),
+        workdays=workdays,
         quiet=quiet,
         offsets=dates.parse_offsets(committee.reminder_offsets or "off"),
         digest=digest,
         silence_agree=committee.silence_agree,
         max_posts=committee.max_posts,
+        calendar=calendar_of(workdays, committee.calendar),
+        proxy_vote=committee.proxy_vote,
     )
 
 
@@ -157,6 +178,12 @@ class SettingsService:
             ):
                 raise DomainError("settings.usage_maxposts")
             return {"max_posts": int(lowered)}
+        if key == "proxyvote":
+            if lowered in {"on", "bat", "bật"}:
+                return {"proxy_vote": 1}
+            if lowered in OFF_WORDS:
+                return {"proxy_vote": 0}
+            raise DomainError("settings.usage_proxyvote")
         if lowered in {"agree", "dongy", "đồng ý", "on"}:
             return {"silence_agree": 1}
         if lowered in OFF_WORDS:

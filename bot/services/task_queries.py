@@ -16,6 +16,7 @@ from bot.models import SECRETARY_CHAIR
 from bot.timeliness import Timeliness, timeliness
 from storage.committees import Committee
 from storage.members import Member
+from storage.programmes import Directive, Programme
 from storage.tasks import TaskRecord
 
 OPEN = ("open", "in_progress")
@@ -31,6 +32,9 @@ class TaskView:
     cooperators: tuple[Member, ...]
     timeliness: Timeliness | None
     now: datetime
+    meeting: int | None = None  # the meeting whose conclusion this task came from (issue 15)
+    programme: Programme | None = None  # issue 17
+    directive: Directive | None = None  # the directing document, when given
 
     @property
     def number(self) -> int:
@@ -161,6 +165,10 @@ class TaskQueries:
         ids = {m for task in tasks for m in task.assignee_ids}
         people = await self.members.many(sorted(ids))
         now = self.clock.now()
+        meetings = await self.repo.meetings_of([task.item.id for task in tasks]) if tasks else {}
+        programmes, directives = {}, {}
+        if getattr(self, "programmes", None) is not None and tasks:
+            programmes, directives = await self.programmes.tags_of([t.item.id for t in tasks])
         return [
             TaskView(
                 task,
@@ -168,6 +176,9 @@ class TaskQueries:
                 tuple(people[m] for m in task.cooperator_ids if m in people),
                 timeliness(task.item.status, task.item.deadline, task.done_at, now),
                 now,
+                meetings.get(task.item.id),
+                programmes.get(task.item.id),
+                directives.get(task.item.id),
             )
             for task in tasks
         ]

@@ -16,7 +16,10 @@ from bot.errors import DomainError
 from bot.events import Events
 from bot.models import SECRETARY_CHAIR
 from bot.services.guard import guarded
+from bot.services.programme_tags import extract_tags
+from bot.services.programmes import ProgrammeService
 from bot.services.roster import Person, RosterService
+from bot.services.standins import StandinService
 from bot.services.task_extensions import TaskExtensions
 from bot.services.task_input import check_note, read_new_task
 from bot.services.task_queries import OPEN, TaskQueries, TaskView
@@ -52,8 +55,12 @@ class TaskService(TaskExtensions, TaskQueries):
         audit: AuditRepo,
         roster: RosterService,
         events: Events,
+        programmes: ProgrammeService | None = None,
+        standins: StandinService | None = None,
     ) -> None:
         self.db, self.clock, self.committees, self.members = db, clock, committees, members
+        self.programmes = programmes  # `ct:<code>` and `theo <số> ngày …` (issue 17)
+        self.standins = standins  # a stand-in reports progress for the member away (issue 17)
         self.items, self.repo, self.audit, self.roster, self.events = (
             items,
             repo,
@@ -80,6 +87,7 @@ class TaskService(TaskExtensions, TaskQueries):
             if all(seat.id != s.id for s in seats):
                 seats.append(seat)
         now = self.clock.now()
+        text, tags = extract_tags(text, now, committee.tz)
         parsed = read_new_task(text, now, committee.tz)
         lead, cooperators = seats[0], seats[1:]
         async with self.db.transaction():
@@ -100,6 +108,9 @@ class TaskService(TaskExtensions, TaskQueries):
             await self.repo.insert(
                 item_id, lead.id, [c.id for c in cooperators], parsed.description
             )
+            tagged = {}
+            if self.programmes is not None:
+                tagged = await self.programmes.apply(committee, item_id, tags)
             await self.audit.add(
                 committee.id,
                 "task.create",
@@ -112,6 +123,7 @@ class TaskService(TaskExtensions, TaskQueries):
                 lead=lead.id,
                 cooperators=[c.id for c in cooperators],
                 document=attachment.name if attachment else parsed.url,
+                **tagged,
             )
         await self.events.item_changed(item_id)
         return await self.view(item_id)
@@ -135,7 +147,7 @@ class TaskService(TaskExtensions, TaskQueries):
     ) -> TaskView:
         """Lead or cooperators report a percentage (0–100) with an optional note."""
         task = await self.task(committee, number)
-        self._require_assignee(task, actor)
+        behalf = await self._on_behalf(committee, task, actor)
         self._require_open(task)
         if not 0 <= percent <= 100:
             raise DomainError("progress.bad_percent", value=percent)
@@ -145,8 +157,9 @@ class TaskService(TaskExtensions, TaskQueries):
             item_cols["status"] = "in_progress"
             task_cols["started_at"] = self.clock.now()
         return await self._change(
-            committee, actor, task, "task.progress", item_cols, task_cols, note=(percent, note)
-        )
+            committee, actor, task, "task.progress", item_cols, task_cols, note=(percent, note),
+            **behalf,
+        )  # fmt: skip
 
     @guarded
     async def done(
@@ -268,6 +281,17 @@ class TaskService(TaskExtensions, TaskQueries):
             )
         await self.events.item_changed(task.item.id)
         return await self.view(task.item.id)
+
+    async def _on_behalf(self, committee: Committee, task: TaskRecord, actor: Member) -> dict:
+        """An assignee acts for themselves ({}); the stand-in of one acts for them (the audit
+        entry names both); anyone else is refused."""
+        if actor.id in task.assignee_ids or self.standins is None:
+            self._require_assignee(task, actor)
+            return {}
+        member = await self.standins.principal(committee, actor, task.assignee_ids)
+        if member is None:
+            self._require_assignee(task, actor)
+        return {"on_behalf_of": member.id, "on_behalf_name": member.display_name}
 
     @staticmethod
     def _require_assignee(task: TaskRecord, actor: Member) -> None:

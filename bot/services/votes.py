@@ -87,24 +87,30 @@ class VoteService(VoteClosing, ItemService):
     @guarded
     async def create_poll(self, committee: Committee, actor: Member, text: str) -> Vote:
         """Number and store a poll (the caller then sends it and calls `posted`)."""
+        text, code = self.take_tag(committee, text)
         spec = parse_poll(text)
         deadline = self._deadline(committee, spec.deadline) if spec.deadline else None
         return await self._create(
             committee, actor, spec.question, deadline, "poll", spec.options, spec.multi,
-            spec.anonymous,
+            spec.anonymous, code,
         )  # fmt: skip
 
     @guarded
     async def create_motion(self, committee: Committee, actor: Member, text: str) -> Vote:
         """Number and store a motion `<motion> due <date>` (the caller posts its card)."""
+        text, code = self.take_tag(committee, text)
         title, when = split_motion(text)
         deadline = self._deadline(committee, when)
-        return await self._create(committee, actor, title, deadline, "motion", [], False, False)
+        return await self._create(
+            committee, actor, title, deadline, "motion", [], False, False, code
+        )
 
     def _deadline(self, committee: Committee, text: str):
         return dates.parse_deadline(text, self.clock.now(), committee.tz)
 
-    async def _create(self, committee, actor, title, deadline, mode, options, multi, anon) -> Vote:
+    async def _create(
+        self, committee, actor, title, deadline, mode, options, multi, anon, code=None
+    ) -> Vote:
         now = self.clock.now()
         async with self.db.transaction():
             number = await self.committees.take_number(committee.id)
@@ -115,9 +121,11 @@ class VoteService(VoteClosing, ItemService):
                 status="open", deadline=deadline, created_by=actor.user_id, now=now,
             )  # fmt: skip
             await self.repo.insert(item_id, mode, options, multi, anon)
+            tagged = await self.tag_new(committee, item_id, code)
             await self.audit.add(
                 committee.id, "vote.open", actor.user_id, now, item_id, mode=mode,
                 title=title, options=options, deadline=deadline, multi=multi, anonymous=anon,
+                **tagged,
             )  # fmt: skip
         return await self.repo.get(item_id)
 
@@ -212,9 +220,16 @@ class VoteService(VoteClosing, ItemService):
     # ------------------------------------------------------------------ ballots
     @guarded
     async def cast(
-        self, committee: Committee, member: Member | None, item_id: int, choice: str
+        self,
+        committee: Committee,
+        member: Member | None,
+        item_id: int,
+        choice: str,
+        acting: Member | None = None,
     ) -> Cast:
-        """For / Against / Abstain on a motion; the same choice again changes nothing."""
+        """For / Against / Abstain on a motion; the same choice again changes nothing.
+        `acting`: a stand-in casting `member`'s ballot, counted only where the committee allows
+        it (`/settings proxyvote on`); otherwise refused politely (issue 17)."""
         vote = await self.repo.get(item_id)
         if vote is None or vote.item.committee_id != committee.id or vote.is_poll:
             raise DomainError("common.stale_button")
@@ -222,6 +237,8 @@ class VoteService(VoteClosing, ItemService):
             raise DomainError("common.stale_button")
         if member is None or not member.active or member.role not in VOTING_ROLES:
             raise DomainError("vote.not_voter")
+        if acting is not None and not committee.proxy_vote:
+            raise DomainError("standin.proxy_off", name=member.display_name)
         now = self.clock.now()
         async with self.db.transaction():
             vote = await self.repo.get(item_id)
@@ -231,16 +248,24 @@ class VoteService(VoteClosing, ItemService):
             before = previous.choice if previous else None
             if before != choice:
                 await self.repo.add_ballot(item_id, member.id, member.user_id, choice, now)
+                behalf = {}
+                if acting is not None:
+                    behalf = {"on_behalf_of": member.id, "on_behalf_name": member.display_name}
                 await self.audit.add(
-                    committee.id, "vote.ballot", member.user_id, now, item_id,
-                    member_id=member.id, before=before, after=choice,
+                    committee.id, "vote.ballot", (acting or member).user_id, now, item_id,
+                    member_id=member.id, before=before, after=choice, **behalf,
                 )  # fmt: skip
         if before != choice:
             await self.events.item_changed(item_id)
         return Cast(vote, before, choice, before != choice, member=member)
 
     async def cast_number(
-        self, committee: Committee, member: Member | None, number: int, choice: str
+        self,
+        committee: Committee,
+        member: Member | None,
+        number: int,
+        choice: str,
+        acting: Member | None = None,
     ) -> Cast:
         """A ballot typed as `/vote N <choice>`: motion #N of this committee, as the buttons."""
         item = await self.items.by_number(committee.id, number)
@@ -249,7 +274,7 @@ class VoteService(VoteClosing, ItemService):
         vote = await self.repo.get(item.id) if item.kind == "vote" else None
         if vote is None or vote.is_poll:
             raise DomainError("vote.not_motion", number=number)
-        return await self.cast(committee, member, item.id, choice)
+        return await self.cast(committee, member, item.id, choice, acting=acting)
 
     async def record_poll_answer(
         self, poll_id: str, user_id: int, option_ids: list[int]

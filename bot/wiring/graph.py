@@ -12,6 +12,8 @@ from bot.services.collections import CollectionService
 from bot.services.consultations import ConsultationService
 from bot.services.digest import DigestService
 from bot.services.flows import FlowService
+from bot.services.meetings import MeetingService
+from bot.services.programmes import ProgrammeService
 from bot.services.recovery import RecoveryService
 from bot.services.reminder_series import ReminderSeries
 from bot.services.reminders import ReminderService
@@ -19,9 +21,11 @@ from bot.services.reports import ReportService
 from bot.services.roster import RosterService
 from bot.services.series import SeriesService
 from bot.services.settings import SettingsService
+from bot.services.standins import StandinService
 from bot.services.task_series import TaskSeries
 from bot.services.tasks import TaskService
 from bot.services.votes import VoteService
+from bot.services.work_calendar import CalendarService
 from storage.audit import AuditRepo
 from storage.collections import CollectionRepo
 from storage.committees import CommitteeRepo
@@ -30,12 +34,15 @@ from storage.db import Database
 from storage.digest import DigestRepo
 from storage.flows import FlowRepo
 from storage.items import ItemRepo
+from storage.meetings import MeetingRepo
 from storage.members import MemberRepo
+from storage.programmes import ProgrammeRepo
 from storage.recovery import HeldRepo
 from storage.reminders import ReminderRepo
 from storage.reports import ReportRepo
 from storage.scheduler_state import SchedulerStateRepo
 from storage.series import SeriesRepo
+from storage.standins import StandinRepo
 from storage.tasks import TaskRepo
 from storage.users import UserRepo
 from storage.votes import VoteRepo
@@ -63,6 +70,10 @@ class Services:
     reminders: ReminderService
     digest: DigestService
     recovery: RecoveryService
+    work_calendar: CalendarService
+    programmes: ProgrammeService
+    standins: StandinService
+    meetings: MeetingService
     collections: CollectionService
     series: SeriesService
     flows: FlowService
@@ -79,6 +90,7 @@ class Services:
         task_repo = TaskRepo(db)
         digest_repo = DigestRepo(db)
         events = Events()
+        programmes = ProgrammeService(db, ProgrammeRepo(db), items, members, audit, clock)
         roster = RosterService(
             committees,
             members,
@@ -88,10 +100,21 @@ class Services:
             settings.timezone,
             settings.default_language,
         )
+        standins = StandinService(db, StandinRepo(db), members, roster, audit, clock)
         consultations = ConsultationService(
-            db, ConsultationRepo(db), items, committees, members, audit, events, clock
+            db, ConsultationRepo(db), items, committees, members, audit, events, clock, programmes
         )
-        votes = VoteService(db, VoteRepo(db), items, committees, members, audit, events, clock)
+        votes = VoteService(
+            db, VoteRepo(db), items, committees, members, audit, events, clock, programmes
+        )
+        tasks = TaskService(
+            db, clock, committees, members, items, task_repo, audit, roster, events,
+            programmes, standins,
+        )  # fmt: skip
+        meetings = MeetingService(
+            db, clock, MeetingRepo(db), items, committees, members, users, audit, roster, tasks,
+            events,
+        )  # fmt: skip
         collections = CollectionService(
             db, CollectionRepo(db), items, committees, members, audit, events, clock,
             series=SeriesRepo(db), roster=roster,
@@ -114,7 +137,9 @@ class Services:
                 "vote": votes.pending_members,
                 "collection": collections.pending_members,
             },
-            plan_sources={"collection": collections.reminder_plans},
+            plan_sources={"collection": collections.reminder_plans, "meeting": meetings.plans},
+            recipients={"meeting": meetings.reminded},  # whom a meeting reminder reaches
+            standins=standins,  # a member's stand-in gets their reminders (issue 17)
         )
         return cls(
             db=db,
@@ -128,9 +153,7 @@ class Services:
             roster=roster,
             committee_settings=SettingsService(committees, audit, clock, members),
             events=events,
-            tasks=TaskService(
-                db, clock, committees, members, items, task_repo, audit, roster, events
-            ),
+            tasks=tasks,
             consultations=consultations,
             votes=votes,
             reports=ReportService(
@@ -142,14 +165,24 @@ class Services:
                 clock,
                 collections.periodic,
                 collections.all_standings,
+                meetings=meetings.rows,
             ),
             reminders=reminders,
             digest=DigestService(
-                digest_repo, task_repo, reminders.pending_members, clock, collections.periodic
+                digest_repo,
+                task_repo,
+                reminders.pending_members,
+                clock,
+                collections.periodic,
+                meetings.tally,
             ),
             recovery=RecoveryService(
                 db, committees, items, HeldRepo(db), reminders, audit, events, clock
             ),
+            work_calendar=CalendarService(committees, members, audit, clock),
+            programmes=programmes,
+            standins=standins,
+            meetings=meetings,
             collections=collections,
             series=SeriesService(
                 collections,
