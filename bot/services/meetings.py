@@ -16,6 +16,7 @@ from bot.events import Events
 from bot.models import VOTING_ROLES
 from bot.services import meeting_reminders
 from bot.services.guard import guarded
+from bot.services.item_service import OneKind
 from bot.services.meeting_conclusions import MeetingConclusions
 from bot.services.meeting_input import MAX_TEXT, MAX_TITLE, read_new_meeting, read_when
 from bot.services.meeting_model import KIND, STATUSES, ConclusionView, MeetingView, rank
@@ -40,8 +41,11 @@ class Preread:
     name: str | None
 
 
-class MeetingService(MeetingConclusions):
+class MeetingService(MeetingConclusions, OneKind):
     """Every rule about meetings; handlers only parse and render."""
+
+    KIND = KIND
+    WRONG_KIND = "meeting.wrong_kind"
 
     def __init__(
         self, db: Database, clock: Clock, repo: MeetingRepo, items: ItemRepo,
@@ -81,23 +85,6 @@ class MeetingService(MeetingConclusions):
         await self.items.update(item_id, self.clock.now(), message_id=message_id)
 
     # ------------------------------------------------------------ reading
-    async def get(self, committee: Committee, number: int) -> Item:
-        """Meeting #N of a committee, or a refusal (unknown number, other kind)."""
-        return self._checked(await self.items.by_number(committee.id, number), number)
-
-    async def by_id(self, item_id: int) -> Item:
-        """A meeting by item id (buttons and deep links carry it)."""
-        item = await self.items.get(item_id)
-        return self._checked(item, item.number if item else item_id)
-
-    @staticmethod
-    def _checked(item: Item | None, number: int) -> Item:
-        if item is None:
-            raise DomainError("item.not_found", number=number)
-        if item.kind != KIND:
-            raise DomainError("meeting.wrong_kind", number=item.number)
-        return item
-
     async def view(self, item: Item) -> MeetingView:
         """The meeting now: invitees, answers, agenda, conclusions with their tasks' state."""
         committee = await self.committees.get(item.committee_id)
