@@ -116,11 +116,12 @@ def _clock(found: re.Match[str]) -> time:
     return time(int(found["hh"]), int(found["mm"] or found["hm"] or 0))
 
 
-def parse_deadline(text: str, now: datetime, tz: ZoneInfo) -> datetime:
-    """Read a typed deadline as a future UTC moment (every accepted form: `bot.deadlines`)."""
-    from bot.deadlines import parse_when
+def parse_deadline(text: str, now: datetime, tz: ZoneInfo, workdays=None) -> datetime:
+    """Read a typed deadline as a future UTC moment (every accepted form: `bot.deadlines`);
+    `workdays`: the committee's calendar for "N ngày làm việc" (default: Mon–Fri, holidays)."""
+    from bot.deadlines import MON_FRI, parse_when
 
-    return parse_when(text, now, tz).at
+    return parse_when(text, now, tz, MON_FRI if workdays is None else workdays).at
 
 
 def looks_like_deadline(text: str) -> bool:

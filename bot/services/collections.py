@@ -72,7 +72,7 @@ class CollectionService(CollectionSchedule, OneKind, ItemService):
         if len(parsed.title) > MAX_TITLE:
             raise DomainError("common.too_long", limit=MAX_TITLE)
         now, cfg = self.clock.now(), config_of(committee)
-        deadline = dates.parse_deadline(parsed.due, now, cfg.tz)
+        deadline = dates.parse_deadline(parsed.due, now, cfg.tz, cfg.calendar)
         named = bool(parsed.usernames)
         if named:
             seats = [

@@ -64,7 +64,7 @@ class ConsultationService(ConsultationClosing, OneKind, ItemService):
             raise DomainError("common.too_long", limit=MAX_TITLE)
         now, cfg = self.clock.now(), config_of(committee)
         if due:
-            deadline = dates.parse_deadline(due, now, cfg.tz)
+            deadline = dates.parse_deadline(due, now, cfg.tz, cfg.calendar)
         else:
             deadline = working_days_from(now, DEFAULT_WORKING_DAYS, cfg)
         silence = cfg.silence_agree if silence is None else silence

@@ -38,6 +38,7 @@ from bot.services.flow_model import (
     moment_of,
     quick_moment,
 )
+from bot.services.settings import config_of
 from storage.committees import Committee, CommitteeRepo
 from storage.db import Database
 from storage.flows import FlowRepo, FlowRow
@@ -226,7 +227,8 @@ class FlowService:
         if not flow.awaits_text or step is None:
             raise DomainError("flow.use_buttons")
         if step.kind == "when":
-            at = dates.parse_deadline(text, self.clock.now(), flow.committee.tz)
+            cfg = config_of(flow.committee)
+            at = dates.parse_deadline(text, self.clock.now(), cfg.tz, cfg.calendar)
             answer = chosen_moment(at, flow.committee.tz)
             return await self._save(flow, {step.name: answer}, advance=True)
         if step.lines:

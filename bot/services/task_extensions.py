@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from bot.errors import DomainError
 from bot.models import SECRETARY_CHAIR
 from bot.services.guard import guarded
+from bot.services.settings import config_of
 from bot.services.task_input import check_note, read_date_and_reason
 from bot.services.task_queries import TaskView
 from storage.committees import Committee
@@ -46,7 +47,7 @@ class TaskExtensions:
         if not manager:
             self._require_assignee(task, actor)
         now = self.clock.now()
-        new, reason = read_date_and_reason(text, now, committee.tz)
+        new, reason = read_date_and_reason(text, now, committee.tz, config_of(committee).calendar)
         if manager:
             view = await self._change(
                 committee,

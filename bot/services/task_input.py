@@ -40,8 +40,9 @@ def check_note(text: str) -> str:
     return text
 
 
-def read_new_task(text: str, now: datetime, tz: ZoneInfo) -> NewTaskText:
-    """`<title> due|hạn <date>` on the first line; further lines are the description."""
+def read_new_task(text: str, now: datetime, tz: ZoneInfo, workdays=None) -> NewTaskText:
+    """`<title> due|hạn <date>` on the first line; further lines are the description
+    (`workdays`: the committee's calendar for "N ngày làm việc")."""
     first_line, _, description = text.strip().partition("\n")
     title, when = dates.split_deadline(first_line)
     title = " ".join(title.split())
@@ -51,7 +52,7 @@ def read_new_task(text: str, now: datetime, tz: ZoneInfo) -> NewTaskText:
         raise DomainError("task.title_too_long", limit=MAX_TITLE, length=len(title))
     if when is None:
         _refuse_missing_deadline(first_line)
-    deadline = dates.parse_deadline(when, now, tz)
+    deadline = dates.parse_deadline(when, now, tz, workdays)
     url = _URL.search(title)
     return NewTaskText(
         title, deadline, check_note(description), url[0].rstrip(".,;)") if url else None
@@ -73,11 +74,13 @@ def read_percent(text: str) -> int:
     return leading_percent(text)[0]
 
 
-def read_date_and_reason(text: str, now: datetime, tz: ZoneInfo) -> tuple[datetime, str]:
+def read_date_and_reason(
+    text: str, now: datetime, tz: ZoneInfo, workdays=None
+) -> tuple[datetime, str]:
     """`<date> <reason>`: the longest leading run of words that reads as a deadline."""
     if not text.split():
         raise DomainError("extend.usage")
     when, reason = dates.leading_deadline(text)
     if not when:
         dates.parse_deadline(text.strip(), now, tz)  # raises, naming what was not understood
-    return dates.parse_deadline(when, now, tz), check_note(reason)
+    return dates.parse_deadline(when, now, tz, workdays), check_note(reason)

@@ -19,6 +19,7 @@ from bot.services.guard import guarded
 from bot.services.programme_tags import extract_tags
 from bot.services.programmes import ProgrammeService
 from bot.services.roster import Person, RosterService
+from bot.services.settings import config_of
 from bot.services.standins import StandinService
 from bot.services.task_extensions import TaskExtensions
 from bot.services.task_input import check_note, read_new_task
@@ -88,7 +89,7 @@ class TaskService(TaskExtensions, TaskQueries):
                 seats.append(seat)
         now = self.clock.now()
         text, tags = extract_tags(text, now, committee.tz)
-        parsed = read_new_task(text, now, committee.tz)
+        parsed = read_new_task(text, now, committee.tz, config_of(committee).calendar)
         lead, cooperators = seats[0], seats[1:]
         async with self.db.transaction():
             number = await self.committees.take_number(committee.id)

@@ -21,6 +21,7 @@ from bot.pass_rule import CHOICES, Decision, decide
 from bot.services.closing import closed_early
 from bot.services.guard import guarded
 from bot.services.item_service import ItemService
+from bot.services.settings import config_of
 from bot.services.vote_close import VoteClosing
 from bot.services.vote_input import MAX_QUESTION, parse_poll, split_motion
 from storage.committees import Committee
@@ -107,7 +108,8 @@ class VoteService(VoteClosing, ItemService):
         )
 
     def _deadline(self, committee: Committee, text: str):
-        return dates.parse_deadline(text, self.clock.now(), committee.tz)
+        cfg = config_of(committee)
+        return dates.parse_deadline(text, self.clock.now(), cfg.tz, cfg.calendar)
 
     async def _create(
         self, committee, actor, title, deadline, mode, options, multi, anon, code=None
