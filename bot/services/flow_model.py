@@ -172,6 +172,7 @@ def quick_moment(code: str, now: datetime, committee: Committee) -> datetime | N
         day = first_next - timedelta(days=1)
     else:  # w5: the consultations' default, through the committee's working calendar
         return working_days_from(now, 5, cfg)
-    if day is not None:  # a holiday or a committee's day off: the working day before it
-        day = cfg.calendar.on_or_before(day)
+    cal = cfg.calendar
+    if day is not None and day.weekday() in cal.workdays and not cal.is_working(day):
+        day = cal.before(day)  # a holiday or a committee's day off: the working day before it
     return None if day is None or day < today else dates.end_of_day(day, cfg.tz)
