@@ -56,6 +56,10 @@ def card(view: MeetingView, lang: str) -> Html:
             absent=len(view.with_status("absent")),
         )
     )
+    for member, row in _by_standins(view):
+        name = answerer(member, view.acting_for(member), lang, short=True)
+        lines.append(t(lang, "standin.meeting_card_line", name=name,
+                       label=status_label(lang, row.status)))  # fmt: skip
     if view.item.status == "cancelled":
         lines.append(t(lang, "meeting.card.cancelled", reason=view.cancel_reason or "—"))
     elif view.item.status == "held":
@@ -63,6 +67,22 @@ def card(view: MeetingView, lang: str) -> Html:
     else:
         lines.append(t(lang, "meeting.card.hint"))
     return Html("\n".join(lines))
+
+
+def _by_standins(view: MeetingView) -> list:
+    """(invitee, answer) where a stand-in gave the answer (issue 17)."""
+    return [(m, view.attendance[m.id]) for m in view.invitees if view.acting_for(m)]
+
+
+def answerer(member, acting, lang: str, mention: bool = False, short: bool = False) -> Html | str:
+    """`B (thay đồng chí A)` when `acting` answers for `member`, else the member's name (with
+    the agency unless `short`; notifying them if `mention`)."""
+    shown = render.mention if mention else render.name if short else render.with_agency
+    if acting is None:
+        return shown(member, lang)
+    return t(
+        lang, "standin.on_behalf", standin=shown(acting, lang), member=render.name(member, lang)
+    )
 
 
 def _button(lang: str, key: str, *parts: object) -> InlineKeyboardButton:
@@ -91,7 +111,7 @@ def attendance(view: MeetingView, lang: str) -> list[Html]:
     lines = []
     for member in view.invitees:
         row = view.attendance.get(member.id)
-        name = render.with_agency(member, lang)
+        name = answerer(member, view.acting_for(member), lang)
         if row is None:
             lines.append(t(lang, "meeting.show.unconfirmed", name=name))
         else:
@@ -130,11 +150,15 @@ def show(view: MeetingView, lang: str) -> Html:
     return Html("\n".join(str(line) for line in lines))
 
 
-def pending(view: MeetingView, lang: str) -> Html:
-    """`/pending N`: mentions of the invitees who have not answered."""
+def pending(view: MeetingView, lang: str, acting: dict | None = None) -> Html:
+    """`/pending N`: mentions of the invitees who have not answered (of their stand-in today,
+    `B (thay đồng chí A)`, where one acts for them)."""
     if not view.pending:
         return t(lang, "meeting.pending.none", number=view.number)
-    names = Html(", ".join(render.mention(m, lang) for m in view.pending))
+    acting = acting or {}
+    names = Html(
+        ", ".join(str(answerer(m, acting.get(m.id), lang, mention=True)) for m in view.pending)
+    )
     return t(lang, "meeting.pending.list", number=view.number, count=len(view.pending), names=names)
 
 

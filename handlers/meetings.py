@@ -201,25 +201,27 @@ async def on_button(ctx: Ctx, parts: list[str]) -> None:
         await ctx.answer(ctx.t("meeting.ics_sent"))
         return
     status = cards.CODES[parts[0]]
+    seat, behalf = await service.seat_for(item, member)  # B standing in for A answers for A
+    acting = member if behalf else None
     if status == "attend":
-        await service.respond(item, member, status)
-        await ctx.answer(
-            ctx.t("meeting.recorded_notice", label=cards.status_label(ctx.lang, status))
-        )
+        await service.respond(item, seat, status, acting=acting)
+        label = cards.status_label(ctx.lang, status)
+        key = "standin.meeting_recorded_notice" if behalf else "meeting.recorded_notice"
+        await ctx.answer(ctx.t(key, label=label, member=seat.display_name))
         await card_editor(ctx.context.application).changed(KIND, item.id)
         return
-    service.check_invitee(view, member)
-    key = f"meeting.prompt_{status}"
-    text = ctx.t(key, name=render.mention(member, ctx.lang), number=item.number)
+    service.check_invitee(view, seat)
+    who = cards.answerer(seat, acting, ctx.lang, mention=True)
+    text = ctx.t(f"meeting.prompt_{status}", name=who, number=item.number)
     if ctx.is_private:
         await ctx.message.reply_text(text)
-        await service.ask(item, member, status, ctx.chat.id, None)
+        await service.ask(item, seat, status, ctx.chat.id, None, acting=acting)
     else:
         placeholder = ctx.t(f"meeting.placeholder_{status}")
         prompt = await ctx.message.reply_text(
             text, reply_markup=ForceReply(selective=True, input_field_placeholder=placeholder)
         )
-        await service.ask(item, member, status, ctx.chat.id, prompt.message_id)
+        await service.ask(item, seat, status, ctx.chat.id, prompt.message_id, acting=acting)
     await ctx.answer(ctx.t("meeting.prompt_notice"))
 
 
@@ -260,8 +262,11 @@ async def take_text(update: Update, context: Context) -> bool:
         await message.reply_text(t(lang, "meeting.prompt_not_yours", number=item.number))
         return True
     member = await services.roster.seat(committee, user.id)
+    seat, acting = member, None
+    if prompt.member_id is not None and member is not None and prompt.member_id != member.id:
+        seat, acting = await services.members.get(prompt.member_id), member  # for A (issue 17)
     try:
-        status = await service.respond(item, member, prompt.status, text)
+        status = await service.respond(item, seat, prompt.status, text, acting=acting)
     except DomainError as err:
         await message.reply_text(t(lang, err.key, **err.params))
         return True
@@ -283,4 +288,5 @@ async def show_meeting(ctx: Ctx, item: Item) -> None:
 @item_pending(KIND)
 async def pending_meeting(ctx: Ctx, item: Item) -> None:
     """`/pending N`: mentions of the invitees who have not answered."""
-    await ctx.reply(cards.pending(await ctx.services.meetings.view(item), ctx.lang))
+    view, acting = await ctx.services.meetings.pending_view(item)
+    await ctx.reply(cards.pending(view, ctx.lang, acting))

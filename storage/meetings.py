@@ -27,6 +27,7 @@ class Attendance:
     status: str
     detail: str
     at: datetime
+    acting_id: int | None = None  # the stand-in who answered for the invitee (issue 17)
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class MeetingPrompt:
     item_id: int
     status: str
     prompt_message_id: int | None
+    member_id: int | None = None  # the seat the text is for (a stand-in's principal), else None
 
 
 @dataclass(frozen=True)
@@ -114,13 +116,14 @@ class MeetingRepo:
 
     # ------------------------------------------------------------ attendance
     async def set_attendance(
-        self, item_id: int, member_id: int, status: str, detail: str, now: datetime
-    ) -> None:
-        """An invitee's answer (replaces the earlier one)."""
+        self, item_id: int, member_id: int, status: str, detail: str, now: datetime,
+        acting_id: int | None = None,
+    ) -> None:  # fmt: skip
+        """An invitee's answer (replaces the earlier one); `acting_id`: given by their stand-in."""
         await self.db.execute(
-            "INSERT OR REPLACE INTO meeting_attendance (item_id, member_id, status, detail, at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (item_id, member_id, status, detail, to_db(now)),
+            "INSERT OR REPLACE INTO meeting_attendance"
+            " (item_id, member_id, status, detail, at, acting_id) VALUES (?, ?, ?, ?, ?, ?)",
+            (item_id, member_id, status, detail, to_db(now), acting_id),
         )
 
     async def attendance(self, item_id: int) -> dict[int, Attendance]:
@@ -129,21 +132,24 @@ class MeetingRepo:
             "SELECT * FROM meeting_attendance WHERE item_id = ?", (item_id,)
         )
         return {
-            r["member_id"]: Attendance(r["member_id"], r["status"], r["detail"], from_db(r["at"]))
+            r["member_id"]: Attendance(
+                r["member_id"], r["status"], r["detail"], from_db(r["at"]), r["acting_id"]
+            )
             for r in rows
         }
 
     # ------------------------------------------------------------ prompts
     async def put_prompt(
         self, user_id: int, chat_id: int, item_id: int, status: str, message_id: int | None,
-        now: datetime,
+        now: datetime, member_id: int | None = None,
     ) -> None:  # fmt: skip
-        """Wait for this person's text in this chat (replacing an earlier prompt there)."""
+        """Wait for this person's text in this chat (replacing an earlier prompt there);
+        `member_id`: the seat it is for when they answer as a stand-in."""
         await self.db.execute(
             "INSERT OR REPLACE INTO meeting_prompts"
-            " (user_id, chat_id, item_id, status, prompt_message_id, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (user_id, chat_id, item_id, status, message_id, to_db(now)),
+            " (user_id, chat_id, item_id, status, prompt_message_id, created_at, member_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (user_id, chat_id, item_id, status, message_id, to_db(now), member_id),
         )
 
     async def prompt(self, user_id: int, chat_id: int) -> MeetingPrompt | None:
@@ -249,5 +255,10 @@ def _prompt(row) -> MeetingPrompt | None:
     if row is None:
         return None
     return MeetingPrompt(
-        row["user_id"], row["chat_id"], row["item_id"], row["status"], row["prompt_message_id"]
+        row["user_id"],
+        row["chat_id"],
+        row["item_id"],
+        row["status"],
+        row["prompt_message_id"],
+        row["member_id"],
     )

@@ -35,7 +35,11 @@ def build(view: MeetingView, lang: str) -> bytes:
         return plain(lang, f"meeting.docx.{key}", **params)
 
     def person(member) -> str:
-        return f"{member.display_name} ({member.agency})" if member.agency else member.display_name
+        own = f"{member.display_name} ({member.agency})" if member.agency else member.display_name
+        acting = view.acting_for(member)  # a stand-in answered for them (issue 17)
+        if acting is None:
+            return own
+        return plain(lang, "standin.on_behalf", standin=acting.display_name, member=own)
 
     para(committee.title.upper(), bold=True, center=True)
     para(say("heading"), bold=True, center=True)

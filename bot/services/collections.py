@@ -29,7 +29,7 @@ from bot.services.collection_model import (
 )
 from bot.services.collection_schedule import CollectionSchedule
 from bot.services.guard import actor_id, check_actor, guarded
-from bot.services.item_service import ItemService
+from bot.services.item_service import ItemService, OneKind
 from bot.services.roster import Person, RosterService
 from bot.services.settings import config_of
 from bot.workcalendar import working_days_from
@@ -53,8 +53,11 @@ class Submitted:
 
 
 @dataclass(eq=False)
-class CollectionService(CollectionSchedule, ItemService):
+class CollectionService(CollectionSchedule, OneKind, ItemService):
     """Every rule about collections; handlers only parse and render."""
+
+    KIND = KIND
+    WRONG_KIND = "collect.wrong_kind"
 
     series: SeriesRepo | None = None
     roster: RosterService | None = None
@@ -135,23 +138,6 @@ class CollectionService(CollectionSchedule, ItemService):
         await self.repo.set_result_message(item_id, message_id)
 
     # ------------------------------------------------------------ reading
-    async def get(self, committee: Committee, number: int) -> Item:
-        """Collection #N of a committee, or a refusal."""
-        return self._checked(await self.items.by_number(committee.id, number), number)
-
-    async def by_id(self, item_id: int) -> Item:
-        """A collection by item id (buttons and deep links carry it)."""
-        item = await self.items.get(item_id)
-        return self._checked(item, item.number if item else item_id)
-
-    @staticmethod
-    def _checked(item: Item | None, number: int) -> Item:
-        if item is None:
-            raise DomainError("item.not_found", number=number)
-        if item.kind != KIND:
-            raise DomainError("collect.wrong_kind", number=item.number)
-        return item
-
     async def standing(self, item: Item) -> Standing:
         """Recipients (active seats) and their current files."""
         committee = await self.committees.get(item.committee_id)

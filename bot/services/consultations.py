@@ -30,7 +30,7 @@ from bot.services.consultation_model import (
     rank,
 )
 from bot.services.guard import guarded
-from bot.services.item_service import ItemService
+from bot.services.item_service import ItemService, OneKind
 from bot.services.settings import config_of
 from bot.workcalendar import working_days_from
 from storage.committees import Committee
@@ -39,8 +39,11 @@ from storage.items import Item
 from storage.members import Member
 
 
-class ConsultationService(ConsultationClosing, ItemService):
+class ConsultationService(ConsultationClosing, OneKind, ItemService):
     """Every rule about consultations; handlers only parse and render."""
+
+    KIND = KIND
+    WRONG_KIND = "consult.wrong_kind"
 
     # ------------------------------------------------------------ opening
     @guarded
@@ -95,24 +98,6 @@ class ConsultationService(ConsultationClosing, ItemService):
         await self.items.update(item_id, self.clock.now(), message_id=message_id)
 
     # ------------------------------------------------------------ reading
-    async def get(self, committee: Committee, number: int) -> Item:
-        """Consultation #N of a committee, or a refusal (unknown number, other kind)."""
-        item = await self.items.by_number(committee.id, number)
-        return self._checked(item, number)
-
-    async def by_id(self, item_id: int) -> Item:
-        """A consultation by item id (buttons and deep links carry it)."""
-        item = await self.items.get(item_id)
-        return self._checked(item, item.number if item else item_id)
-
-    @staticmethod
-    def _checked(item: Item | None, number: int) -> Item:
-        if item is None:
-            raise DomainError("item.not_found", number=number)
-        if item.kind != KIND:
-            raise DomainError("consult.wrong_kind", number=item.number)
-        return item
-
     async def standing(self, item: Item) -> Standing:
         """Counted members and their current answers (frozen at close)."""
         row = await self.repo.get(item.id)

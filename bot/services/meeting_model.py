@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.models import ROLE_ORDER, Role
@@ -43,6 +43,12 @@ class MeetingView:
     invitees: tuple[Member, ...]  # active chair, deputies and members (the secretary organises)
     attendance: dict[int, Attendance]
     conclusions: tuple[ConclusionView, ...] = ()
+    acting: dict[int, Member] = field(default_factory=dict)  # stand-ins who answered (issue 17)
+
+    def acting_for(self, member: Member) -> Member | None:
+        """The stand-in who gave `member`'s current answer, if one did."""
+        row = self.attendance.get(member.id)
+        return self.acting.get(row.acting_id) if row and row.acting_id else None
 
     @property
     def number(self) -> int:

@@ -16,11 +16,13 @@ from bot.events import Events
 from bot.models import VOTING_ROLES
 from bot.services import meeting_reminders
 from bot.services.guard import guarded
+from bot.services.item_service import OneKind
 from bot.services.meeting_conclusions import MeetingConclusions
 from bot.services.meeting_input import MAX_TEXT, MAX_TITLE, read_new_meeting, read_when
 from bot.services.meeting_model import KIND, STATUSES, ConclusionView, MeetingView, rank
 from bot.services.roster import RosterService
 from bot.services.settings import config_of
+from bot.services.standins import StandinService
 from bot.services.tasks import TaskService
 from storage.audit import AuditRepo
 from storage.committees import Committee, CommitteeRepo
@@ -39,17 +41,22 @@ class Preread:
     name: str | None
 
 
-class MeetingService(MeetingConclusions):
+class MeetingService(MeetingConclusions, OneKind):
     """Every rule about meetings; handlers only parse and render."""
+
+    KIND = KIND
+    WRONG_KIND = "meeting.wrong_kind"
 
     def __init__(
         self, db: Database, clock: Clock, repo: MeetingRepo, items: ItemRepo,
         committees: CommitteeRepo, members: MemberRepo, users: UserRepo, audit: AuditRepo,
         roster: RosterService, tasks: TaskService, events: Events,
+        standins: StandinService | None = None,
     ) -> None:  # fmt: skip
         self.db, self.clock, self.repo, self.items = db, clock, repo, items
         self.committees, self.members, self.users, self.audit = committees, members, users, audit
         self.roster, self.tasks, self.events = roster, tasks, events
+        self.standins = standins  # a stand-in confirms attendance for the member away (issue 17)
 
     # ------------------------------------------------------------ creating
     @guarded
@@ -78,23 +85,6 @@ class MeetingService(MeetingConclusions):
         await self.items.update(item_id, self.clock.now(), message_id=message_id)
 
     # ------------------------------------------------------------ reading
-    async def get(self, committee: Committee, number: int) -> Item:
-        """Meeting #N of a committee, or a refusal (unknown number, other kind)."""
-        return self._checked(await self.items.by_number(committee.id, number), number)
-
-    async def by_id(self, item_id: int) -> Item:
-        """A meeting by item id (buttons and deep links carry it)."""
-        item = await self.items.get(item_id)
-        return self._checked(item, item.number if item else item_id)
-
-    @staticmethod
-    def _checked(item: Item | None, number: int) -> Item:
-        if item is None:
-            raise DomainError("item.not_found", number=number)
-        if item.kind != KIND:
-            raise DomainError("meeting.wrong_kind", number=item.number)
-        return item
-
     async def view(self, item: Item) -> MeetingView:
         """The meeting now: invitees, answers, agenda, conclusions with their tasks' state."""
         committee = await self.committees.get(item.committee_id)
@@ -107,13 +97,15 @@ class MeetingService(MeetingConclusions):
         if extra:
             gone = (await self.members.many(extra)).values()
             invitees += tuple(sorted(gone, key=rank))
+        acting_ids = {a.acting_id for a in attendance.values() if a.acting_id is not None}
+        acting = await self.members.many(sorted(acting_ids)) if acting_ids else {}
         conclusions = []
         for row in await self.repo.conclusions(item.id):
             task = await self.tasks.view(row.task_item_id) if row.task_item_id else None
             conclusions.append(ConclusionView(row.text, task))
         return MeetingView(
             committee, item, place, sequence, reason, tuple(await self.repo.agenda(item.id)),
-            invitees, attendance, tuple(conclusions),
+            invitees, attendance, tuple(conclusions), acting,
         )  # fmt: skip
 
     async def view_of(self, committee: Committee, number: int) -> MeetingView:
@@ -123,6 +115,12 @@ class MeetingService(MeetingConclusions):
     async def pending_members(self, item: Item) -> list[Member]:
         """Invitees who have not answered (for /pending and the reminders)."""
         return (await self.view(item)).pending
+
+    async def pending_view(self, item: Item) -> tuple[MeetingView, dict[int, Member]]:
+        """`/pending N`: the view, and who stands in today for each invitee (issue 17)."""
+        view = await self.view(item)
+        acting = await self.standins.acting_now(view.committee) if self.standins else {}
+        return view, acting
 
     async def plans(self, item: Item, committee: Committee, now: datetime) -> list:
         """The meeting's reminder rows (the reminder service asks)."""
@@ -172,14 +170,42 @@ class MeetingService(MeetingConclusions):
             raise DomainError("meeting.not_invited")
         self._require_open(view.item)
 
+    async def seat_for(self, item: Item, actor: Member | None) -> tuple[Member | None, bool]:
+        """The seat a press of the attendance buttons by `actor` answers for, and whether it is
+        someone else's (issue 17). The rule: one's own invitation while it is unanswered; else
+        the invitation of a member `actor` stands in for today that the member has not answered
+        themselves (unanswered, or answered earlier by `actor`); else one's own again."""
+        if actor is None or self.standins is None:
+            return actor, False
+        view = await self.view(item)
+        invited = {m.id for m in view.invitees if m.active}
+        if actor.id in invited and actor.id not in view.attendance:
+            return actor, False
+        for member in await self.standins.acting_for(view.committee, actor):
+            row = view.attendance.get(member.id)
+            if member.id in invited and (row is None or row.acting_id == actor.id):
+                return member, True
+        return actor, False
+
     @guarded
-    async def respond(self, item: Item, member: Member, status: str, detail: str = "") -> str:
-        """Record attend / standin (detail: who) / absent (detail: why); the latest counts."""
+    async def respond(
+        self, item: Item, member: Member, status: str, detail: str = "",
+        acting: Member | None = None,
+    ) -> str:  # fmt: skip
+        """Record attend / standin (detail: who) / absent (detail: why); the latest counts.
+        `acting`: the stand-in answering for `member` today (checked again here)."""
         if status not in STATUSES:
             raise ValueError(status)
         item = await self.by_id(item.id)  # as it is now, inside the transaction
         view = await self.view(item)
         self.check_invitee(view, member)
+        if acting is not None and acting.id != member.id:
+            if self.standins is None or not await self.standins.principal(
+                view.committee, acting, frozenset({member.id})
+            ):
+                raise DomainError("standin.not_for", name=member.display_name)
+        else:
+            acting = None
         detail = " ".join(detail.split())
         if status != "attend" and not detail:
             key = "meeting.standin_empty" if status == "standin" else "meeting.absent_empty"
@@ -188,23 +214,32 @@ class MeetingService(MeetingConclusions):
             raise DomainError("common.too_long", limit=MAX_TEXT)
         now = self.clock.now()
         before = view.attendance.get(member.id)
-        await self.repo.set_attendance(item.id, member.id, status, detail, now)
-        await self.repo.drop_prompts(item.id, member.user_id)
+        acting_id = acting.id if acting else None
+        await self.repo.set_attendance(item.id, member.id, status, detail, now, acting_id)
+        await self.repo.drop_prompts(item.id, (acting or member).user_id)
+        behalf = {}
+        if acting is not None:
+            behalf = {"on_behalf_of": member.id, "on_behalf_name": member.display_name,
+                      "standin_name": acting.display_name}  # fmt: skip
         await self.audit.add(
-            item.committee_id, "meeting.attendance", member.user_id, now, item.id,
+            item.committee_id, "meeting.attendance", (acting or member).user_id, now, item.id,
             member_id=member.id, before=before.status if before else None, after=status,
-            detail=detail,
+            detail=detail, **behalf,
         )  # fmt: skip
         return status
 
     async def ask(
-        self, item: Item, member: Member | None, status: str, chat_id: int, message_id: int | None
-    ) -> None:
-        """Wait for this invitee's stand-in name or absence reason in this chat."""
+        self, item: Item, member: Member | None, status: str, chat_id: int,
+        message_id: int | None, acting: Member | None = None,
+    ) -> None:  # fmt: skip
+        """Wait for this invitee's stand-in name or absence reason in this chat (from `acting`,
+        their stand-in, when given)."""
         self.check_invitee(await self.view(item), member)
+        who = acting or member
         await self.repo.put_prompt(
-            member.user_id, chat_id, item.id, status, message_id, self.clock.now()
-        )
+            who.user_id, chat_id, item.id, status, message_id, self.clock.now(),
+            member.id if acting else None,
+        )  # fmt: skip
 
     async def prompt(self, user_id: int, chat_id: int) -> MeetingPrompt | None:
         """The text awaited from this person in this (private) chat."""

@@ -115,7 +115,7 @@ class Services:
         )  # fmt: skip
         meetings = MeetingService(
             db, clock, MeetingRepo(db), items, committees, members, users, audit, roster, tasks,
-            events,
+            events, standins,
         )  # fmt: skip
         collections = CollectionService(
             db, CollectionRepo(db), items, committees, members, audit, events, clock,
