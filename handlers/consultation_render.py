@@ -120,12 +120,20 @@ def result(standing: Standing, lang: str) -> Html:
             t(
                 lang,
                 "consult.result_remark",
-                name=render.with_agency(row.member, lang),
+                name=answerer(row, lang),
                 answer=answer_label(lang, row.opinion.answer),
                 text=row.opinion.text,
             )
         )
     return Html("\n".join(lines))
+
+
+def answerer(row, lang: str) -> Html:
+    """`B (thay đồng chí A)` where a stand-in gave the answer, else the member with agency."""
+    if row.acting is None:
+        return render.with_agency(row.member, lang)
+    return t(lang, "standin.on_behalf", standin=render.name(row.acting, lang),
+             member=render.with_agency(row.member, lang))  # fmt: skip
 
 
 def show(standing: Standing, timeline: list[Event], lang: str) -> Html:
@@ -138,7 +146,7 @@ def show(standing: Standing, timeline: list[Event], lang: str) -> Html:
             t(
                 lang,
                 key,
-                name=render.with_agency(row.member, lang),
+                name=answerer(row, lang),
                 answer=answer_label(lang, row.opinion.answer),
                 at=_when(standing, row.opinion.at, lang),
                 text=row.opinion.text,

@@ -28,10 +28,20 @@ def _when(committee: Committee, moment, lang: str) -> str:
     return dates.format_datetime(moment, committee.tz, lang)
 
 
-def _names(members: list[Member], lang: str, *, notify: bool = False) -> Html:
+def _names(
+    members: list[Member], lang: str, *, notify: bool = False, acting: dict | None = None
+) -> Html:
     if not members:
         return t(lang, "vote.nobody")
-    return Html(", ".join(mention(m, lang) if notify else name(m, lang) for m in members))
+    acting = acting or {}
+
+    def one(m: Member) -> Html:
+        shown = mention(m, lang) if notify else name(m, lang)
+        if m.id not in acting:
+            return shown
+        return t(lang, "standin.on_behalf", standin=name(acting[m.id], lang), member=shown)
+
+    return Html(", ".join(str(one(m)) for m in members))
 
 
 def _deadline(committee: Committee, vote: Vote, lang: str) -> Html:
@@ -86,7 +96,15 @@ def _who_chose(tally: Tally, lang: str) -> list[Html]:
             chose = [m for m in tally.eligible if index in tally.choices.get(m.id, ())]
             count = tally.option_counts[index] if index < len(tally.option_counts) else 0
             key = "poll.option_named" if chose else "poll.option_line"
-            lines.append(t(lang, key, option=option, count=count, names=_names(chose, lang)))
+            lines.append(
+                t(
+                    lang,
+                    key,
+                    option=option,
+                    count=count,
+                    names=_names(chose, lang, acting=tally.acting),
+                )
+            )
         return lines
     for choice in CHOICES:
         chose = [m for m in tally.eligible if tally.choices.get(m.id) == choice]
@@ -96,7 +114,7 @@ def _who_chose(tally: Tally, lang: str) -> list[Html]:
                 "vote.choice_line" if chose else "vote.choice_count",
                 choice=t(lang, f"vote.choice.{choice}"),
                 count=len(chose),
-                names=_names(chose, lang),
+                names=_names(chose, lang, acting=tally.acting),
             )
         )
     return lines

@@ -33,6 +33,7 @@ class Opinion:
     text: str
     auto: bool
     at: datetime
+    acting_id: int | None = None  # the stand-in who gave it for the member (issue 17)
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ def opinion_from_row(row) -> Opinion:
         row["text"],
         bool(row["auto"]),
         from_db(row["at"]),
+        row["acting_id"],
     )
 
 
@@ -144,12 +146,14 @@ class ConsultationRepo:
         text: str,
         now: datetime,
         auto: bool = False,
+        acting_id: int | None = None,
     ) -> int:
-        """Append an answer (the latest one counts); return its id."""
+        """Append an answer (the latest one counts); return its id. `acting_id`: the stand-in
+        who gave it."""
         return await self.db.execute(
-            "INSERT INTO opinions (item_id, member_id, answer, text, auto, at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (item_id, member_id, answer, text, int(auto), to_db(now)),
+            "INSERT INTO opinions (item_id, member_id, answer, text, auto, at, acting_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (item_id, member_id, answer, text, int(auto), to_db(now), acting_id),
         )
 
     async def history(self, item_id: int) -> list[Opinion]:

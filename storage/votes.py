@@ -54,6 +54,7 @@ class Ballot:
     choice: Any
     late: bool
     at: datetime
+    acting_id: int | None = None  # the stand-in who cast it for the member (issue 17)
 
     @property
     def voted(self) -> bool:
@@ -100,6 +101,7 @@ def ballot_from_row(row) -> Ballot:
         json.loads(row["choice"]),
         bool(row["late"]),
         from_db(row["at"]),
+        row["acting_id"],
     )
 
 
@@ -182,12 +184,13 @@ class VoteRepo:
         now: datetime,
         *,
         late: bool = False,
+        acting_id: int | None = None,
     ) -> None:
-        """Record a ballot inside the caller's transaction."""
+        """Record a ballot inside the caller's transaction (`acting_id`: cast by a stand-in)."""
         await self.db.execute(
-            "INSERT INTO ballots (item_id, member_id, user_id, choice, late, at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (item_id, member_id, user_id, json.dumps(choice), int(late), to_db(now)),
+            "INSERT INTO ballots (item_id, member_id, user_id, choice, late, at, acting_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (item_id, member_id, user_id, json.dumps(choice), int(late), to_db(now), acting_id),
         )
 
     async def current(self, item_id: int) -> dict[int, Ballot]:

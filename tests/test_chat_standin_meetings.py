@@ -116,3 +116,56 @@ async def test_a_stand_in_confirms_in_private_in_english(tmp_path, clock):
         # the secretary is no stand-in of An's: a press is refused as before
         await conv.press_button(GROUP, SECRETARY, "Attend", call)
         assert conv.last_answer() == en("meeting.not_invited")
+
+
+async def _close(conv, number: int, label: str) -> str:
+    asked = await conv.ask_raw(GROUP, CHAIR, f"/close {number}")
+    await conv.press_button(GROUP, CHAIR, label, asked)
+    return conv.new_texts(GROUP.id)[0]
+
+
+async def test_stand_ins_answers_and_ballots_show_both_names(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        await conv.send(GROUP, SECRETARY, "/consult Dự thảo Quy chế hạn 10/12")
+        await conv.send(GROUP, SECRETARY, "/vote Thông qua Quy chế hạn 10/12")
+        await conv.send(GROUP, CHAIR, "/settings proxyvote on")
+        await conv.send(GROUP, MEMBER_A, "/standin @so_tttt today-04/12")
+        await conv.send(GROUP, MEMBER_B, "/opinion 1 góp ý Sửa điều 2 thay @so_taichinh")
+        await conv.send(GROUP, MEMBER_B, "/opinion 1 agree")
+        await conv.send(GROUP, MEMBER_B, "/vote 2 tán thành thay @so_taichinh")
+        behalf = "Trần Bình (thay đồng chí Nguyễn An"
+        show = await conv.ask(GROUP, CHAIR, "/show 1")
+        line = next(x for x in show.splitlines() if "Sửa điều 2" in x)
+        assert "Trần Bình" in line and "thay đồng chí" in line and "Nguyễn An" in line
+        mine = next(x for x in show.splitlines() if "Trần Bình" in x and "Sửa" not in x)
+        assert "thay đồng chí" not in mine
+        result = await _close(conv, 1, "Đóng ngay")
+        remark = next(x for x in result.splitlines() if "Sửa điều 2" in x)
+        assert "Trần Bình" in remark and "thay đồng chí" in remark
+        _, data = conv.last_document(GROUP.id)
+        rows = [[c.text for c in r.cells] for r in Document(io.BytesIO(data)).tables[0].rows]
+        assert any(r[1].startswith(behalf) and r[4] == "Sửa điều 2" for r in rows)
+        assert any(r[1] == "Trần Bình" for r in rows)
+        voted = await _close(conv, 2, "Đóng ngay")
+        line = next(x for x in voted.splitlines() if "Nguyễn An" in x)
+        assert "Trần Bình" in line and "thay đồng chí" in line
+
+
+async def test_stand_ins_answers_and_ballots_in_english(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        await conv.send(GROUP, CHAIR, "/settings language en")
+        await conv.send(GROUP, CHAIR, "/lang en")
+        await conv.send(GROUP, SECRETARY, "/consult Dự thảo Quy chế hạn 10/12")
+        await conv.send(GROUP, SECRETARY, "/vote Thông qua Quy chế hạn 10/12")
+        await conv.send(GROUP, CHAIR, "/settings proxyvote on")
+        await conv.send(GROUP, MEMBER_A, "/standin @so_tttt today-04/12")
+        await conv.send(GROUP, MEMBER_B, "/opinion 1 comment Fix article 2 for @so_taichinh")
+        await conv.send(GROUP, MEMBER_B, "/vote 2 for for @so_taichinh")
+        show = await conv.ask(GROUP, CHAIR, "/show 1")
+        line = next(x for x in show.splitlines() if "Fix article 2" in x)
+        assert "Trần Bình" in line and "(for " in line and "Nguyễn An" in line
+        voted = await _close(conv, 2, "Close now")
+        line = next(x for x in voted.splitlines() if "Nguyễn An" in x)
+        assert "Trần Bình" in line and "(for " in line

@@ -23,6 +23,14 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 COLUMNS = ("col_no", "col_name", "col_agency", "col_answer", "col_comment", "col_time")
 
 
+def _name(row, lang: str) -> str:
+    """The member, or `B (thay đồng chí A)` where a stand-in answered (issue 17)."""
+    if row.acting is None:
+        return row.member.display_name
+    return plain(lang, "standin.on_behalf", standin=row.acting.display_name,
+                 member=row.member.display_name)  # fmt: skip
+
+
 def _stamp(moment: datetime | None, tz: ZoneInfo) -> str:
     return "" if moment is None else moment.astimezone(tz).strftime("%d/%m/%Y %H:%M")
 
@@ -85,7 +93,7 @@ def build(standing: Standing, lang: str) -> bytes:
         opinion = row.opinion
         values = (
             str(number),
-            row.member.display_name,
+            _name(row, lang),
             agency_label(row.member.agency, lang),
             plain(lang, f"consult.answer.{opinion.answer}") if opinion else "",
             opinion.text if opinion else "",

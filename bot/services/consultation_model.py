@@ -53,6 +53,7 @@ class Row:
 
     member: Member
     opinion: Opinion | None
+    acting: Member | None = None  # the stand-in who gave the current answer (issue 17)
 
     @property
     def answered(self) -> bool:

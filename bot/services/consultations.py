@@ -104,7 +104,12 @@ class ConsultationService(ConsultationClosing, OneKind, ItemService):
         committee = await self.committees.get(item.committee_id)
         counted = (await self.members.many(await self.repo.electorate(item.id))).values()
         current = await self.repo.current(item.id)
-        rows = tuple(Row(m, current.get(m.id)) for m in sorted(counted, key=rank))
+        ids = sorted({o.acting_id for o in current.values() if o.acting_id is not None})
+        acting = await self.members.many(ids) if ids else {}
+        rows = tuple(
+            Row(m, current.get(m.id), acting.get(getattr(current.get(m.id), "acting_id", None)))
+            for m in sorted(counted, key=rank)
+        )
         return Standing(committee, item, row.silence_agree, rows)
 
     async def pending_members(self, item: Item) -> list[Member]:
@@ -193,8 +198,9 @@ class ConsultationService(ConsultationClosing, OneKind, ItemService):
                 raise DomainError("consult.closed", number=item.number)
             before = (await self.repo.current(item.id)).get(member.id)
             await self.repo.add_opinion(
-                item_id=item.id, member_id=member.id, answer=answer, text=text, now=now
-            )
+                item_id=item.id, member_id=member.id, answer=answer, text=text, now=now,
+                acting_id=acting.id if acting is not None else None,
+            )  # fmt: skip
             await self.repo.drop_prompts(item.id, member.user_id)
             behalf = {}
             if acting is not None:

@@ -34,6 +34,7 @@ def _frozen(tally: Tally) -> tuple[str, dict[str, Any]]:
         "chair": tally.chair_id,
         "counts": tally.option_counts,
         "voters": tally.voters,
+        "acting": {str(k): m.id for k, m in tally.acting.items()},  # stand-ins' ballots
         "rule": decision.rule if decision else None,
     }
 

@@ -40,6 +40,7 @@ class Tally:
     chair_id: int | None
     option_counts: list[int] = field(default_factory=list)  # polls
     voters: int = 0  # members who voted (anonymous polls: everyone who answered)
+    acting: dict[int, Member] = field(default_factory=dict)  # member id → stand-in who voted
 
     @property
     def item(self) -> Item:
@@ -193,20 +194,30 @@ class VoteService(VoteClosing, ItemService):
         by_user = {m.user_id: m for m in voting if m.user_id is not None}
         choices = {by_user[u].id: b.choice for u, b in current.items() if u in by_user}
         others = sum(1 for u in current if u not in by_user)
+        acting = await self._acting(
+            {by_user[u].id: b.acting_id for u, b in current.items() if u in by_user}
+        )
         options = [0] * len(vote.options)
         for choice in choices.values():
             for index in choice if vote.is_poll else ():
                 options[index] += 1
-        return Tally(vote, voting, choices, others, chair, options, len(choices))
+        return Tally(vote, voting, choices, others, chair, options, len(choices), acting)
+
+    async def _acting(self, by_member: dict[int, int | None]) -> dict[int, Member]:
+        """member id → the stand-in who cast their current ballot (issue 17)."""
+        wanted = {m: a for m, a in by_member.items() if a is not None}
+        people = await self.members.many(sorted(set(wanted.values()))) if wanted else {}
+        return {m: people[a] for m, a in wanted.items() if a in people}
 
     async def _snapshot(self, vote: Vote) -> Tally:
         saved = vote.result
         people = await self.members.many(saved["eligible"])
         eligible = [people[i] for i in saved["eligible"] if i in people]
         choices = {int(k): v for k, v in saved["choices"].items()}
+        acting = await self._acting({int(k): v for k, v in (saved.get("acting") or {}).items()})
         return Tally(
             vote, eligible, choices, saved["others"], saved["chair"], saved["counts"],
-            saved["voters"],
+            saved["voters"], acting,
         )  # fmt: skip
 
     async def pending_members(self, item: Item) -> list[Member]:
@@ -247,7 +258,10 @@ class VoteService(VoteClosing, ItemService):
             previous = (await self.repo.current(item_id)).get(member.user_id)
             before = previous.choice if previous else None
             if before != choice:
-                await self.repo.add_ballot(item_id, member.id, member.user_id, choice, now)
+                await self.repo.add_ballot(
+                    item_id, member.id, member.user_id, choice, now,
+                    acting_id=acting.id if acting is not None else None,
+                )  # fmt: skip
                 behalf = {}
                 if acting is not None:
                     behalf = {"on_behalf_of": member.id, "on_behalf_name": member.display_name}
