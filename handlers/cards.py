@@ -11,7 +11,9 @@ the card as it should look now, or None when the item has no card. The editor th
   moment, so the last state is always what the card shows;
 - handles BadRequest and other TelegramErrors in one place (the change itself is saved; the card
   catches up at the next change);
-- remembers a bounded number of cards.
+- remembers a bounded number of cards; what each card shows is also kept as a short digest in
+  the database (storage/card_digests.py, written with `Database.defer`: no commit of its own),
+  read only when the editor has no memory of a card (after a restart, or once memory evicted it).
 
 Tests call `await card_editor(app).flush()` to run waiting edits now instead of waiting.
 """
@@ -19,6 +21,7 @@ Tests call `await card_editor(app).flush()` to run waiting edits now instead of 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import math
 import time
@@ -48,9 +51,15 @@ class Card:
     keyboard: InlineKeyboardMarkup | None = None
 
     @property
-    def state(self) -> tuple[str, str | None]:
-        """Text and keyboard, comparable with what the card shows."""
-        return self.text, self.keyboard.to_json() if self.keyboard else None
+    def state(self) -> bytes:
+        """A digest of the text and keyboard, comparable with what the card shows."""
+        return digest_of(self.text, self.keyboard)
+
+
+def digest_of(text: str, keyboard: InlineKeyboardMarkup | None) -> bytes:
+    """16 bytes that change whenever the text or the keyboard does."""
+    blob = text + "\0" + (keyboard.to_json() if keyboard else "")
+    return hashlib.blake2b(blob.encode(), digest_size=16).digest()
 
 
 # (services, item id, a fresh view from the caller or None) → the card now, or None (no card)
@@ -95,13 +104,13 @@ class CardEditor:
         self.kinds = dict(KINDS if kinds is None else kinds)
         self.intervals = {name: kind.interval for name, kind in self.kinds.items()}
         self.edits = 0  # editMessageText calls made (for tests and logs)
-        self._shown: OrderedDict[tuple[int, int], tuple] = OrderedDict()
+        self._shown: OrderedDict[tuple[int, int], bytes] = OrderedDict()
         self._last: OrderedDict[Key, float] = OrderedDict()
         self._busy: set[Key] = set()
         self._dirty: set[Key] = set()
         self._forced: set[Key] = set()  # asked to edit now while an edit was under way
         self._keyboards: dict[Key, InlineKeyboardMarkup] = {}
-        self._posted: OrderedDict[Key, tuple] = OrderedDict()  # staged, message id not known yet
+        self._posted: OrderedDict[Key, bytes] = OrderedDict()  # staged, message id not known yet
         self._timers: dict[Key, asyncio.Task] = {}
 
     @property
@@ -132,7 +141,7 @@ class CardEditor:
             return  # the waiting edit will render the latest state
         wait = self._wait(key)
         if wait > 0:
-            self._timers[key] = self.app.create_task(self._later(key, wait))
+            self._schedule(key, wait)
             return
         await self._run(key, view)
 
@@ -159,8 +168,10 @@ class CardEditor:
     ) -> None:
         """A card was staged for posting with this content, its message id not known yet (the
         outbox sends it): the first render that equals it will edit nothing."""
-        self._posted[(kind, item_id)] = Card(0, 0, text, keyboard).state
+        digest = digest_of(text, keyboard)
+        self._posted[(kind, item_id)] = digest
         self._posted.move_to_end((kind, item_id))
+        self.services.card_digests.record_later(kind, item_id, 0, 0, digest)  # rides the post
         while len(self._posted) > self.remembered:
             self._posted.popitem(last=False)
 
@@ -180,6 +191,14 @@ class CardEditor:
         if interval <= 0:
             return 0.0
         return self._last.get(key, -math.inf) + interval - self.monotonic()
+
+    def _schedule(self, key: Key, wait: float) -> None:
+        # Our own task, awaited by the application's (so stop() waits for it and errors reach
+        # the error handler): cancelled before it started, it closes cleanly, where cancelling
+        # the application's wrapper would leave `_later` never awaited (a RuntimeWarning).
+        timer = asyncio.ensure_future(self._later(key, wait))
+        self.app.create_task(timer, name=f"card:{key[0]}:{key[1]}")
+        self._timers[key] = timer
 
     def _cancel(self, key: Key) -> None:
         task = self._timers.pop(key, None)
@@ -214,7 +233,7 @@ class CardEditor:
                 if wait > 0:
                     self._dirty.discard(key)
                     if key not in self._timers:
-                        self._timers[key] = self.app.create_task(self._later(key, wait))
+                        self._schedule(key, wait)
                     return
         finally:
             self._busy.discard(key)
@@ -232,7 +251,13 @@ class CardEditor:
         staged = self._posted.pop(key, None)
         if staged is not None and where not in self._shown:
             self._remember(where, staged)
-        if self._shown.get(where) == card.state:
+        digest = card.state
+        shown = self._shown.get(where)
+        if shown is None:  # first edit since a restart, or memory forgot the card
+            shown = await self.services.card_digests.shown(kind, item_id, *where)
+            if shown is not None:
+                self._remember(where, shown)
+        if shown == digest:
             return
         self._touch(key)
         try:
@@ -250,7 +275,8 @@ class CardEditor:
         except TelegramError as exc:  # Telegram kept failing: the change is saved all the same
             log.warning("%s card of item %s not edited: %r", kind, item_id, exc)
             return
-        self._remember(where, card.state)
+        self._remember(where, digest)
+        self.services.card_digests.record_later(kind, item_id, *where, digest)
 
     def _touch(self, key: Key) -> None:
         self._last[key] = self.monotonic()
@@ -258,7 +284,7 @@ class CardEditor:
         while len(self._last) > self.remembered:
             self._last.popitem(last=False)
 
-    def _remember(self, where: tuple[int, int], state: tuple) -> None:
+    def _remember(self, where: tuple[int, int], state: bytes) -> None:
         self._shown[where] = state
         self._shown.move_to_end(where)
         while len(self._shown) > self.remembered:

@@ -112,7 +112,7 @@ class Database:
         self.hops = 0  # hand-offs to aiosqlite's worker thread (bench and tests count them)
         self.commits = 0  # write transactions committed (bench and tests count them)
         self._since_checkpoint = 0
-        self._deferred = DeferredWrites(self.write_deferred)
+        self._deferred = DeferredWrites(lambda: self.write_deferred(lazy=True))
 
     @classmethod
     async def open(cls, path: str | Path) -> Database:
@@ -141,7 +141,7 @@ class Database:
         keep the process alive)."""
         with suppress(Exception):
             await self._deferred.close()
-            await self.write_deferred()
+            await self.write_deferred(lazy=True)
         if self.reader is not None:
             self.reader.close()
             self.reader = None
@@ -270,24 +270,35 @@ class Database:
         return True
 
     def defer(
-        self, sql: str, params: Iterable[Any] = (), done: Callable[[], None] | None = None
+        self,
+        sql: str,
+        params: Iterable[Any] = (),
+        done: Callable[[], None] | None = None,
+        *,
+        lazy: bool = False,
     ) -> None:
         """Queue a write that may wait: it runs inside the next transaction that commits on
         this connection (whichever task's), just before its COMMIT — or, when none comes within
         DEFER_DELAY seconds, in one of its own. `done()` is called once it has committed. Only
-        for writes whose loss at a kill repeats something harmless (storage/deferred.py)."""
-        self._deferred.add(Deferred(sql, tuple(params), done))
+        for writes whose loss at a kill repeats something harmless (storage/deferred.py).
+        A `lazy` write is not forced by `write_deferred()` (a settle point): it rides another
+        commit, or the timer's, or the close's (e.g. a card's digest, storage/card_digests.py)."""
+        self._deferred.add(Deferred(sql, tuple(params), done, lazy))
 
     def has_deferred(self) -> bool:
         """Whether writes wait for a commit."""
         return bool(self._deferred.items)
 
-    async def write_deferred(self) -> None:
-        """Commit the deferred writes now (a transaction of their own), if any wait.
+    async def write_deferred(self, lazy: bool = False) -> None:
+        """Commit the deferred writes now (a transaction of their own), if any wait — when only
+        lazy ones wait, only if `lazy` (the timer, the close).
 
         Inside this task's transaction or unit they already ride on its commit.
         """
-        if self._deferred.items and not self._mine() and self._unit() is None:
+        items = self._deferred.items
+        if not items or not (lazy or any(not item.lazy for item in items)):
+            return
+        if not self._mine() and self._unit() is None:
             async with self.transaction():
                 pass  # `_end` runs them just before the COMMIT
 

@@ -22,6 +22,7 @@ class Deferred:
     sql: str
     params: tuple[Any, ...]
     done: Callable[[], None] | None = None
+    lazy: bool = False  # only rides others' commits (or the timer's): `write_deferred` skips it
 
 
 class DeferredWrites:

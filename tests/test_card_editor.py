@@ -11,8 +11,18 @@ import asyncio
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.wiring.app import build_application
 from handlers.cards import Card, CardEditor, Kind, card_editor
-from tests.chat import GROUP, MEMBER_A, SECRETARY, running, set_up_committee
+from tests.chat import (
+    GROUP,
+    MEMBER_A,
+    SECRETARY,
+    bot_settings,
+    running,
+    services,
+    set_up_committee,
+)
+from tests.fakes import FakeBotAPI, running_bot
 
 KIND = "test"
 
@@ -95,14 +105,62 @@ async def test_not_modified_from_telegram_counts_as_shown(tmp_path, clock):
     async with running(tmp_path, clock) as (conv, fake):
         board = Board(conv, fake)
         await board.post()
+        # e.g. the card was edited by other means: Telegram says it shows this already
+        fake.fail_next("editMessageText", 400, description="Bad Request: message is not modified")
         await board.change("v1")
-        fresh = card_editor(conv.app)
-        fresh._shown.clear()  # as after a restart: the editor does not know what the card shows
+        [refused] = board.attempts()
+        assert refused.status == 400
         await board.change("v1")
-        [first, refused] = board.attempts()
-        assert first.ok and refused.status == 400
-        await board.change("v1")
-        assert len(board.attempts()) == 2  # now known: not asked again
+        assert len(board.attempts()) == 1  # now known: not asked again
+
+
+async def test_after_a_restart_an_unchanged_card_is_not_edited_and_a_changed_one_is(
+    tmp_path, clock
+):
+    """What each card shows survives a restart of the Application over the same database: the
+    first unchanged edit after it sends nothing (no "message is not modified"), a real change
+    is one edit. Task 1's card was edited before the restart, task 2's only posted."""
+    async with FakeBotAPI() as fake:
+        settings = bot_settings(fake, tmp_path / "bot.db")
+        async with running_bot(build_application(settings, clock, throttle=False), fake) as conv:
+            await set_up_committee(conv, fake)
+            await conv.send(GROUP, SECRETARY, "/assign @so_taichinh Báo cáo kinh phí hạn 31/12")
+            await conv.send(GROUP, SECRETARY, "/assign @so_taichinh Kế hoạch năm hạn 31/12")
+            await conv.send(GROUP, MEMBER_A, "/progress 1 30")
+            assert len(fake.calls_of("editMessageText")) == 1
+        before = len(fake.calls_of("editMessageText"))
+        again = build_application(settings, clock, throttle=False)
+        async with running_bot(again, fake) as conv:  # a new process: the editor forgot all
+            svc, editor = services(conv), card_editor(again)
+            assert not editor._shown
+            committee = await svc.committees.by_chat(GROUP.id)
+            ids = [(await svc.items.by_number(committee.id, n)).id for n in (1, 2)]
+            for item_id in ids:
+                await editor.changed("task", item_id)
+                await editor.edit_now("task", item_id)
+            await conv.send(GROUP, MEMBER_A, "/extend 1 15/01/2027 chờ số liệu")  # card unchanged
+            assert len(fake.calls_of("editMessageText")) == before  # nothing sent, nothing refused
+            await conv.send(GROUP, MEMBER_A, "/progress 1 60")
+            await conv.send(GROUP, MEMBER_A, "/progress 2 10")
+            [first, second] = fake.calls_of("editMessageText")[before:]
+            assert first.ok and second.ok
+            assert "60%" in first.params["text"] and "10%" in second.params["text"]
+
+
+async def test_a_card_memory_evicted_is_still_known_from_the_database(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        board = Board(conv, fake)
+        editor = CardEditor(conv.app, board.editor.kinds, remembered=1)
+        for item_id in (1, 2):
+            await board.post(item_id)
+            await editor.changed(KIND, item_id)
+        assert len(editor._shown) == 1 and len(board.attempts()) == 2
+        await services(conv).db.write_deferred(lazy=True)  # as the next commit would
+        await editor.changed(KIND, 1)  # forgotten in memory, known in the database
+        assert len(board.attempts()) == 2
+        board.text = "v1"
+        await editor.changed(KIND, 1)
+        assert board.shown()[-1] == "v1" and len(board.attempts()) == 3
 
 
 async def test_edits_during_an_edit_in_flight_are_coalesced_into_the_last_state(tmp_path, clock):

@@ -399,3 +399,19 @@ async def test_deferred_writes_commit_by_themselves_when_no_commit_comes(t, monk
     t.defer("INSERT INTO t VALUES (6)")
     await t.write_deferred()  # what a settle point or a stop does
     assert await count(t) == 3
+
+
+async def test_a_lazy_deferred_write_is_not_forced_by_a_settle_point_but_rides_a_commit(t):
+    commits = t.commits
+    t.defer("INSERT INTO t VALUES (5)", lazy=True)
+    await t.write_deferred()  # a settle point: a lazy write alone makes no commit
+    assert (await count(t), t.commits - commits, t.has_deferred()) == (1, 0, True)
+    await t.execute("INSERT INTO t VALUES (6)")  # it rides the next commit
+    assert (await count(t), t.commits - commits, t.has_deferred()) == (3, 1, False)
+    t.defer("INSERT INTO t VALUES (7)", lazy=True)
+    t.defer("INSERT INTO t VALUES (8)")
+    await t.write_deferred()  # forced by the eager one: both go
+    assert (await count(t), t.commits - commits) == (5, 2)
+    t.defer("INSERT INTO t VALUES (9)", lazy=True)
+    await t.write_deferred(lazy=True)  # what the timer (no commit came) and the close do
+    assert (await count(t), t.commits - commits) == (6, 3)

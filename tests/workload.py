@@ -159,8 +159,9 @@ async def tables(db) -> list[str]:
     return [r[0] for r in rows]
 
 
-# The delivery layer's own bookkeeping: every update is recorded there, refused or not.
-BOOKKEEPING = frozenset({"inbox"})
+# The delivery layer's own bookkeeping: every update is recorded there, refused or not; and the
+# card editor's digests of what cards show (an earlier edit's lazy write rides any later commit).
+BOOKKEEPING = frozenset({"inbox", "card_digests"})
 # The answer to the command itself: staged in the outbox once its update's unit has begun a
 # write, even when the write was then refused and undone. Cards, results and notices still count.
 ANSWERS = ("outbox", "purpose", "reply")

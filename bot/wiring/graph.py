@@ -27,6 +27,7 @@ from bot.services.tasks import TaskService
 from bot.services.votes import VoteService
 from bot.services.work_calendar import CalendarService
 from storage.audit import AuditRepo
+from storage.card_digests import CardDigestRepo
 from storage.collections import CollectionRepo
 from storage.committees import CommitteeRepo
 from storage.consultations import ConsultationRepo
@@ -77,6 +78,7 @@ class Services:
     collections: CollectionService
     series: SeriesService
     flows: FlowService
+    card_digests: CardDigestRepo  # what each card shows (handlers/cards.py)
 
     @classmethod
     def build(cls, db: Database, clock: Clock, settings: Settings) -> Services:
@@ -192,4 +194,5 @@ class Services:
                 ReminderSeries(db, collections.series, ReminderRepo(db), committees, audit),
             ),
             flows=FlowService(db, FlowRepo(db), committees, members, clock),
+            card_digests=CardDigestRepo(db),
         )
