@@ -23,9 +23,10 @@ from bot.services.consultation_model import KIND, Document, Standing
 from handlers import consultation_render as cards
 from handlers import flows, render
 from handlers.cards import Card, card_editor, card_kind
-from handlers.context import GROUP_TYPES, Ctx, reader_language, services_of
+from handlers.context import Ctx, reader_language, services_of
 from handlers.outbox import outbox_of, settle
 from handlers.parsing import item_number
+from handlers.prompts import prompt_answered
 from handlers.registry import (
     auto_closer,
     button,
@@ -214,13 +215,7 @@ async def take_text(update: Update, context: Context) -> bool:
         return False
     services = services_of(context)
     service = services.consultations
-    if chat.type in GROUP_TYPES:
-        replied = message.reply_to_message
-        if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
-            return False
-        prompt = await service.prompt_by_message(chat.id, replied.message_id)
-    else:
-        prompt = await service.prompt(user.id, chat.id)
+    prompt = await prompt_answered(update, context, service)
     if prompt is None:
         return False
     item = await services.items.get(prompt.item_id)
