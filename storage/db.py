@@ -12,9 +12,11 @@ worker thread under the write lock, so the loop never waits for the disk. A hand
 bench/ANALYSIS.md). BEGIN never waits on the loop: when another process holds the write lock it
 goes to the worker, which waits with the busy timeout.
 
-Plain reads outside a transaction go to a second, read-only sqlite3 connection used on the loop's
-thread: in WAL mode a reader sees the latest committed state without waiting for a writer. Reads
-inside one's own transaction see its uncommitted rows.
+Plain reads outside a transaction run on the loop's thread too: on the write connection while no
+transaction is open (its page cache stays warm across its own commits), else on a second,
+read-only sqlite3 connection — in WAL mode it sees the latest committed state without waiting
+for the writer. Either way a plain read sees exactly the committed state; reads inside one's own
+transaction see its uncommitted rows.
 
 Nobody passes a connection around: a repository's statement joins the transaction its task has
 open (ownership is by task, so a child task does not slip into its parent's transaction); outside
@@ -414,12 +416,25 @@ class Database:
         return True
 
     # ------------------------------------------------------------------ statements
+    def _read_conn(self, sql: str) -> sqlite3.Connection | None:
+        """Where a read runs now, synchronously: our own transaction's connection; else, for a
+        SELECT (which cannot write), the write connection when nobody holds it — it then sees
+        exactly the committed state, and its page cache is warm, where SQLite empties the
+        read connection's cache whenever another connection has written, i.e. after every
+        commit (bench/ANALYSIS.md); else (another task's transaction is open, or a statement
+        that is not a plain SELECT) the read-only connection. None: ":memory:", wait for the
+        lock."""
+        if self._mine():
+            return self._raw
+        if sql.startswith("SELECT") and not self._lock.locked() and not self._raw.in_transaction:
+            return self._raw  # no await before the read ends: nobody can begin meanwhile
+        return self.reader
+
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
         """One row or None: our own transaction's view, else the read connection's."""
-        if self._mine():
-            return _first(self._raw, sql, tuple(params))
-        if self.reader is not None:
-            return _first(self.reader, sql, tuple(params))
+        conn = self._read_conn(sql)
+        if conn is not None:
+            return _first(conn, sql, tuple(params))
         async with self._lock:  # ":memory:": the write connection, between transactions
             return _first(self._raw, sql, tuple(params))
 
@@ -438,10 +453,9 @@ class Database:
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         """All rows: our own transaction's view, else the read connection's."""
-        if self._mine():
-            return self._raw.execute(sql, tuple(params)).fetchall()
-        if self.reader is not None:
-            return self.reader.execute(sql, tuple(params)).fetchall()
+        conn = self._read_conn(sql)
+        if conn is not None:
+            return conn.execute(sql, tuple(params)).fetchall()
         async with self._lock:
             return self._raw.execute(sql, tuple(params)).fetchall()
 
