@@ -113,6 +113,10 @@ class Database:
         self._owner: asyncio.Task | None = None  # the task whose transaction is open
         self.hops = 0  # hand-offs to aiosqlite's worker thread (bench and tests count them)
         self.commits = 0  # write transactions committed (bench and tests count them)
+        # Writes to the state and undos so far, by every task: a row of the state read when
+        # this was `v` is still what the database holds while it is `v`. The delivery's own
+        # bookkeeping does not count (inbox and outbox rows written `quiet`, deferred writes).
+        self.version = 0
         self._since_checkpoint = 0
         self._deferred = DeferredWrites(lambda: self.write_deferred(lazy=True))
 
@@ -231,6 +235,7 @@ class Database:
                     self._raw.execute("COMMIT")
                 except sqlite3.Error:
                     self._deferred.put_back(riders)
+                    self.version += 1
                     if self._raw.in_transaction:
                         self._raw.execute("ROLLBACK")
                     raise
@@ -242,6 +247,8 @@ class Database:
                     await self.checkpoint()
             elif self._raw.in_transaction:  # some errors roll back by themselves
                 self._raw.execute("ROLLBACK")
+            if not commit:
+                self.version += 1
         finally:
             self._owner = None
             self._lock.release()
@@ -332,6 +339,7 @@ class Database:
         try:
             yield
         except BaseException:
+            self.version += 1
             if self._raw.in_transaction:
                 self._raw.execute("ROLLBACK TO nested")
                 self._raw.execute("RELEASE nested")
@@ -464,9 +472,16 @@ class Database:
         row = await self.fetchone(sql, params)
         return None if row is None else row[0]
 
-    async def _write(self, sql: str, params: Any, many: bool) -> sqlite3.Cursor:
+    async def _write(
+        self, sql: str, params: Any, many: bool, quiet: bool = False
+    ) -> sqlite3.Cursor:
         """Run a write in our transaction, or alone in a transaction of its own (a PRAGMA or
-        other statement that must not run inside one: one autocommit hand-off, as before)."""
+        other statement that must not run inside one: one autocommit hand-off, as before).
+
+        A `quiet` write touches only the delivery's own tables (inbox, outbox), which no view
+        of the state reads: it leaves `version` as it is."""
+        if not quiet:
+            self.version += 1
         run = self._raw.executemany if many else self._raw.execute
         if await self._writable():
             return run(sql, params)
@@ -476,21 +491,28 @@ class Database:
         async with self.transaction():
             return run(sql, params)
 
-    async def execute_returning(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        """Run one write statement with a RETURNING clause; return its rows."""
+    async def execute_returning(
+        self, sql: str, params: Iterable[Any] = (), *, quiet: bool = False
+    ) -> list[sqlite3.Row]:
+        """Run one write statement with a RETURNING clause; return its rows (`quiet`: see
+        `_write`)."""
+        if not quiet:
+            self.version += 1
         if await self._writable():
             return self._raw.execute(sql, tuple(params)).fetchall()
         async with self.transaction():
             return self._raw.execute(sql, tuple(params)).fetchall()
 
-    async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
-        """Run one write statement; return lastrowid (0 when none)."""
-        cursor = await self._write(sql, tuple(params), many=False)
+    async def execute(self, sql: str, params: Iterable[Any] = (), *, quiet: bool = False) -> int:
+        """Run one write statement; return lastrowid (0 when none; `quiet`: see `_write`)."""
+        cursor = await self._write(sql, tuple(params), many=False, quiet=quiet)
         return cursor.lastrowid or 0
 
-    async def execute_rowcount(self, sql: str, params: Iterable[Any] = ()) -> int:
-        """Run one write statement; return how many rows it changed."""
-        cursor = await self._write(sql, tuple(params), many=False)
+    async def execute_rowcount(
+        self, sql: str, params: Iterable[Any] = (), *, quiet: bool = False
+    ) -> int:
+        """Run one write statement; return how many rows it changed (`quiet`: see `_write`)."""
+        cursor = await self._write(sql, tuple(params), many=False, quiet=quiet)
         return cursor.rowcount
 
     async def executemany(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:
