@@ -199,7 +199,7 @@ class ReminderService(SweepMixin):
             raise DomainError("common.too_long", limit=MAX_TEXT)
         now = self.clock.now()
         cfg = config_of(committee)
-        when = parse_when(when_text, now, cfg.tz)
+        when = parse_when(when_text, now, cfg.tz, cfg.calendar)  # the committee's working days
         at = when.at
         if not when.has_time:  # a day alone (`15/12`, `+3 ngày`): that day's morning
             at = max(now, local_to_utc(local_date(at, cfg.tz), scheduler.MORNING, cfg.tz))
