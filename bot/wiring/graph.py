@@ -193,6 +193,6 @@ class Services:
                 ),
                 ReminderSeries(db, collections.series, ReminderRepo(db), committees, audit),
             ),
-            flows=FlowService(db, FlowRepo(db), committees, members, clock),
+            flows=FlowService(db, FlowRepo(db), committees, members, clock, ProgrammeRepo(db)),
             card_digests=CardDigestRepo(db),
         )
