@@ -41,7 +41,7 @@ from bot.services.flow_model import (
     quick_moment,
 )
 from bot.services.flow_programmes import NONE, ProgrammeStep, landing
-from bot.services.settings import config_of
+from bot.services.flow_typed import TypedAnswers
 from storage.committees import Committee, CommitteeRepo
 from storage.db import Database
 from storage.flows import FlowRepo, FlowRow
@@ -54,7 +54,7 @@ __all__ = [
 ]  # fmt: skip
 
 
-class FlowService(ProgrammeStep):
+class FlowService(TypedAnswers, ProgrammeStep):
     """Starts, moves, confirms, cancels and expires guided flows; never talks to Telegram."""
 
     def __init__(
@@ -233,32 +233,6 @@ class FlowService(ProgrammeStep):
         """ "Type a date" on a `when` step: the next reply is the date."""
         self._expect(flow, "when")
         return await self._save(flow, {}, typing=True)
-
-    async def typed(self, flow: Flow, text: str) -> Flow:
-        """A typed answer to a `text` step (or a typed date), checked before it is kept."""
-        step = flow.step
-        if not flow.awaits_text or step is None:
-            raise DomainError("flow.use_buttons")
-        if step.kind == "when":
-            cfg = config_of(flow.committee)
-            at = dates.parse_deadline(text, self.clock.now(), cfg.tz, cfg.calendar)
-            answer = chosen_moment(at, flow.committee.tz)
-            return await self._save(flow, {step.name: answer}, advance=True)
-        if step.lines:
-            values = [" ".join(v.split()) for v in text.replace("|", "\n").splitlines()]
-            values = [v for v in values if v]
-            if not step.low <= len(values) <= step.high:
-                raise DomainError("flow.count", low=step.low, high=step.high, n=len(values))
-            for value in values:
-                if len(value) > step.limit:
-                    raise DomainError("common.too_long", limit=step.limit)
-            return await self._save(flow, {step.name: values}, advance=True)
-        value = " ".join(text.split())
-        if not value:
-            raise DomainError("flow.empty")
-        if len(value) > step.limit:
-            raise DomainError("common.too_long", limit=step.limit)
-        return await self._save(flow, {step.name: value}, advance=True)
 
     async def back(self, flow: Flow) -> Flow:
         """One step back (its answer is kept, to be changed)."""
