@@ -118,11 +118,11 @@ class Services:
         )  # fmt: skip
         meetings = MeetingService(
             db, clock, MeetingRepo(db), items, committees, members, users, audit, roster, tasks,
-            events, standins,
+            events, standins, programmes,
         )  # fmt: skip
         collections = CollectionService(
             db, CollectionRepo(db), items, committees, members, audit, events, clock,
-            series=SeriesRepo(db), roster=roster,
+            series=SeriesRepo(db), roster=roster, programmes=programmes,
         )  # fmt: skip
         reminders = ReminderService(
             ReminderRepo(db),
@@ -198,6 +198,6 @@ class Services:
                 ),
                 ReminderSeries(db, collections.series, ReminderRepo(db), committees, audit),
             ),
-            flows=FlowService(db, FlowRepo(db), committees, members, clock),
+            flows=FlowService(db, FlowRepo(db), committees, members, clock, ProgrammeRepo(db)),
             card_digests=CardDigestRepo(db),
         )
