@@ -120,6 +120,9 @@ class SweepMixin:
         if committee is not None and not committee.active and row.kind == scheduler.DIGEST:
             await self.repo.defer(row.id, now + timedelta(days=7), row.planned_at)  # bot removed
             return None
+        if committee is not None and not committee.active and row.kind == scheduler.ADHOC:
+            await self.wait_for_return(row, now)  # sent, late, once the bot is back
+            return None
         if committee is None or not committee.active:
             await self.repo.cancel(row.id, now, "inactive")
             return None
@@ -250,6 +253,9 @@ class SweepMixin:
     async def failed(self, dispatch: Dispatch, now: datetime, error: str, permanent: bool) -> None:
         """Sending failed: give up on a permanent error, else retry later with a back-off."""
         row = dispatch.reminder
+        if row.kind == scheduler.ADHOC and permanent and await self.away(row.committee_id):
+            await self.wait_for_return(row, now)  # refused because the bot was removed
+            return
         if permanent or row.attempts + 1 >= MAX_ATTEMPTS:
             log.warning("reminder %s dropped after %s: %s", row.id, row.attempts + 1, error)
             await self.repo.cancel(row.id, now, "undeliverable")
