@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import Forbidden, TelegramError
+from telegram.error import Forbidden, InvalidToken, TelegramError
 
 from bot.i18n import t
 from handlers.context import reader_language, services_of
@@ -16,6 +16,8 @@ log = logging.getLogger("bot.errors")
 
 async def on_error(update: object, context: Context) -> None:
     """Log the failure (never the token) and tell the person something went wrong."""
+    if isinstance(context.error, InvalidToken):  # the delivery stops the bot and says why
+        return
     log.error("error while handling %r", update, exc_info=context.error)
     if not isinstance(update, Update) or isinstance(context.error, Forbidden):
         return

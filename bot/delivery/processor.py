@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from telegram import Update
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.clock import Clock
@@ -66,6 +66,10 @@ class HandlerFailed(Exception):
     """Raised inside the unit to roll it back when a handler failed."""
 
 
+class TokenRefused(Exception):
+    """Raised inside the unit to roll it back when Telegram refused the token (401)."""
+
+
 class Processor:
     """Runs the inbox's unprocessed updates through the application, one at a time."""
 
@@ -82,6 +86,8 @@ class Processor:
         self.stats = InboxStats()
         self._stopping = False
         self._unreadable: list[tuple[int, str]] = []
+        self.refusal: InvalidToken | None = None  # Telegram refused the token: we stop
+        self.token_refused = asyncio.Event()
 
     # -------------------------------------------------------------- taking updates
     async def store(self, rows: Sequence[tuple[int, int | None, str]], updates: list[Update]):
@@ -202,8 +208,13 @@ class Processor:
             async with self.db.unit() as unit:
                 unit.before_commit(mark)
                 await self.app.process_update(update)
+                if isinstance(self._failure, InvalidToken):
+                    raise TokenRefused from self._failure
                 if self._failure is not None and not isinstance(self._failure, TelegramError):
                     raise HandlerFailed from self._failure
+        except TokenRefused:  # rolled back and left to do: it runs again with a valid token
+            self._refused(self._failure)
+            return True
         except HandlerFailed:
             await self.inbox.mark_failed(update_id, self.clock.now(), self._error_text())
             marked = True
@@ -211,6 +222,11 @@ class Processor:
             self._current, self._failure = None, None
         self.stats.updates += 1
         return marked
+
+    def _refused(self, error: InvalidToken) -> None:
+        log.error("Telegram refused the bot token while processing an update; stopping")
+        self.refusal, self._stopping = error, True
+        self.token_refused.set()
 
     def _error_text(self) -> str:
         error = f"{type(self._failure).__name__}: {self._failure}"

@@ -63,6 +63,7 @@ class FakeBotAPI(UpdateInjector):
         self._delays: defaultdict[str, deque[float]] = defaultdict(deque)
         self._changed = asyncio.Event()
         self._closing = False
+        self._token_refused = False
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
         self._methods = {
@@ -228,6 +229,12 @@ class FakeBotAPI(UpdateInjector):
         self._faults.clear()
         self._delays.clear()
 
+    def refuse_token(self, refused: bool = True) -> None:
+        """From now on answer every call 401 Unauthorized, as Telegram does for a revoked token
+        (a call already waiting, such as a long poll, still gets its answer)."""
+        self._token_refused = refused
+        self._poke()
+
     def delay_next(self, method: str, seconds: float) -> None:
         """Make the next call of ``method`` answer only after ``seconds`` (or at stop)."""
         self._delays[method.lower()].append(seconds)
@@ -252,6 +259,8 @@ class FakeBotAPI(UpdateInjector):
             if self._delays[raw.lower()]:
                 await self._idle(self._delays[raw.lower()].popleft())
             body = self._take_fault(raw.lower(), call)
+            if body is None and self._token_refused:
+                body = shapes.error(401, "Unauthorized")
             if body is None:
                 body = {"ok": True, "result": True if handler is None else await handler(call)}
         except ApiError as exc:
