@@ -13,6 +13,7 @@ from telegram.ext import Application
 from bot.clock import Clock
 from bot.delivery.polling import Poller, RawUpdatesRequest
 from bot.delivery.processor import InboxStats, Processor
+from bot.delivery.set_aside import Notify
 from storage.db import Database
 from storage.inbox import InboxRepo
 
@@ -41,6 +42,7 @@ class Delivery:
         self.inbox: InboxRepo | None = None
         self._tasks: list[asyncio.Task] = []
         self._server = None
+        self.on_set_aside: Notify | None = None  # tells a sender their update was set aside
         app.add_error_handler(self._note_failure)
 
     @classmethod
@@ -53,6 +55,7 @@ class Delivery:
         db, clock = self.opened()
         self.inbox = InboxRepo(db)
         self.processor = Processor(self.app, db, self.inbox, clock)
+        self.processor.set_aside.notify = self.on_set_aside
         self.processor.start()
         return self.inbox, self.processor, clock
 

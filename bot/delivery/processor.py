@@ -12,6 +12,10 @@ between a reply and its mark always could. A handler failure
 marks the row done with the error: it is not tried again. A Telegram error (a reply or card
 that could not be sent even after the retries) does not undo what the person did: the unit
 commits with the row marked done-with-error, and the error handler's apology follows.
+Telegram refusing the token (401) rolls the unit back, leaves the row to do and stops the
+processor (the runner exits with code 5). A failure escaping the unit is counted in the row and
+tried again; after a few the row is set aside (`set_aside.py`); a transient database error
+(locked) is never counted: the pass stops and runs again after a short, growing pause.
 
 Updates just stored are processed from memory (`Processor.store` hands them over, only those
 the store actually inserted: an id seen before is not processed again); the inbox table is
@@ -34,8 +38,10 @@ from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.clock import Clock
+from bot.delivery.set_aside import RETRY_FIRST, RETRY_MAX, SetAside
 from storage.db import Database, Unit
 from storage.inbox import PENDING_LIMIT, InboxRepo, InboxRow
+from storage.transient import is_transient
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +94,8 @@ class Processor:
         self._unreadable: list[tuple[int, str]] = []
         self.refusal: InvalidToken | None = None  # Telegram refused the token: we stop
         self.token_refused = asyncio.Event()
+        self.set_aside = SetAside(inbox, clock, self._redact)
+        self._retry_delay = RETRY_FIRST
 
     # -------------------------------------------------------------- taking updates
     async def store(self, rows: Sequence[tuple[int, int | None, str]], updates: list[Update]):
@@ -140,13 +148,23 @@ class Processor:
             self._wake.clear()
             try:
                 await self.drain()
+                self._retry_delay = RETRY_FIRST
             except asyncio.CancelledError:
                 raise
-            except Exception:  # the database failed: keep the rows, try again on the next kick
-                log.exception("processing the inbox failed")
+            except Exception as exc:  # the database failed: keep the rows, try again shortly
+                if is_transient(exc):
+                    log.warning("inbox: %s; trying again in %.1f s", exc, self._retry_delay)
+                else:
+                    log.exception("processing the inbox failed")
                 self._reread = True
+                asyncio.get_running_loop().call_later(self._retry_delay, self._retry)
+                self._retry_delay = min(self._retry_delay * 2, RETRY_MAX)
             if not self._wake.is_set():
                 self._idle.set()
+
+    def _retry(self) -> None:
+        if not self._stopping:
+            self.kick()
 
     async def _next_batch(self) -> list[tuple[int, Update | None]]:
         """What to process next: the fresh updates, or (after a start or a failure) the table's
@@ -189,9 +207,27 @@ class Processor:
 
     # -------------------------------------------------------------- one update
     async def process(self, update_id: int, update: Update) -> bool:
-        """Process one update in its own unit; False when it wrote nothing (mark it later)."""
-        marked = False
+        """Process one update in its own unit; False when it wrote nothing (mark it later).
+
+        A failure that escapes the unit is counted and the update tried again, until it is set
+        aside (bot/delivery/set_aside.py); a transient one (database locked) is raised: the
+        pass stops and runs again shortly."""
+        while True:
+            try:
+                return await self._attempt(update_id, update)
+            except Exception as exc:
+                if is_transient(exc):
+                    raise
+                if await self.set_aside.failed(update_id, update, exc):
+                    return True
+
+    async def _attempt(self, update_id: int, update: Update) -> bool:
+        marked = committed = False
         unit: Unit | None = None
+
+        def ended() -> None:  # runs first once the unit committed (or ended without writing)
+            nonlocal committed
+            committed = True
 
         async def mark() -> None:
             nonlocal marked
@@ -206,10 +242,13 @@ class Processor:
         self._current, self._failure = update, None
         try:
             async with self.db.unit() as unit:
+                unit.after_commit(ended)
                 unit.before_commit(mark)
                 await self.app.process_update(update)
                 if isinstance(self._failure, InvalidToken):
                     raise TokenRefused from self._failure
+                if is_transient(self._failure):  # rolled back, tried again shortly
+                    raise self._failure
                 if self._failure is not None and not isinstance(self._failure, TelegramError):
                     raise HandlerFailed from self._failure
         except TokenRefused:  # rolled back and left to do: it runs again with a valid token
@@ -218,6 +257,11 @@ class Processor:
         except HandlerFailed:
             await self.inbox.mark_failed(update_id, self.clock.now(), self._error_text())
             marked = True
+        except Exception:
+            if not committed:
+                raise
+            # What followed the commit failed (an edit, a button's answer): the update is done.
+            log.exception("inbox: update %d: a step after its commit failed", update_id)
         finally:
             self._current, self._failure = None, None
         self.stats.updates += 1
@@ -229,8 +273,10 @@ class Processor:
         self.token_refused.set()
 
     def _error_text(self) -> str:
-        error = f"{type(self._failure).__name__}: {self._failure}"
-        return error.replace(self.app.bot.token, "***")
+        return self._redact(f"{type(self._failure).__name__}: {self._failure}")
+
+    def _redact(self, text: str) -> str:
+        return text.replace(self.app.bot.token, "***")
 
     async def note_failure(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Error handler: a handler of the update in hand raised (PTB caught it)."""

@@ -34,6 +34,7 @@ from storage.consultations import ConsultationRepo
 from storage.db import Database
 from storage.digest import DigestRepo
 from storage.flows import FlowRepo
+from storage.inbox import InboxRepo
 from storage.items import ItemRepo
 from storage.meetings import MeetingRepo
 from storage.members import MemberRepo
@@ -79,6 +80,7 @@ class Services:
     series: SeriesService
     flows: FlowService
     card_digests: CardDigestRepo  # what each card shows (handlers/cards.py)
+    inbox: InboxRepo  # updates set aside are counted by /status
 
     @classmethod
     def build(cls, db: Database, clock: Clock, settings: Settings) -> Services:
@@ -195,4 +197,5 @@ class Services:
             ),
             flows=FlowService(db, FlowRepo(db), committees, members, clock),
             card_digests=CardDigestRepo(db),
+            inbox=InboxRepo(db),
         )

@@ -61,6 +61,7 @@ class FakeBotAPI(UpdateInjector):
         self._ids = itertools.count(1)
         self._faults: defaultdict[str, deque[tuple[int | None, JSON]]] = defaultdict(deque)
         self._delays: defaultdict[str, deque[float]] = defaultdict(deque)
+        self._holds: defaultdict[str, deque[asyncio.Event]] = defaultdict(deque)
         self._changed = asyncio.Event()
         self._closing = False
         self._token_refused = False
@@ -239,6 +240,13 @@ class FakeBotAPI(UpdateInjector):
         """Make the next call of ``method`` answer only after ``seconds`` (or at stop)."""
         self._delays[method.lower()].append(seconds)
 
+    def hold_next(self, method: str) -> asyncio.Event:
+        """Make the next call of ``method`` wait (recorded, unanswered) until the returned event
+        is set: the test acts while the bot is in the middle of a handler."""
+        release = asyncio.Event()
+        self._holds[method.lower()].append(release)
+        return release
+
     def _take_fault(self, key: str, call: Call) -> JSON | None:
         queue = self._faults.get(key)
         for index, (chat_id, body) in enumerate(queue or ()):
@@ -258,6 +266,8 @@ class FakeBotAPI(UpdateInjector):
         try:
             if self._delays[raw.lower()]:
                 await self._idle(self._delays[raw.lower()].popleft())
+            if self._holds[raw.lower()]:
+                await self._holds[raw.lower()].popleft().wait()
             body = self._take_fault(raw.lower(), call)
             if body is None and self._token_refused:
                 body = shapes.error(401, "Unauthorized")
