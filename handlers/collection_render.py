@@ -9,7 +9,7 @@ from bot import dates
 from bot.i18n import Html, t
 from bot.services.collection_model import Row, Standing
 from bot.services.series import SeriesLine
-from handlers import render
+from handlers import programme_render, render
 from handlers.callbacks import CALLBACK_VERSION, pack
 from storage.collections import Submission
 from storage.committees import Committee
@@ -64,6 +64,7 @@ def card(standing: Standing, lang: str) -> Html:
             every=_every(standing, lang),
         )
     ]
+    lines[0] = programme_render.under_header(lines[0], standing.programme, lang)
     if standing.senders:
         lines.append(t(lang, "collect.card_senders"))
         lines += [_sender(row, standing, lang) for row in standing.senders]

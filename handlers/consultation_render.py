@@ -7,7 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import dates
 from bot.i18n import Html, t
 from bot.services.consultation_model import Event, Standing
-from handlers import render
+from handlers import programme_render, render
 from handlers.callbacks import CALLBACK_VERSION, pack
 from storage.items import Item
 
@@ -48,6 +48,7 @@ def card(standing: Standing, lang: str) -> Html:
         answered=standing.answered,
         eligible=standing.eligible,
     )
+    text = programme_render.under_header(text, standing.programme, lang)
     if standing.closed:
         closed_at = _when(standing, item.closed_at, lang)
         key = "consult.card_closed_early" if standing.closed_early else "consult.card_closed"

@@ -13,7 +13,7 @@ from bot.i18n import Html, escape, t
 from bot.names import shown
 from bot.services.meeting_conclusions import Prepared
 from bot.services.meeting_model import MeetingView
-from handlers import render
+from handlers import programme_render, render
 from handlers.callbacks import CALLBACK_VERSION, pack
 from handlers.task_render import when
 
@@ -35,6 +35,7 @@ def card(view: MeetingView, lang: str) -> Html:
     """Number, title, time, place, agenda, pre-reads, attendance counts; cancelled or held."""
     lines = [
         t(lang, "meeting.card.header", number=view.number, title=view.item.title),
+        *programme_render.card_lines(view.programme, lang),
         t(lang, "meeting.card.time", when=start(view, lang)),
         t(lang, "meeting.card.place", place=view.place or "—"),
     ]

@@ -23,11 +23,24 @@ def programme_text(programme: Programme, lang: str) -> Html:
     return t(lang, "programme.name", code=programme.code, name=programme.name)
 
 
+def card_lines(programme: Programme | None, lang: str) -> list[str]:
+    """An item card's programme line (none when it has no programme)."""
+    if programme is None:
+        return []
+    return [t(lang, "programme.card", programme=programme_text(programme, lang))]
+
+
+def under_header(text: str, programme: Programme | None, lang: str) -> Html:
+    """A card's text with its programme line under the header line, as on a task's card."""
+    if programme is None:
+        return Html(text)
+    header, newline, rest = text.partition("\n")
+    return Html("\n".join([header, *card_lines(programme, lang)]) + newline + rest)
+
+
 def task_lines(view: TaskView, lang: str) -> list[str]:
     """The task card's programme and directing-document lines (none when it has neither)."""
-    lines: list[str] = []
-    if view.programme is not None:
-        lines.append(t(lang, "programme.card", programme=programme_text(view.programme, lang)))
+    lines = card_lines(view.programme, lang)
     if view.directive is not None:
         lines.append(t(lang, "programme.card_directive", text=directive_text(view.directive, lang)))
     return lines

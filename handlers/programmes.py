@@ -6,7 +6,7 @@ from bot.errors import DomainError
 from bot.permissions import MANAGERS_ONLY, MEMBERS, SECRETARY_OR_CHAIR
 from handlers import programme_render
 from handlers import task_render as cards
-from handlers.cards import card_editor
+from handlers.cards import KINDS, card_editor
 from handlers.context import Ctx
 from handlers.parsing import item_number
 from handlers.registry import command
@@ -41,9 +41,8 @@ async def tag(ctx: Ctx) -> None:
     if not code or len(code.split()) != 1:
         raise DomainError("tag.usage")
     item, found = await ctx.services.programmes.tag(ctx.committee, ctx.member, number, code)
-    if item.kind == "task":  # the card shows its programme
-        view = await ctx.services.tasks.view(item.id)
-        await card_editor(ctx.context.application).changed("task", item.id, view, None)
+    if item.kind in KINDS:  # every card shows its programme (unchanged cards are not edited)
+        await card_editor(ctx.context.application).changed(item.kind, item.id)
     text = programme_render.programme_text(found, ctx.lang)
     await ctx.say("tag.done", number=number, programme=text)
 

@@ -8,10 +8,12 @@ from bot import dates
 from bot.i18n import Html, t
 from bot.pass_rule import CHOICES
 from bot.services.votes import Tally
+from handlers import programme_render
 from handlers.callbacks import CALLBACK_VERSION, pack
 from handlers.render import mention, name
 from storage.committees import Committee
 from storage.members import Member
+from storage.programmes import Programme
 from storage.votes import Ballot, Vote
 
 ROUTE = "v"
@@ -50,23 +52,27 @@ def _deadline(committee: Committee, vote: Vote, lang: str) -> Html:
     return t(lang, "vote.deadline", when=_when(committee, vote.item.deadline, lang))
 
 
-def poll_opened(vote: Vote, committee: Committee, lang: str) -> Html:
-    """What the bot says under a new poll: number, deadline, and whether it knows who voted."""
+def poll_opened(
+    vote: Vote, committee: Committee, lang: str, programme: Programme | None = None
+) -> Html:
+    """What the bot says under a new poll: number, programme, deadline, and whether it knows
+    who voted."""
     note = "poll.anon_note" if vote.anonymous else "poll.named_note"
-    return t(
+    text = t(
         lang,
         "poll.opened",
         number=vote.item.number,
         deadline=_deadline(committee, vote, lang),
         note=t(lang, note, number=vote.item.number),
     )
+    return programme_render.under_header(text, programme, lang)
 
 
 def motion_card(tally: Tally, committee: Committee, lang: str) -> Html:
     """The motion card: motion, deadline, rule, and the live `voted X of Y` counter."""
     vote = tally.vote
     key = "vote.card" if vote.is_open else "vote.card_closed"
-    return t(
+    text = t(
         lang,
         key,
         number=vote.item.number,
@@ -75,6 +81,7 @@ def motion_card(tally: Tally, committee: Committee, lang: str) -> Html:
         voted=tally.voters,
         eligible=len(tally.eligible),
     )
+    return programme_render.under_header(text, tally.programme, lang)
 
 
 def motion_keyboard(vote: Vote, lang: str) -> InlineKeyboardMarkup:
@@ -174,6 +181,7 @@ def view(
     )
     lines = [
         t(lang, f"vote.show_{kind}", number=vote.item.number, title=vote.item.title),
+        *programme_render.card_lines(tally.programme, lang),
         t(lang, "vote.state", state=state),
         _deadline(committee, vote, lang),
     ]

@@ -77,7 +77,8 @@ async def poll(ctx: Ctx) -> None:
         purpose=purposes.VOTE_POLL, ref_id=vote.item.id,
     )  # fmt: skip
     await settle(outbox)
-    await ctx.reply(cards.poll_opened(vote, ctx.committee, ctx.group_lang))
+    programme = await ctx.services.programmes.of_item(vote.item.id)
+    await ctx.reply(cards.poll_opened(vote, ctx.committee, ctx.group_lang, programme))
 
 
 @command("vote", aliases=("bieuquyet",), who=MEMBERS, example="{motion} tán thành")

@@ -15,6 +15,7 @@ from storage.collections import Collection, Submission
 from storage.committees import Committee
 from storage.items import Item
 from storage.members import Member
+from storage.programmes import Programme
 
 KIND = "collection"
 MAX_TITLE = 300
@@ -50,6 +51,7 @@ class Standing:
     collection: Collection
     rows: tuple[Row, ...]
     series_every: str | None = None  # the series' rule when the item recurs
+    programme: Programme | None = None  # issue 17: shown on the card
 
     @property
     def closed(self) -> bool:

@@ -59,7 +59,7 @@ class CollectionSchedule:
             return None
         new_id = await self._create(
             committee, series.title, deadline, recipients, series.named, None, now,
-            series=(series.id, seq),
+            series=(series.id, seq), previous=item_id,
         )  # fmt: skip
         return await self.standing(await self.items.get(new_id))
 

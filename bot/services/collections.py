@@ -65,7 +65,9 @@ class CollectionService(CollectionSchedule, OneKind, ItemService):
     # ------------------------------------------------------------ opening
     @guarded
     async def open(self, committee: Committee, actor: Member, text: str) -> Standing:
-        """`/collect <title> due <date> [every …] [@a @b …]`: collection #N (and its series)."""
+        """`/collect <title> due <date> [every …] [@a @b …] [ct:<code>]`: collection #N (and its
+        series)."""
+        text, code = self.take_tag(committee, text)
         parsed = read_collect(text)
         if not parsed.title or parsed.due is None:
             raise DomainError("collect.usage")
@@ -95,7 +97,7 @@ class CollectionService(CollectionSchedule, OneKind, ItemService):
             )  # fmt: skip
         item_id = await self._create(
             committee, parsed.title, deadline, recipients, named, actor.user_id, now,
-            series=(series_id, 0) if series_id else None,
+            series=(series_id, 0) if series_id else None, code=code,
         )  # fmt: skip
         return await self.standing(await self.items.get(item_id))
 
@@ -109,8 +111,11 @@ class CollectionService(CollectionSchedule, OneKind, ItemService):
         created_by: int | None,
         now: datetime,
         series: tuple[int, int] | None = None,
+        code: str | None = None,
+        previous: int | None = None,
     ) -> int:
-        """Insert the item, its collection row and recipients (inside the caller's transaction)."""
+        """Insert the item, its collection row and recipients (inside the caller's transaction);
+        tag it with programme `code`, or with the programme of the `previous` occurrence."""
         cfg = config_of(committee)
         closes_at = working_days_from(deadline, GRACE_WORKING_DAYS, cfg)
         number = await self.committees.take_number(committee.id)
@@ -121,10 +126,14 @@ class CollectionService(CollectionSchedule, OneKind, ItemService):
         await self.repo.insert(item_id, closes_at, named, recipients)
         if series is not None:
             await self.series.add_occurrence(series[0], series[1], item_id)
+        tagged = await self.tag_new(committee, item_id, code)
+        if previous is not None and self.programmes is not None:
+            tagged = await self.programmes.inherit(previous, item_id)
         await self.audit.add(
             committee.id, "collection.open", created_by, now, item_id, number=number,
             title=title, deadline=deadline, closes_at=closes_at, recipients=recipients,
             series=series[0] if series else None, occurrence=series[1] if series else None,
+            **tagged,
         )  # fmt: skip
         await self.events.item_changed(item_id)
         return item_id
@@ -154,7 +163,8 @@ class CollectionService(CollectionSchedule, OneKind, ItemService):
         if found is not None:
             series = await self.series.get(found[0])
             every = series.every if series and series.stopped_at is None else None
-        return Standing(committee, item, collection, ordered(rows), every)
+        programme = await self.programmes.of_item(item.id) if self.programmes else None
+        return Standing(committee, item, collection, ordered(rows), every, programme)
 
     async def all_standings(self, committee_id: int) -> list[Standing]:
         """Every collection of the committee, by number (for the export)."""

@@ -17,6 +17,7 @@ from storage.committees import Committee
 from storage.consultations import Opinion
 from storage.items import Item
 from storage.members import Member
+from storage.programmes import Programme
 
 KIND = "consultation"
 MAX_TITLE = 300
@@ -69,6 +70,7 @@ class Standing:
     item: Item
     silence_agree: bool
     rows: tuple[Row, ...]
+    programme: Programme | None = None  # issue 17: shown on the card
 
     @property
     def closed(self) -> bool:

@@ -110,7 +110,8 @@ class ConsultationService(ConsultationClosing, OneKind, ItemService):
             Row(m, current.get(m.id), acting.get(getattr(current.get(m.id), "acting_id", None)))
             for m in sorted(counted, key=rank)
         )
-        return Standing(committee, item, row.silence_agree, rows)
+        programme = await self.programmes.of_item(item.id) if self.programmes else None
+        return Standing(committee, item, row.silence_agree, rows, programme)
 
     async def pending_members(self, item: Item) -> list[Member]:
         """Active voting members without an answer yet (for /pending and the reminders)."""

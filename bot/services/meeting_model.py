@@ -11,6 +11,7 @@ from storage.committees import Committee
 from storage.items import Item
 from storage.meetings import AgendaEntry, Attendance
 from storage.members import Member
+from storage.programmes import Programme
 
 KIND = "meeting"
 DURATION = timedelta(hours=2)  # calendars need an end; a committee meeting takes about two hours
@@ -44,6 +45,7 @@ class MeetingView:
     attendance: dict[int, Attendance]
     conclusions: tuple[ConclusionView, ...] = ()
     acting: dict[int, Member] = field(default_factory=dict)  # stand-ins who answered (issue 17)
+    programme: Programme | None = None  # issue 17: shown on the card
 
     def acting_for(self, member: Member) -> Member | None:
         """The stand-in who gave `member`'s current answer, if one did."""

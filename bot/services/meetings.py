@@ -20,6 +20,8 @@ from bot.services.item_service import OneKind
 from bot.services.meeting_conclusions import MeetingConclusions
 from bot.services.meeting_input import MAX_TEXT, MAX_TITLE, read_new_meeting, read_when
 from bot.services.meeting_model import KIND, STATUSES, ConclusionView, MeetingView, rank
+from bot.services.programme_tags import extract_tags
+from bot.services.programmes import ProgrammeService
 from bot.services.roster import RosterService
 from bot.services.settings import config_of
 from bot.services.standins import StandinService
@@ -51,18 +53,20 @@ class MeetingService(MeetingConclusions, OneKind):
         self, db: Database, clock: Clock, repo: MeetingRepo, items: ItemRepo,
         committees: CommitteeRepo, members: MemberRepo, users: UserRepo, audit: AuditRepo,
         roster: RosterService, tasks: TaskService, events: Events,
-        standins: StandinService | None = None,
+        standins: StandinService | None = None, programmes: ProgrammeService | None = None,
     ) -> None:  # fmt: skip
         self.db, self.clock, self.repo, self.items = db, clock, repo, items
         self.committees, self.members, self.users, self.audit = committees, members, users, audit
         self.roster, self.tasks, self.events = roster, tasks, events
         self.standins = standins  # a stand-in confirms attendance for the member away (issue 17)
+        self.programmes = programmes  # `ct:<code>` tags a new meeting; its card shows it
 
     # ------------------------------------------------------------ creating
     @guarded
     async def create(self, committee: Committee, actor: Member, text: str) -> MeetingView:
         """`/meeting <title> <date time> [tại <place>]`; further lines are agenda lines."""
         now = self.clock.now()
+        text, tags = extract_tags(text, now, committee.tz, directive=False)
         new = read_new_meeting(text, now, committee.tz)
         async with self.db.transaction():
             number = await self.committees.take_number(committee.id)
@@ -73,9 +77,13 @@ class MeetingService(MeetingConclusions, OneKind):
             await self.repo.insert(item_id, new.place)
             for line in new.agenda:
                 await self.repo.add_agenda(item_id, "line", line, None, actor.user_id, now)
+            tagged = {}
+            if tags.code and self.programmes is not None:
+                tagged = await self.programmes.apply(committee, item_id, tags)
             await self.audit.add(
                 committee.id, "meeting.create", actor.user_id, now, item_id, number=number,
                 title=new.title, start=new.start, place=new.place, agenda=list(new.agenda),
+                **tagged,
             )  # fmt: skip
         await self.events.item_changed(item_id)
         return await self.view(await self.items.get(item_id))
@@ -106,6 +114,7 @@ class MeetingService(MeetingConclusions, OneKind):
         return MeetingView(
             committee, item, place, sequence, reason, tuple(await self.repo.agenda(item.id)),
             invitees, attendance, tuple(conclusions), acting,
+            await self.programmes.of_item(item.id) if self.programmes else None,
         )  # fmt: skip
 
     async def view_of(self, committee: Committee, number: int) -> MeetingView:

@@ -110,6 +110,19 @@ class ProgrammeService:
                 recorded["directive_date"] = tags.doc_date.isoformat()
         return recorded
 
+    async def inherit(self, from_item_id: int, to_item_id: int) -> dict[str, object]:
+        """Inside a creation's transaction: a recurring item's next occurrence keeps the
+        programme of the previous one; return what the creation's audit entry should add."""
+        programme = await self.of_item(from_item_id)
+        if programme is None:
+            return {}
+        await self.repo.tag(to_item_id, programme.id)
+        return {"programme": programme.code}
+
+    async def of_item(self, item_id: int) -> Programme | None:
+        """The programme an item belongs to, if any (for its card)."""
+        return (await self.repo.programmes_of([item_id])).get(item_id)
+
     async def item_ids(self, committee: Committee, code: str) -> frozenset[int]:
         """The items of the committee's programme `code` (a refusal if there is none)."""
         return await self.repo.item_ids((await self.resolve(committee, code)).id)

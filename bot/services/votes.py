@@ -11,7 +11,7 @@ updates or from stopPoll, and there is no list of who has not voted.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot import dates
@@ -27,6 +27,7 @@ from bot.services.vote_input import MAX_QUESTION, parse_poll, split_motion
 from storage.committees import Committee
 from storage.items import Item
 from storage.members import Member
+from storage.programmes import Programme
 from storage.votes import Ballot, Vote
 
 
@@ -42,6 +43,7 @@ class Tally:
     option_counts: list[int] = field(default_factory=list)  # polls
     voters: int = 0  # members who voted (anonymous polls: everyone who answered)
     acting: dict[int, Member] = field(default_factory=dict)  # member id → stand-in who voted
+    programme: Programme | None = None  # issue 17: shown on the card
 
     @property
     def item(self) -> Item:
@@ -181,7 +183,13 @@ class VoteService(VoteClosing, ItemService):
         await self.repo.update(vote.item.id, result_message_id=message_id)
 
     async def tally(self, vote: Vote) -> Tally:
-        """Counts so far (open) or as frozen at close."""
+        """Counts so far (open) or as frozen at close, with the vote's programme."""
+        counted = await self._tally(vote)
+        if self.programmes is None:
+            return counted
+        return replace(counted, programme=await self.programmes.of_item(vote.item.id))
+
+    async def _tally(self, vote: Vote) -> Tally:
         if vote.result is not None:
             return await self._snapshot(vote)
         ids = await self.repo.electorate(vote.item.id)

@@ -117,11 +117,11 @@ class Services:
         )  # fmt: skip
         meetings = MeetingService(
             db, clock, MeetingRepo(db), items, committees, members, users, audit, roster, tasks,
-            events, standins,
+            events, standins, programmes,
         )  # fmt: skip
         collections = CollectionService(
             db, CollectionRepo(db), items, committees, members, audit, events, clock,
-            series=SeriesRepo(db), roster=roster,
+            series=SeriesRepo(db), roster=roster, programmes=programmes,
         )  # fmt: skip
         reminders = ReminderService(
             ReminderRepo(db),
