@@ -19,6 +19,8 @@ log = logging.getLogger("bot.errors")
 async def on_error(update: object, context: Context) -> None:
     """Log the failure (never the token) and tell the person something went wrong."""
     if isinstance(context.error, InvalidToken):  # the delivery stops the bot and says why
+        log.error("error while handling %r: the Bot API refused the token (%s)", update,
+                  context.error.message)  # fmt: skip
         return
     if is_transient(context.error):  # rolled back and tried again shortly (bot/delivery)
         log.warning("database busy while handling update; it is tried again: %s", context.error)

@@ -87,10 +87,13 @@ async def test_a_locked_database_is_retried_not_counted(tmp_path, clock):
     async with running(tmp_path, clock) as (conv, fake):
         await set_up_committee(conv, fake)
         db = services(conv).db
+        asked = len(fake.calls_of("getChatMember"))  # /setup asked once
         release = fake.hold_next("getChatMember")  # /status asks Telegram, writing nothing
         status = fake.inject_message(GROUP, SECRETARY, "/status")
         remind = fake.inject_message(GROUP, SECRETARY, "/remind +2d Họp giao ban")
-        await fake.wait_for(lambda: fake.calls_of("getChatMember"), PATIENCE, "/status running")
+        await fake.wait_for(
+            lambda: len(fake.calls_of("getChatMember")) > asked, PATIENCE, "/status running"
+        )
         # Both updates are in the inbox; now another process takes the write lock.
         other = sqlite3.connect(db.path, timeout=60, isolation_level=None, check_same_thread=False)
         seen = Seen("trying again")
