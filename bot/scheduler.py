@@ -20,6 +20,9 @@ or the clock: callers pass `now`.
   (a holiday Monday) it goes out on the next working day at the digest's own time.
 - **Working days** are the committee's calendar (`cfg.calendar`, `bot.workcalendar`): its
   weekday rule minus Vietnam's public holidays and its own days off, plus its make-up days.
+- **Meetings** (`bot.services.meeting_reminders`): a meeting held on a day off still gets its
+  reminders — the day before's on the last working day before it, the hour before's on the day
+  itself (only quiet hours hold it back).
 - A message sent more than `LATE_AFTER` after its planned moment says it is late.
 """
 
@@ -31,6 +34,7 @@ from datetime import date, datetime, time, timedelta
 from bot.dates import local_date, local_to_utc
 from bot.periods import next_allowed
 from bot.services.settings import CommitteeConfig
+from bot.workcalendar import EVERY_DAY
 
 MORNING = time(8, 0)
 LATE_AFTER = timedelta(minutes=15)
@@ -57,14 +61,15 @@ class Plan:
     seq: int
 
 
-def defer(moment: datetime, cfg: CommitteeConfig) -> datetime:
-    """`moment`, or the first moment after it outside quiet hours on a working day."""
-    return next_allowed(moment, cfg.tz, cfg.calendar, cfg.quiet)
+def defer(moment: datetime, cfg: CommitteeConfig, *, any_day: bool = False) -> datetime:
+    """`moment`, or the first moment after it outside quiet hours on a working day (`any_day`:
+    outside quiet hours on any day, for a meeting's reminder on a day off)."""
+    return next_allowed(moment, cfg.tz, EVERY_DAY if any_day else cfg.calendar, cfg.quiet)
 
 
-def allowed(moment: datetime, cfg: CommitteeConfig) -> bool:
-    """Whether something automatic may be sent at `moment`."""
-    return defer(moment, cfg) == moment
+def allowed(moment: datetime, cfg: CommitteeConfig, *, any_day: bool = False) -> bool:
+    """Whether something automatic may be sent at `moment` (`any_day`: as in `defer`)."""
+    return defer(moment, cfg, any_day=any_day) == moment
 
 
 def morning(day: date, cfg: CommitteeConfig) -> datetime:

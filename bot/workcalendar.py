@@ -134,6 +134,18 @@ class WorkCalendar:
         return end_of_day(day, tz)
 
 
+class EveryDay(WorkCalendar):
+    """A calendar where every day is a working day: for what a day off must not hold back (a
+    meeting's own reminders on the day it is held), so only quiet hours apply."""
+
+    def is_working(self, day: date) -> bool:
+        """Every day works."""
+        return True
+
+
+EVERY_DAY = EveryDay(ALL_DAYS)
+
+
 @lru_cache(maxsize=4096)
 def _calendar(workdays: frozenset[int], changes: str) -> WorkCalendar:
     parsed = parse_changes(changes)

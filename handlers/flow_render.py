@@ -7,7 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import dates
 from bot.i18n import Html, t
-from bot.services.flows import Flow, Page, moment_of
+from bot.services.flows import NONE, Flow, Page, ProgrammePage, moment_of
 from handlers import render
 from handlers.callbacks import CALLBACK_VERSION, pack
 from storage.members import Member
@@ -51,6 +51,8 @@ def summary(flow: Flow, lang: str) -> list[str]:
             lines.append(t(lang, key, names=joined))
         elif step.kind == "when":
             lines.append(t(lang, key, when=when_text(flow, value, lang)))
+        elif step.kind == "programme":
+            lines.append(t(lang, key, programme=programme_text(flow, value, lang)))
         elif step.kind == "flags":
             shown = [t(lang, f"flow.flag.{c}") for c in value]
             lines.append(
@@ -65,12 +67,24 @@ def summary(flow: Flow, lang: str) -> list[str]:
     return lines
 
 
+def programme_text(flow: Flow, code: str | None, lang: str) -> Html:
+    """A programme step's answer as the summary shows it: code and name, or "none"."""
+    if not code:
+        return t(lang, "flow.nobody")
+    found = flow.programme(code)
+    return t(lang, "programme.name", code=code, name=found.name if found else "—")
+
+
 def _who(member: Member, lang: str) -> Html:
     return render.with_agency(member, lang)
 
 
 def card(
-    flow: Flow, author: Member | None, page: Page | None, quick: list, lang: str
+    flow: Flow,
+    author: Member | None,
+    page: Page | ProgrammePage | None,
+    quick: list,
+    lang: str,
 ) -> tuple[Html, InlineKeyboardMarkup]:
     """The flow's card at its current step."""
     kind, step = flow.spec.kind, flow.step
@@ -94,6 +108,9 @@ def card(
         if step.kind == "many":
             label = "flow.btn.next" if page and page.chosen else "flow.btn.skip"
             rows.append([_button(t(lang, label), _data(flow, "n"))])
+    elif step.kind == "programme":
+        lines.append(t(lang, f"flow.ask.{step.texts}"))
+        rows += _programme_rows(flow, page, lang)
     elif step.kind == "flags":
         lines.append(t(lang, f"flow.ask.{step.texts}"))
         chosen = flow.answers.get(step.name, [])
@@ -129,6 +146,33 @@ def _roster_rows(flow: Flow, page: Page | None, lang: str) -> list[list[InlineKe
         if member.id in page.chosen:
             label = "✅ " + label
         rows.append([_button(label[:60], _data(flow, "p", member.id))])
+    return rows + _turn_rows(flow, page, lang)
+
+
+def _programme_rows(
+    flow: Flow, page: ProgrammePage | None, lang: str
+) -> list[list[InlineKeyboardButton]]:
+    """A programme step's buttons: code · name (short) per programme, then "no programme"."""
+    if page is None:
+        return []
+    rows = []
+    for programme in page.programmes:
+        label = f"{programme.code} · {programme.name}"
+        label = label if len(label) <= 48 else label[:47] + "…"
+        if page.chosen is not None and programme.code.casefold() == page.chosen.casefold():
+            label = "✅ " + label
+        rows.append([_button(label, _data(flow, "c", programme.id))])
+    rows += _turn_rows(flow, page, lang)
+    none = ("✅ " if page.chosen == "" else "") + t(lang, "flow.btn.no_programme")
+    rows.append([_button(none, _data(flow, "c", NONE))])
+    return rows
+
+
+def _turn_rows(
+    flow: Flow, page: Page | ProgrammePage, lang: str
+) -> list[list[InlineKeyboardButton]]:
+    """◀ Trang n/N ▶ under a long list (roster or programmes)."""
+    rows = []
     if page.count > 1:
         turn = []
         if page.number > 0:

@@ -91,7 +91,8 @@ async def show(
     services, bot = state_of(app).services, app.bot
     author = await services.roster.seat(flow.committee, flow.row.user_id)
     step = flow.step
-    page = await services.flows.page(flow) if step and step.kind in ("one", "many") else None
+    paged = ("one", "many", "programme")
+    page = await services.flows.page(flow) if step and step.kind in paged else None
     quick = services.flows.quick_deadlines(flow) if step and step.kind == "when" else []
     text, keyboard = flow_render.card(flow, author, page, quick, lang)
     chat, thread = flow.row.chat_id, flow.row.thread_id
@@ -133,7 +134,7 @@ async def _close_card(app: Application, flow: Flow, status: str, lang: str) -> N
 @button(flow_render.ROUTE, gate="flow.step", who=MEMBERS)
 async def on_button(ctx: Ctx, parts: list[str]) -> None:
     """`v1:f:<flow>:<step>:<op>[:<arg>]`: p pick · g page · n next · k switch · q quick date ·
-    t type a date · z no deadline · b back · x cancel · ok create."""
+    t type a date · z no deadline · c programme (0: none) · b back · x cancel · ok create."""
     if len(parts) < 3 or not (parts[0].isdigit() and parts[1].isdigit()):
         raise DomainError("common.stale_button")
     flows, app = ctx.services.flows, ctx.context.application
@@ -180,6 +181,8 @@ async def _move(flows, flow: Flow, op: str, arg: str) -> Flow:
         return await flows.ask_typed(flow)
     if op == "z":
         return await flows.no_deadline(flow)
+    if op == "c" and arg.isdigit():
+        return await flows.choose(flow, int(arg))
     if op == "b":
         return await flows.back(flow)
     raise DomainError("common.stale_button")

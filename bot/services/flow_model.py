@@ -16,6 +16,7 @@ from bot.workcalendar import working_days_from
 from storage.committees import Committee
 from storage.flows import FlowRow
 from storage.members import Member
+from storage.programmes import Programme
 
 LIFETIME = timedelta(minutes=30)
 PAGE_SIZE = 8  # roster buttons per page (a phone shows about eight rows comfortably)
@@ -34,7 +35,8 @@ class Step:
     `name` (`flow.ask.<label>`, `flow.got.<label>`, and `.<flow kind>` after it for `text`);
     `quick`: the quick deadline buttons a `when` step offers (codes of `QUICK`; none: typed only);
     `choices`: the switches of a `flags` step (each on or off, then "next"; texts
-    `flow.flag.<choice>`).
+    `flow.flag.<choice>`). A `programme` step (one of the committee's programmes, or none; its
+    answer is the code or None) is absent while the committee has no programme.
     """
 
     name: str
@@ -85,6 +87,11 @@ def declare(spec: FlowSpec) -> FlowSpec:
     return spec
 
 
+def present(spec: FlowSpec, programmes: tuple[Programme, ...], index: int) -> bool:
+    """Whether step `index` of `spec` is asked: a programme step only when there are any."""
+    return spec.steps[index].kind != "programme" or bool(programmes)
+
+
 @dataclass(frozen=True)
 class Flow:
     """A flow as the handlers see it: the row, its spec, and the committee."""
@@ -93,6 +100,7 @@ class Flow:
     spec: FlowSpec
     committee: Committee
     members: dict[int, Member] = field(default_factory=dict)  # every member the answers name
+    programmes: tuple[Programme, ...] = ()  # the committee's, when the flow has that step
 
     @property
     def id(self) -> int:
@@ -110,10 +118,20 @@ class Flow:
         index = self.row.step
         return self.spec.steps[index] if index < len(self.spec.steps) else None
 
+    def present(self, index: int) -> bool:
+        """Whether step `index` is asked (a programme step only when there are programmes)."""
+        return present(self.spec, self.programmes, index)
+
     @property
     def position(self) -> tuple[int, int]:
         """(current step number from 1, number of steps including the summary)."""
-        return self.row.step + 1, len(self.spec.steps) + 1
+        shown = [i for i in range(len(self.spec.steps)) if self.present(i)]
+        return sum(1 for i in shown if i < self.row.step) + 1, len(shown) + 1
+
+    def programme(self, code: str | None) -> Programme | None:
+        """The committee's programme with this code (the answer of a programme step)."""
+        folded = (code or "").casefold()
+        return next((p for p in self.programmes if p.code.casefold() == folded), None)
 
     @property
     def awaits_text(self) -> bool:
@@ -132,6 +150,17 @@ class Page:
     number: int
     count: int
     chosen: frozenset[int]
+
+
+@dataclass(frozen=True)
+class ProgrammePage:
+    """One page of programme choices; `chosen`: the code answered so far ("" for none, None
+    while unanswered)."""
+
+    programmes: list[Programme]
+    number: int
+    count: int
+    chosen: str | None
 
 
 class FlowMoved(DomainError):

@@ -4,7 +4,9 @@ Each `compose` returns exactly what the one-line command is given: `/assign` get
 and `<title> hạn <date>`, `/consult` `<title> hạn <date>`, `/vote` `<motion> hạn <date>`,
 `/poll` `<question> | <option> | … [hạn <date>] [multi] [anon]`, `/remind` `<date> <text>`;
 the chosen date is written the way those commands read it (`canonical`: `dd/mm/yyyy` or
-`dd/mm/yyyy HH:MM`).
+`dd/mm/yyyy HH:MM`). The flows of items that can belong to a programme end with the programme
+step (after the deadline, before the summary); a chosen programme puts `ct:<code>` first in the
+text, ahead of anything typed (so a title's own "ct:…" cannot take its place).
 """
 
 from __future__ import annotations
@@ -24,6 +26,15 @@ def _person(member: Member) -> Person:
     return Person(member.user_id, member.username, member.full_name)
 
 
+PROGRAMME = Step("programme", "programme", optional=True)
+
+
+def _tagged(answers: dict[str, Any], text: str) -> str:
+    """`text` with the chosen programme's `ct:<code>` first (the commands take it anywhere)."""
+    code = answers.get("programme")
+    return f"ct:{code} {text}" if code else text
+
+
 def _due(answers: dict[str, Any], name: str = "deadline") -> str:
     chosen = answers.get(name)
     return f" hạn {chosen['text']}" if chosen else ""
@@ -32,19 +43,19 @@ def _due(answers: dict[str, Any], name: str = "deadline") -> str:
 def _assign(answers: dict[str, Any], members: dict[int, Member]) -> Outcome:
     ids = [answers["lead"], *answers.get("cooperators", [])]
     people = tuple(_person(members[i]) for i in ids if i in members)
-    return Outcome("assign", people, answers["title"] + _due(answers))
+    return Outcome("assign", people, _tagged(answers, answers["title"] + _due(answers)))
 
 
 def _titled(kind: str):
     def compose(answers: dict[str, Any], members: dict[int, Member]) -> Outcome:
-        return Outcome(kind, text=answers["title"] + _due(answers))
+        return Outcome(kind, text=_tagged(answers, answers["title"] + _due(answers)))
 
     return compose
 
 
 def _poll(answers: dict[str, Any], members: dict[int, Member]) -> Outcome:
     text = " | ".join([answers["title"], *answers["options"]]) + _due(answers)
-    return Outcome("poll", text=" ".join([text, *answers.get("flags", [])]))
+    return Outcome("poll", text=_tagged(answers, " ".join([text, *answers.get("flags", [])])))
 
 
 def _remind(answers: dict[str, Any], members: dict[int, Member]) -> Outcome:
@@ -59,6 +70,7 @@ ASSIGN = declare(
             Step("cooperators", "many", optional=True),
             Step("title", "text", limit=TASK_TITLE),
             Step("deadline", "when"),
+            PROGRAMME,
         ),
         _assign,
     )
@@ -66,14 +78,14 @@ ASSIGN = declare(
 CONSULT = declare(
     FlowSpec(
         "consult",
-        (Step("title", "text", limit=MAX_TITLE), Step("deadline", "when")),
+        (Step("title", "text", limit=MAX_TITLE), Step("deadline", "when"), PROGRAMME),
         _titled("consult"),
     )
 )
 VOTE = declare(
     FlowSpec(
         "vote",
-        (Step("title", "text", limit=MAX_MOTION), Step("deadline", "when")),
+        (Step("title", "text", limit=MAX_MOTION), Step("deadline", "when"), PROGRAMME),
         _titled("vote"),
     )
 )
@@ -87,6 +99,7 @@ POLL = declare(
             ),
             Step("flags", "flags", optional=True, choices=("multi", "anon")),
             Step("deadline", "when", optional=True),
+            PROGRAMME,
         ),
         _poll,
     )

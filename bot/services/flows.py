@@ -3,7 +3,8 @@ this service moves one flow through them, with its state in the database (storag
 
 Step kinds: `one` (pick one member from the roster), `many` (pick any number, then "next"),
 `text` (typed as a reply), `when` (a quick deadline button or a typed date), `flags` (switches
-such as a poll's "multi" and "anon", then "next"). After the last step
+such as a poll's "multi" and "anon", then "next"), `programme` (one of the committee's
+programmes or none: bot/services/flow_programmes.py; absent without programmes). After the last step
 comes the summary to confirm; confirming turns the answers into exactly the arguments of the
 one-line command (`FlowSpec.compose` → `Outcome`) and hands them to the caller's `create`,
 inside one transaction with the flow's end. Only the author moves a flow; every move extends its
@@ -31,6 +32,7 @@ from bot.services.flow_model import (
     FlowSpec,
     Outcome,
     Page,
+    ProgrammePage,
     Step,
     canonical,
     chosen_moment,
@@ -38,19 +40,21 @@ from bot.services.flow_model import (
     moment_of,
     quick_moment,
 )
-from bot.services.settings import config_of
+from bot.services.flow_programmes import NONE, ProgrammeStep, landing
+from bot.services.flow_typed import TypedAnswers
 from storage.committees import Committee, CommitteeRepo
 from storage.db import Database
 from storage.flows import FlowRepo, FlowRow
 from storage.members import Member, MemberRepo
+from storage.programmes import ProgrammeRepo
 
 __all__ = [
-    "LIFETIME", "PAGE_SIZE", "SPECS", "Flow", "FlowMoved", "FlowService", "FlowSpec", "Outcome",
-    "Page", "Step", "canonical", "declare", "moment_of",
+    "LIFETIME", "NONE", "PAGE_SIZE", "SPECS", "Flow", "FlowMoved", "FlowService", "FlowSpec",
+    "Outcome", "Page", "ProgrammePage", "Step", "canonical", "declare", "moment_of",
 ]  # fmt: skip
 
 
-class FlowService:
+class FlowService(TypedAnswers, ProgrammeStep):
     """Starts, moves, confirms, cancels and expires guided flows; never talks to Telegram."""
 
     def __init__(
@@ -60,6 +64,7 @@ class FlowService:
         committees: CommitteeRepo,
         members: MemberRepo,
         clock: Clock,
+        programmes: ProgrammeRepo | None = None,
     ) -> None:
         self.db, self.repo, self.committees, self.members, self.clock = (
             db,
@@ -68,6 +73,7 @@ class FlowService:
             members,
             clock,
         )
+        self.programme_repo = programmes
 
     # ------------------------------------------------------------------ starting and reading
     async def start(
@@ -90,6 +96,8 @@ class FlowService:
         first = 0
         while first < len(spec.steps) and spec.steps[first].name in answers:
             first += 1
+        programmes = await self.programmes_for(committee.id, spec)
+        first = landing(spec, programmes, first, first)
         async with self.db.transaction():
             replaced = await self.repo.open_of(chat_id, author.user_id)
             for old in replaced:
@@ -119,15 +127,20 @@ class FlowService:
         committee = await self.committees.get(row.committee_id)
         ids = [row.answers.get("lead"), *row.answers.get("cooperators", [])]
         members = await self.members.many([i for i in ids if isinstance(i, int)])
-        return Flow(row, SPECS[row.kind], committee, members)
+        spec = SPECS[row.kind]
+        programmes = await self.programmes_for(row.committee_id, spec)
+        return Flow(row, spec, committee, members, programmes)
 
     async def set_messages(self, flow: Flow, card: int | None = None, prompt: int | None = None):
         """Remember the message ids of the flow's card and prompt."""
         await self.repo.set_messages(flow.id, card, prompt)
 
-    async def page(self, flow: Flow) -> Page:
-        """The roster page the current pick step shows (by agency, then name)."""
+    async def page(self, flow: Flow) -> Page | ProgrammePage:
+        """The roster page the current pick step shows (by agency, then name), or the
+        programmes a programme step shows."""
         step = flow.step
+        if step is not None and step.kind == "programme":
+            return self.programme_page(flow)
         seats = [m for m in await self.members.list(flow.committee.id) if m.active]
         if step is not None and step.name == "cooperators":
             seats = [m for m in seats if m.id != flow.answers.get("lead")]
@@ -196,8 +209,8 @@ class FlowService:
         return await self._save(flow, {step.name: flow.answers.get(step.name, [])}, advance=True)
 
     async def turn(self, flow: Flow, page: int) -> Flow:
-        """Another page of the roster."""
-        self._expect(flow, "one", "many")
+        """Another page of the roster (or of the programmes)."""
+        self._expect(flow, "one", "many", "programme")
         return await self._save(flow, {}, page=max(0, page))
 
     async def quick(self, flow: Flow, code: str) -> Flow:
@@ -220,32 +233,6 @@ class FlowService:
         """ "Type a date" on a `when` step: the next reply is the date."""
         self._expect(flow, "when")
         return await self._save(flow, {}, typing=True)
-
-    async def typed(self, flow: Flow, text: str) -> Flow:
-        """A typed answer to a `text` step (or a typed date), checked before it is kept."""
-        step = flow.step
-        if not flow.awaits_text or step is None:
-            raise DomainError("flow.use_buttons")
-        if step.kind == "when":
-            cfg = config_of(flow.committee)
-            at = dates.parse_deadline(text, self.clock.now(), cfg.tz, cfg.calendar)
-            answer = chosen_moment(at, flow.committee.tz)
-            return await self._save(flow, {step.name: answer}, advance=True)
-        if step.lines:
-            values = [" ".join(v.split()) for v in text.replace("|", "\n").splitlines()]
-            values = [v for v in values if v]
-            if not step.low <= len(values) <= step.high:
-                raise DomainError("flow.count", low=step.low, high=step.high, n=len(values))
-            for value in values:
-                if len(value) > step.limit:
-                    raise DomainError("common.too_long", limit=step.limit)
-            return await self._save(flow, {step.name: values}, advance=True)
-        value = " ".join(text.split())
-        if not value:
-            raise DomainError("flow.empty")
-        if len(value) > step.limit:
-            raise DomainError("common.too_long", limit=step.limit)
-        return await self._save(flow, {step.name: value}, advance=True)
 
     async def back(self, flow: Flow) -> Flow:
         """One step back (its answer is kept, to be changed)."""
@@ -302,6 +289,7 @@ class FlowService:
     ) -> Flow:
         merged = {**flow.answers, **answers}
         index = flow.row.step + 1 if advance else flow.row.step if step is None else step
+        index = landing(flow.spec, flow.programmes, index, flow.row.step)
         if advance:
             page = 0
         expires = self.clock.now() + LIFETIME

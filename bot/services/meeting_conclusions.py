@@ -13,6 +13,7 @@ from bot.models import SECRETARY_CHAIR
 from bot.services.meeting_input import ConclusionLine, read_conclusions
 from bot.services.meeting_model import MeetingView
 from bot.services.roster import Person
+from bot.services.settings import config_of
 from bot.services.task_queries import OPEN, TaskView
 from storage.committees import Committee
 from storage.items import Item
@@ -88,7 +89,8 @@ class MeetingConclusions:
         item = await self.get(committee, number)
         if item.status == "cancelled":
             raise DomainError("meeting.already_cancelled", number=number)
-        lines = read_conclusions(text, self.clock.now(), committee.tz)
+        calendar = config_of(committee).calendar
+        lines = read_conclusions(text, self.clock.now(), committee.tz, calendar)
         if not lines:
             raise DomainError("conclude.usage")
         read = [await self._people(committee, line) for line in lines]

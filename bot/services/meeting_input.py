@@ -16,7 +16,7 @@ from bot.errors import DomainError
 
 MAX_TITLE = 300
 MAX_TEXT = 2000
-MAX_DATE_WORDS = 5
+MAX_DATE_WORDS = dates.MAX_DATE_WORDS  # `2 ngày làm việc nữa lúc 14:00` is six words
 _PLACE = re.compile(r"\s(?:tại|tai|at|địa điểm|dia diem)\s*:?\s+", re.I)
 _HAS_CLOCK = re.compile(r"[0-9](?::[0-9]{2}|h[0-9]{0,2})(?:\s|$)|^\+\d+\s*[hm]", re.I)
 _BULLET = re.compile(r"^\s*(?:[-–—•*+]|\d{1,3}[.)])\s*")
@@ -62,16 +62,18 @@ def trailing_when(text: str) -> tuple[str, str]:
     return text.strip(), ""
 
 
-def read_when(text: str, now: datetime, tz: ZoneInfo) -> datetime:
-    """A meeting's start: a date with a time of day (a meeting has no end-of-day default)."""
-    when = dates.parse_deadline(text, now, tz)
+def read_when(text: str, now: datetime, tz: ZoneInfo, calendar=None) -> datetime:
+    """A meeting's start: a date with a time of day (a meeting has no end-of-day default);
+    `calendar`: the committee's working calendar, for "N ngày làm việc" (issue 17)."""
+    when = dates.parse_deadline(text, now, tz, calendar)
     if not _HAS_CLOCK.search(dates.fold_text(text)):
         raise DomainError("meeting.no_time", text=" ".join(text.split()))
     return when
 
 
-def read_new_meeting(text: str, now: datetime, tz: ZoneInfo) -> NewMeeting:
-    """`<title> <date time> [tại <place>]` on the first line; further lines are agenda lines."""
+def read_new_meeting(text: str, now: datetime, tz: ZoneInfo, calendar=None) -> NewMeeting:
+    """`<title> <date time> [tại <place>]` on the first line; further lines are agenda lines
+    (`calendar`: the committee's, for "N ngày làm việc")."""
     first, _, more = text.strip().partition("\n")
     first = " ".join(first.split())
     if not first:
@@ -91,19 +93,20 @@ def read_new_meeting(text: str, now: datetime, tz: ZoneInfo) -> NewMeeting:
         raise DomainError("common.too_long", limit=MAX_TITLE)
     if len(place) > MAX_TITLE:
         raise DomainError("common.too_long", limit=MAX_TITLE)
-    start = read_when(when_text, now, tz)
+    start = read_when(when_text, now, tz, calendar)
     agenda = tuple(line for line in (_BULLET.sub("", x).strip() for x in more.splitlines()) if line)
     if any(len(line) > MAX_TEXT for line in agenda):
         raise DomainError("common.too_long", limit=MAX_TEXT)
     return NewMeeting(title, start, place, agenda)
 
 
-def read_conclusions(text: str, now: datetime, tz: ZoneInfo) -> list[ConclusionLine]:
+def read_conclusions(text: str, now: datetime, tz: ZoneInfo, calendar=None) -> list[ConclusionLine]:
     """Every non-empty line of `/conclude`, read (a bad line carries its error, the rest stand)."""
-    return [read_line(line, now, tz) for line in text.splitlines() if _BULLET.sub("", line).strip()]
+    lines = [line for line in text.splitlines() if _BULLET.sub("", line).strip()]
+    return [read_line(line, now, tz, calendar) for line in lines]
 
 
-def read_line(raw: str, now: datetime, tz: ZoneInfo) -> ConclusionLine:
+def read_line(raw: str, now: datetime, tz: ZoneInfo, calendar=None) -> ConclusionLine:
     """`- @a chủ trì, @b phối hợp: <title> hạn <date>`, `@a <title> hạn <date>` or plain text."""
     line = " ".join(_BULLET.sub("", raw).split())
     if len(line) > MAX_TEXT:
@@ -123,7 +126,7 @@ def read_line(raw: str, now: datetime, tz: ZoneInfo) -> ConclusionLine:
     if len(title) > MAX_TITLE:
         return ConclusionLine(line, error=("common.too_long", {"limit": MAX_TITLE}))
     try:
-        dates.parse_deadline(when, now, tz)
+        dates.parse_deadline(when, now, tz, calendar)
     except DomainError as err:
         return ConclusionLine(line, error=(err.key, dict(err.params)))
     return ConclusionLine(line, lead, tuple(cooperators), f"{title} hạn {when}")

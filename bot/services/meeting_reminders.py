@@ -1,7 +1,14 @@
-"""When a meeting's reminders go out and to whom (issue 15): 08:00 the day before, to those who
+"""When a meeting's reminders go out and to whom (issue 15): the day before, to those who
 have not confirmed; an hour before, to them and to everyone coming. Rows are planned like a
 consultation's (`pending` kind, `seq` tells which), so the sweep replans and drops them the
 same way: a rescheduled meeting's old rows are stale, a cancelled or held one's are closed.
+
+**A meeting on a day off** (a Sunday, Tết, a make-up Saturday the committee did not declare) is
+still reminded (issue 17): "the day before" is 08:00 on the last working day before the meeting's
+date (so a Monday or a Sunday meeting is announced on Friday), and the hour-before reminder is
+never held back by a day off — the people invited are coming that day; only quiet hours hold it.
+A meeting called too late for that morning is reminded at 08:00 the day before, or on the next
+working morning, if that is still more than an hour before it.
 """
 
 from __future__ import annotations
@@ -20,16 +27,24 @@ HOUR = timedelta(hours=1)
 
 
 def plans(start: datetime, now: datetime, cfg: CommitteeConfig) -> list[scheduler.Plan]:
-    """08:00 local the day before (next allowed moment) and one hour before, both still ahead."""
+    """The day before's reminder (see the module) and one hour before, both still ahead."""
     found = []
-    day_before = local_date(start, cfg.tz) - timedelta(days=1)
-    at = scheduler.defer(local_to_utc(day_before, scheduler.MORNING, cfg.tz), cfg)
-    if now < at < start - HOUR:
-        found.append(scheduler.Plan(at, scheduler.PENDING, DAY_BEFORE))
-    at = scheduler.defer(start - HOUR, cfg)
+    day = local_date(start, cfg.tz)
+    working_before = local_to_utc(cfg.calendar.before(day), scheduler.MORNING, cfg.tz)
+    late_call = scheduler.morning(day - timedelta(days=1), cfg)  # or the next working morning
+    for at in (scheduler.defer(working_before, cfg), late_call):
+        if now < at < start - HOUR:
+            found.append(scheduler.Plan(at, scheduler.PENDING, DAY_BEFORE))
+            break
+    at = scheduler.defer(start - HOUR, cfg, any_day=True)
     if now < at < start:
         found.append(scheduler.Plan(at, scheduler.PENDING, HOUR_BEFORE))
     return found
+
+
+def goes_on_days_off(seq: int) -> bool:
+    """Whether the meeting's reminder `seq` is sent on a day off (the hour before: yes)."""
+    return seq == HOUR_BEFORE
 
 
 def recipients(view: MeetingView, seq: int) -> list[Member]:

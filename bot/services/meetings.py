@@ -67,7 +67,7 @@ class MeetingService(MeetingConclusions, OneKind):
         """`/meeting <title> <date time> [tại <place>]`; further lines are agenda lines."""
         now = self.clock.now()
         text, tags = extract_tags(text, now, committee.tz, directive=False)
-        new = read_new_meeting(text, now, committee.tz)
+        new = read_new_meeting(text, now, committee.tz, config_of(committee).calendar)
         async with self.db.transaction():
             number = await self.committees.take_number(committee.id)
             item_id = await self.items.insert(
@@ -269,7 +269,7 @@ class MeetingService(MeetingConclusions, OneKind):
         if not text.strip():
             raise DomainError("reschedule.usage")
         now = self.clock.now()
-        start = read_when(text, now, committee.tz)
+        start = read_when(text, now, committee.tz, config_of(committee).calendar)
         if start == item.deadline:
             raise DomainError("reschedule.same", number=number)
         await self.items.update(item.id, now, deadline=start)

@@ -70,8 +70,9 @@ class SweepMixin(PostingMixin):
             return None
         cfg = config_of(committee)
         late = scheduler.is_late(row.planned_at, now)
-        if not scheduler.allowed(now, cfg):
-            at = scheduler.defer(now, cfg)
+        any_day = not scheduler.allowed(now, cfg) and await self.goes_on_days_off(row)
+        if not scheduler.allowed(now, cfg, any_day=any_day):
+            at = scheduler.defer(now, cfg, any_day=any_day)
             await self.repo.defer(row.id, at, row.planned_at if late else at)
             return None
         if row.kind in (scheduler.ADHOC, scheduler.DIGEST):

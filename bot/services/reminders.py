@@ -73,6 +73,7 @@ class ReminderService(SweepMixin):
         plan_sources: Mapping[str, PlanSource] | None = None,
         recipients: Mapping[str, Callable[[Item, int], Awaitable[list[Member]]]] | None = None,
         standins: object = None,
+        days_off_rules: Mapping[str, Callable[[int], bool]] | None = None,
     ) -> None:
         self.repo, self.digest_repo = repo, digest_repo
         self.committees, self.items, self.tasks, self.members = committees, items, tasks, members
@@ -88,6 +89,8 @@ class ReminderService(SweepMixin):
         # item kind → who one of its `pending` rows reminds, by seq (meetings), if not the silent
         self.recipients = dict(recipients or {})
         self.standins = standins  # StandinService: a member's stand-in gets their reminders
+        # item kind → which `pending` seqs go out on a day off too (a meeting's hour before)
+        self.days_off_rules = dict(days_off_rules or {})
         events.on_item_changed(self.on_item_changed)
 
     async def pending_members(self, item: Item) -> list[Member]:
@@ -99,6 +102,15 @@ class ReminderService(SweepMixin):
         if item.kind in self.recipients:
             return list(await self.recipients[item.kind](item, seq))
         return await self.pending_members(item)
+
+    async def goes_on_days_off(self, row: Reminder) -> bool:
+        """Whether a due row is sent on a day off too (only quiet hours hold it back): a
+        meeting's hour-before reminder on the day the meeting is held."""
+        if row.kind != scheduler.PENDING or row.item_id is None:
+            return False
+        item = await self.items.get(row.item_id)
+        rule = self.days_off_rules.get(item.kind) if item is not None else None
+        return rule is not None and rule(row.seq)
 
     # ------------------------------------------------------------------ planning
     async def on_item_changed(self, item_id: int) -> None:
@@ -199,7 +211,7 @@ class ReminderService(SweepMixin):
             raise DomainError("common.too_long", limit=MAX_TEXT)
         now = self.clock.now()
         cfg = config_of(committee)
-        when = parse_when(when_text, now, cfg.tz)
+        when = parse_when(when_text, now, cfg.tz, cfg.calendar)  # the committee's working days
         at = when.at
         if not when.has_time:  # a day alone (`15/12`, `+3 ngày`): that day's morning
             at = max(now, local_to_utc(local_date(at, cfg.tz), scheduler.MORNING, cfg.tz))

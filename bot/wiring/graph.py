@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.config import Settings
 from bot.events import Events
-from bot.services import flow_specs  # noqa: F401 - declares the five flows the engine runs
+from bot.services import (
+    flow_specs,  # noqa: F401 - declares the five flows the engine runs
+    meeting_reminders,
+)
 from bot.services.collections import CollectionService
 from bot.services.consultations import ConsultationService
 from bot.services.digest import DigestService
@@ -143,6 +146,8 @@ class Services:
             },
             plan_sources={"collection": collections.reminder_plans, "meeting": meetings.plans},
             recipients={"meeting": meetings.reminded},  # whom a meeting reminder reaches
+            # which reminders a day off does not hold back (a meeting's, on its day; issue 17)
+            days_off_rules={"meeting": meeting_reminders.goes_on_days_off},
             standins=standins,  # a member's stand-in gets their reminders (issue 17)
         )
         return cls(
@@ -195,7 +200,7 @@ class Services:
                 ),
                 ReminderSeries(db, collections.series, ReminderRepo(db), committees, audit),
             ),
-            flows=FlowService(db, FlowRepo(db), committees, members, clock),
+            flows=FlowService(db, FlowRepo(db), committees, members, clock, ProgrammeRepo(db)),
             card_digests=CardDigestRepo(db),
             inbox=InboxRepo(db),
         )
