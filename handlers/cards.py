@@ -128,8 +128,16 @@ class CardEditor:
         """An item changed: bring its card up to date now, or as soon as its interval allows.
 
         `view` is a current view the caller holds (spares a read); `keyboard` replaces the card's
-        own keyboard on the next edit (e.g. the task card's percent row)."""
-        if self._after_commit(lambda: self.changed(kind, item_id, None, keyboard)):
+        own keyboard on the next edit (e.g. the task card's percent row). Inside an update that
+        has written, the edit waits for the commit, and the view is still used then if nothing
+        was written to the state meanwhile (`Database.version`), else the card is read again."""
+        db = self.services.db
+        version = db.version
+
+        def again() -> Awaitable[None]:
+            return self.changed(kind, item_id, view if db.version == version else None, keyboard)
+
+        if self._after_commit(again):
             return
         key = (kind, item_id)
         if keyboard is not None:

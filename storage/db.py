@@ -12,9 +12,11 @@ worker thread under the write lock, so the loop never waits for the disk. A hand
 bench/ANALYSIS.md). BEGIN never waits on the loop: when another process holds the write lock it
 goes to the worker, which waits with the busy timeout.
 
-Plain reads outside a transaction go to a second, read-only sqlite3 connection used on the loop's
-thread: in WAL mode a reader sees the latest committed state without waiting for a writer. Reads
-inside one's own transaction see its uncommitted rows.
+Plain reads outside a transaction run on the loop's thread too: on the write connection while no
+transaction is open (its page cache stays warm across its own commits), else on a second,
+read-only sqlite3 connection — in WAL mode it sees the latest committed state without waiting
+for the writer. Either way a plain read sees exactly the committed state; reads inside one's own
+transaction see its uncommitted rows.
 
 Nobody passes a connection around: a repository's statement joins the transaction its task has
 open (ownership is by task, so a child task does not slip into its parent's transaction); outside
@@ -111,6 +113,10 @@ class Database:
         self._owner: asyncio.Task | None = None  # the task whose transaction is open
         self.hops = 0  # hand-offs to aiosqlite's worker thread (bench and tests count them)
         self.commits = 0  # write transactions committed (bench and tests count them)
+        # Writes to the state and undos so far, by every task: a row of the state read when
+        # this was `v` is still what the database holds while it is `v`. The delivery's own
+        # bookkeeping does not count (inbox and outbox rows written `quiet`, deferred writes).
+        self.version = 0
         self._since_checkpoint = 0
         self._deferred = DeferredWrites(lambda: self.write_deferred(lazy=True))
 
@@ -229,6 +235,7 @@ class Database:
                     self._raw.execute("COMMIT")
                 except sqlite3.Error:
                     self._deferred.put_back(riders)
+                    self.version += 1
                     if self._raw.in_transaction:
                         self._raw.execute("ROLLBACK")
                     raise
@@ -240,6 +247,8 @@ class Database:
                     await self.checkpoint()
             elif self._raw.in_transaction:  # some errors roll back by themselves
                 self._raw.execute("ROLLBACK")
+            if not commit:
+                self.version += 1
         finally:
             self._owner = None
             self._lock.release()
@@ -330,6 +339,7 @@ class Database:
         try:
             yield
         except BaseException:
+            self.version += 1
             if self._raw.in_transaction:
                 self._raw.execute("ROLLBACK TO nested")
                 self._raw.execute("RELEASE nested")
@@ -414,12 +424,25 @@ class Database:
         return True
 
     # ------------------------------------------------------------------ statements
+    def _read_conn(self, sql: str) -> sqlite3.Connection | None:
+        """Where a read runs now, synchronously: our own transaction's connection; else, for a
+        SELECT (which cannot write), the write connection when nobody holds it — it then sees
+        exactly the committed state, and its page cache is warm, where SQLite empties the
+        read connection's cache whenever another connection has written, i.e. after every
+        commit (bench/ANALYSIS.md); else (another task's transaction is open, or a statement
+        that is not a plain SELECT) the read-only connection. None: ":memory:", wait for the
+        lock."""
+        if self._mine():
+            return self._raw
+        if sql.startswith("SELECT") and not self._lock.locked() and not self._raw.in_transaction:
+            return self._raw  # no await before the read ends: nobody can begin meanwhile
+        return self.reader
+
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
         """One row or None: our own transaction's view, else the read connection's."""
-        if self._mine():
-            return _first(self._raw, sql, tuple(params))
-        if self.reader is not None:
-            return _first(self.reader, sql, tuple(params))
+        conn = self._read_conn(sql)
+        if conn is not None:
+            return _first(conn, sql, tuple(params))
         async with self._lock:  # ":memory:": the write connection, between transactions
             return _first(self._raw, sql, tuple(params))
 
@@ -438,10 +461,9 @@ class Database:
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         """All rows: our own transaction's view, else the read connection's."""
-        if self._mine():
-            return self._raw.execute(sql, tuple(params)).fetchall()
-        if self.reader is not None:
-            return self.reader.execute(sql, tuple(params)).fetchall()
+        conn = self._read_conn(sql)
+        if conn is not None:
+            return conn.execute(sql, tuple(params)).fetchall()
         async with self._lock:
             return self._raw.execute(sql, tuple(params)).fetchall()
 
@@ -450,9 +472,16 @@ class Database:
         row = await self.fetchone(sql, params)
         return None if row is None else row[0]
 
-    async def _write(self, sql: str, params: Any, many: bool) -> sqlite3.Cursor:
+    async def _write(
+        self, sql: str, params: Any, many: bool, quiet: bool = False
+    ) -> sqlite3.Cursor:
         """Run a write in our transaction, or alone in a transaction of its own (a PRAGMA or
-        other statement that must not run inside one: one autocommit hand-off, as before)."""
+        other statement that must not run inside one: one autocommit hand-off, as before).
+
+        A `quiet` write touches only the delivery's own tables (inbox, outbox), which no view
+        of the state reads: it leaves `version` as it is."""
+        if not quiet:
+            self.version += 1
         run = self._raw.executemany if many else self._raw.execute
         if await self._writable():
             return run(sql, params)
@@ -462,21 +491,28 @@ class Database:
         async with self.transaction():
             return run(sql, params)
 
-    async def execute_returning(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        """Run one write statement with a RETURNING clause; return its rows."""
+    async def execute_returning(
+        self, sql: str, params: Iterable[Any] = (), *, quiet: bool = False
+    ) -> list[sqlite3.Row]:
+        """Run one write statement with a RETURNING clause; return its rows (`quiet`: see
+        `_write`)."""
+        if not quiet:
+            self.version += 1
         if await self._writable():
             return self._raw.execute(sql, tuple(params)).fetchall()
         async with self.transaction():
             return self._raw.execute(sql, tuple(params)).fetchall()
 
-    async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
-        """Run one write statement; return lastrowid (0 when none)."""
-        cursor = await self._write(sql, tuple(params), many=False)
+    async def execute(self, sql: str, params: Iterable[Any] = (), *, quiet: bool = False) -> int:
+        """Run one write statement; return lastrowid (0 when none; `quiet`: see `_write`)."""
+        cursor = await self._write(sql, tuple(params), many=False, quiet=quiet)
         return cursor.lastrowid or 0
 
-    async def execute_rowcount(self, sql: str, params: Iterable[Any] = ()) -> int:
-        """Run one write statement; return how many rows it changed."""
-        cursor = await self._write(sql, tuple(params), many=False)
+    async def execute_rowcount(
+        self, sql: str, params: Iterable[Any] = (), *, quiet: bool = False
+    ) -> int:
+        """Run one write statement; return how many rows it changed (`quiet`: see `_write`)."""
+        cursor = await self._write(sql, tuple(params), many=False, quiet=quiet)
         return cursor.rowcount
 
     async def executemany(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:

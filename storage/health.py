@@ -176,7 +176,7 @@ def figures(path: Path, now_text: str) -> dict[str, object]:
                 "SELECT COUNT(*) FROM reminders WHERE sent_at IS NULL AND cancelled_at IS NULL"
             ).fetchone()[0]
         inbox_columns = {r[1] for r in conn.execute("PRAGMA table_info(inbox)")}
-        if "set_aside_at" in inbox_columns:  # schema 25 on
+        if "set_aside_at" in inbox_columns:  # schema 26 on
             found["set_aside"] = conn.execute(
                 "SELECT COUNT(*) FROM inbox WHERE set_aside_at IS NOT NULL"
             ).fetchone()[0]

@@ -46,6 +46,7 @@ class InboxRepo:
             " SELECT value ->> 0, value ->> 1, value ->> 2, ? FROM json_each(?)"
             " RETURNING update_id",
             (to_db(now), json.dumps(updates)),
+            quiet=True,  # the inbox's own rows: no view of the state reads them
         )
         return [r[0] for r in inserted]
 
@@ -78,6 +79,7 @@ class InboxRepo:
             "UPDATE inbox SET done_at = ? WHERE done_at IS NULL"
             " AND update_id IN (SELECT value FROM json_each(?))",
             (to_db(now), json.dumps(list(update_ids))),
+            quiet=True,
         )
 
     def mark_done_later(self, update_id: int, now: datetime) -> None:
@@ -93,6 +95,7 @@ class InboxRepo:
         await self.db.execute(
             "UPDATE inbox SET done_at = ?, error = ? WHERE update_id = ?",
             (to_db(now), error[:2000], update_id),
+            quiet=True,
         )
 
     async def count_failure(self, update_id: int, error: str) -> int:

@@ -92,6 +92,7 @@ class OutboxRepo:
                 to_db(now),
                 to_db(now),
             ),
+            quiet=True,  # the outbox's own row: no view of the state reads it
         )
 
     async def get(self, row_id: int) -> OutboxRow | None:

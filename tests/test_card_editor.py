@@ -8,11 +8,13 @@ minimum interval, survive Telegram's refusals and stay bounded.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.wiring.app import build_application
 from handlers.cards import Card, CardEditor, Kind, card_editor
+from storage.outbox import OutboxRepo
 from tests.chat import (
     GROUP,
     MEMBER_A,
@@ -318,6 +320,44 @@ async def test_inside_an_updates_transaction_the_card_is_edited_only_after_the_c
             assert len(fake.edits(GROUP.id)) == edits  # not while the transaction is open
         assert len(fake.edits(GROUP.id)) == edits + 1
         assert "40%" in fake.message(GROUP.id, item.message_id)["text"]
+
+
+async def test_after_a_write_the_callers_view_is_used_only_if_the_state_did_not_change_since(
+    tmp_path, clock
+):
+    """Inside an update that wrote, the edit waits for the commit; the caller's view then spares
+    a read only if nothing but the delivery's bookkeeping (its outbox row) was written after it:
+    a later write, or the undo of the block the view was read in, makes the card read again."""
+    async with running(tmp_path, clock) as (conv, fake):
+        board = Board(conv, fake)
+        await board.post()
+        db = services(conv).db
+        touch = "UPDATE committees SET title = title WHERE id = 0"  # a write to the state
+        board.text = "state"
+        async with db.unit():
+            await db.execute(touch)
+            await board.editor.changed(KIND, 1, "view")
+            await OutboxRepo(db).add(
+                chat_id=GROUP.id, thread_id=None, committee_id=None, kind="text", purpose="reply",
+                ref_id=None, payload={"text": "x"}, now=clock.now(),
+            )  # fmt: skip
+            assert board.renders == 0  # not before the commit
+        assert board.shown() == ["view"] and board.renders == 1
+        async with db.unit():
+            await db.execute(touch)
+            await board.editor.changed(KIND, 1, "stale view")
+            board.text = "written after the view"
+            await db.execute(touch)
+        assert board.shown()[-1] == "written after the view"
+        async with db.unit():
+            await db.execute(touch)
+            with contextlib.suppress(RuntimeError):
+                async with db.transaction():
+                    await db.execute(touch)
+                    await board.editor.changed(KIND, 1, "undone view")
+                    raise RuntimeError("the block fails: its writes are undone")
+            board.text = "after the undo"
+        assert board.shown()[-1] == "after the undo"
 
 
 async def test_no_card_kind_ever_sends_an_unchanged_edit(tmp_path, clock):

@@ -89,6 +89,9 @@ class PostingMixin:
     async def failed(self, dispatch: Dispatch, now: datetime, error: str, permanent: bool) -> None:
         """Sending failed: give up on a permanent error, else retry later with a back-off."""
         row = dispatch.reminder
+        if row.kind == scheduler.ADHOC and permanent and await self.away(row.committee_id):
+            await self.wait_for_return(row, now)  # refused because the bot was removed
+            return
         if permanent or row.attempts + 1 >= MAX_ATTEMPTS:
             log.warning("reminder %s dropped after %s: %s", row.id, row.attempts + 1, error)
             await self.repo.cancel(row.id, now, "undeliverable")

@@ -65,6 +65,9 @@ class SweepMixin(PostingMixin):
         if committee is not None and not committee.active and row.kind == scheduler.DIGEST:
             await self.repo.defer(row.id, now + timedelta(days=7), row.planned_at)  # bot removed
             return None
+        if committee is not None and not committee.active and row.kind == scheduler.ADHOC:
+            await self.wait_for_return(row, now)  # sent, late, once the bot is back
+            return None
         if committee is None or not committee.active:
             await self.repo.cancel(row.id, now, "inactive")
             return None

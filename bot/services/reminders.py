@@ -11,14 +11,16 @@ Private copies go out after the mark: best effort, at most once.
 
 A row due while the bot was down is sent on return if its item is still open, flagged late; when
 several rows of one item are due at once only the latest-planned is sent (the rest are
-`superseded`), so a long outage never floods the group.
+`superseded`), so a long outage never floods the group. An ad-hoc reminder (`/remind`) due while
+the bot was *removed* from the group is kept, not cancelled (`wait_for_return`), and sent once
+when it is back (`resume_adhoc`), flagged late like one due while the process was down.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot import scheduler
 from bot.clock import Clock
@@ -43,6 +45,7 @@ from storage.users import UserRepo
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 2000
+AWAY_RECHECK = timedelta(days=7)  # an ad-hoc reminder kept while the bot is away: looked at weekly
 _CURSOR = "settings_audit_id"
 PendingSource = Callable[[Item], Awaitable[list[Member]]]
 PlanSource = Callable[[Item, Committee, datetime], Awaitable[list]]
@@ -221,6 +224,21 @@ class ReminderService(SweepMixin):
             committee.id, "reminder.add", user_id, now, number=reminder.seq, at=at, text=text
         )
         return reminder
+
+    async def wait_for_return(self, row: Reminder, now: datetime) -> None:
+        """The bot is away from the committee: keep an ad-hoc reminder (its planned moment too,
+        so it is flagged late) until `resume_adhoc` brings it back; looked at again weekly."""
+        await self.repo.defer(row.id, now + AWAY_RECHECK, row.planned_at)
+
+    async def away(self, committee_id: int) -> bool:
+        """Whether the bot is away from the committee (removed from its group)."""
+        committee = await self.committees.get(committee_id)
+        return committee is not None and not committee.active
+
+    async def resume_adhoc(self, committee_id: int, now: datetime) -> int:
+        """The bot is back: the ad-hoc reminders that fell due while it was away are due now
+        (the next sweep sends each once, flagged late). Returns how many."""
+        return await self.repo.resume_adhoc(committee_id, now)
 
     async def scheduled(self, committee: Committee) -> list[tuple[Reminder, Item | None]]:
         """Unsent reminders of the committee, soonest first, with their items."""

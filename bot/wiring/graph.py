@@ -109,10 +109,28 @@ class Services:
         )
         standins = StandinService(db, StandinRepo(db), members, roster, audit, clock)
         consultations = ConsultationService(
-            db, ConsultationRepo(db), items, committees, members, audit, events, clock, programmes
+            db,
+            ConsultationRepo(db),
+            items,
+            committees,
+            members,
+            audit,
+            events,
+            clock,
+            programmes,
+            standins,
         )
         votes = VoteService(
-            db, VoteRepo(db), items, committees, members, audit, events, clock, programmes
+            db,
+            VoteRepo(db),
+            items,
+            committees,
+            members,
+            audit,
+            events,
+            clock,
+            programmes,
+            standins,
         )
         tasks = TaskService(
             db, clock, committees, members, items, task_repo, audit, roster, events,
