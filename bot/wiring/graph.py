@@ -212,7 +212,15 @@ class Services:
             series=SeriesService(
                 collections,
                 TaskSeries(
-                    db, collections.series, items, task_repo, committees, members, audit, events
+                    db,
+                    collections.series,
+                    items,
+                    task_repo,
+                    committees,
+                    members,
+                    audit,
+                    events,
+                    programmes,
                 ),
                 ReminderSeries(db, collections.series, ReminderRepo(db), committees, audit),
             ),
