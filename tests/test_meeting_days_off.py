@@ -143,3 +143,18 @@ async def test_the_hour_before_is_not_held_by_the_daily_ceiling_nor_sent_after_t
         assert not any("#3" in text for text in later)
         friday = await sweep_at(conv, fake, clock, local(2026, 12, 4, 8))
         assert not any("Sắp đến giờ họp" in text for text in friday)
+
+
+async def test_a_saturday_meeting_not_declared_a_workday_in_english(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        await conv.send(GROUP, SECRETARY, "/settings language en")
+        await conv.send(GROUP, SECRETARY, "/settings digest off")
+        call = await conv.ask_raw(GROUP, SECRETARY, "/meeting Make-up session 12/12 08:30")
+        assert "🕑 Time: Saturday, 12/12/2026 08:30" in call.text
+        assert await sweep_at(conv, fake, clock, local(2026, 12, 10, 8)) == []
+        [friday] = await sweep_at(conv, fake, clock, local(2026, 12, 11, 8))
+        assert friday.startswith("🗓 <b>Please confirm attendance at meeting #1</b>")
+        [saturday] = await sweep_at(conv, fake, clock, local(2026, 12, 12, 7, 30))
+        assert saturday.startswith("🗓 <b>Meeting #1 starts soon</b>: Make-up session")
+        assert await sweep_at(conv, fake, clock, local(2026, 12, 12, 9)) == []
