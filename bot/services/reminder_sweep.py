@@ -98,7 +98,10 @@ class SweepMixin(PostingMixin):
             left = item.deadline - now if item.deadline else None
             mode = await self.digest_repo.vote_mode(item.id) if item.kind == "vote" else None
             data = mode[0] if mode else None  # a motion's ballot has buttons, a poll's not
-            return Dispatch(row, committee, item, tuple(silent), (), None, late, left, data)
+            urgent = self.cannot_wait(row, item)  # a meeting in an hour: past the ceiling too
+            return Dispatch(
+                row, committee, item, tuple(silent), (), None, late, left, data, urgent=urgent
+            )
         task = await self.tasks.get(item.id)
         if task is None:
             await self.repo.cancel(row.id, now, "stale")

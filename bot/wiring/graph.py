@@ -165,7 +165,7 @@ class Services:
             plan_sources={"collection": collections.reminder_plans, "meeting": meetings.plans},
             recipients={"meeting": meetings.reminded},  # whom a meeting reminder reaches
             # which reminders a day off does not hold back (a meeting's, on its day; issue 17)
-            days_off_rules={"meeting": meeting_reminders.goes_on_days_off},
+            cannot_wait={"meeting": meeting_reminders.cannot_wait},
             standins=standins,  # a member's stand-in gets their reminders (issue 17)
         )
         return cls(
@@ -214,7 +214,15 @@ class Services:
             series=SeriesService(
                 collections,
                 TaskSeries(
-                    db, collections.series, items, task_repo, committees, members, audit, events
+                    db,
+                    collections.series,
+                    items,
+                    task_repo,
+                    committees,
+                    members,
+                    audit,
+                    events,
+                    programmes,
                 ),
                 ReminderSeries(db, collections.series, ReminderRepo(db), committees, audit),
             ),
