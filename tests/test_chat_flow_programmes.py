@@ -180,3 +180,24 @@ async def test_meeting_and_collection_flows_end_with_the_programme(tmp_path, clo
         assert "• Programme: KH125 — Kế hoạch 125/KH-UBND" in now_text(conv, card)
         await conv.press_button(GROUP, SECRETARY, "Create", card)
         assert (await tag_of(conv, 3)).code == "KH125"
+
+
+async def test_many_programmes_are_paged_like_the_roster(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        for n in range(10):
+            await conv.send(GROUP, SECRETARY, f"/programme add P{n:02d} Programme {n}")
+        await conv.send(GROUP, CHAIR, "/lang en")
+        card = await start(conv, "/vote", CHAIR)
+        await answer(conv, CHAIR, "Adopt the plan")
+        await conv.press_button(GROUP, CHAIR, "Friday next week", card)
+        rows = labels(conv, card)
+        assert [r[0] for r in rows[:8]] == [f"P{n:02d} · Programme {n}" for n in range(8)]
+        assert rows[8:] == [["Page 1/2", "▶"], ["No programme"], ["◀ Back", "✖ Cancel"]]
+        await conv.press_button(GROUP, CHAIR, "▶", card)
+        rows = labels(conv, card)
+        assert rows[:3] == [["P08 · Programme 8"], ["P09 · Programme 9"], ["◀", "Page 2/2"]]
+        await conv.press_button(GROUP, CHAIR, "P09", card)
+        assert "• Programme: P09 — Programme 9" in now_text(conv, card)
+        await conv.press_button(GROUP, CHAIR, "Create", card)
+        assert (await tag_of(conv, 1)).code == "P09"

@@ -76,7 +76,7 @@ class ReminderService(SweepMixin):
         plan_sources: Mapping[str, PlanSource] | None = None,
         recipients: Mapping[str, Callable[[Item, int], Awaitable[list[Member]]]] | None = None,
         standins: object = None,
-        days_off_rules: Mapping[str, Callable[[int], bool]] | None = None,
+        cannot_wait: Mapping[str, Callable[[int], bool]] | None = None,
     ) -> None:
         self.repo, self.digest_repo = repo, digest_repo
         self.committees, self.items, self.tasks, self.members = committees, items, tasks, members
@@ -92,8 +92,9 @@ class ReminderService(SweepMixin):
         # item kind → who one of its `pending` rows reminds, by seq (meetings), if not the silent
         self.recipients = dict(recipients or {})
         self.standins = standins  # StandinService: a member's stand-in gets their reminders
-        # item kind → which `pending` seqs go out on a day off too (a meeting's hour before)
-        self.days_off_rules = dict(days_off_rules or {})
+        # item kind → which `pending` seqs cannot wait: sent on a day off too and past the daily
+        # ceiling (a meeting's hour before)
+        self.cannot_wait_rules = dict(cannot_wait or {})
         events.on_item_changed(self.on_item_changed)
 
     async def pending_members(self, item: Item) -> list[Member]:
@@ -106,14 +107,17 @@ class ReminderService(SweepMixin):
             return list(await self.recipients[item.kind](item, seq))
         return await self.pending_members(item)
 
+    def cannot_wait(self, row: Reminder, item: Item | None) -> bool:
+        """Whether a due `pending` row of `item` cannot wait for a later moment (a meeting's
+        hour-before reminder): a day off and the daily ceiling do not hold it back."""
+        rule = self.cannot_wait_rules.get(item.kind) if item is not None else None
+        return row.kind == scheduler.PENDING and rule is not None and rule(row.seq)
+
     async def goes_on_days_off(self, row: Reminder) -> bool:
-        """Whether a due row is sent on a day off too (only quiet hours hold it back): a
-        meeting's hour-before reminder on the day the meeting is held."""
+        """Whether a due row is sent on a day off too (only quiet hours hold it back)."""
         if row.kind != scheduler.PENDING or row.item_id is None:
             return False
-        item = await self.items.get(row.item_id)
-        rule = self.days_off_rules.get(item.kind) if item is not None else None
-        return rule is not None and rule(row.seq)
+        return self.cannot_wait(row, await self.items.get(row.item_id))
 
     # ------------------------------------------------------------------ planning
     async def on_item_changed(self, item_id: int) -> None:

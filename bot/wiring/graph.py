@@ -37,6 +37,7 @@ from storage.consultations import ConsultationRepo
 from storage.db import Database
 from storage.digest import DigestRepo
 from storage.flows import FlowRepo
+from storage.inbox import InboxRepo
 from storage.items import ItemRepo
 from storage.meetings import MeetingRepo
 from storage.members import MemberRepo
@@ -82,6 +83,7 @@ class Services:
     series: SeriesService
     flows: FlowService
     card_digests: CardDigestRepo  # what each card shows (handlers/cards.py)
+    inbox: InboxRepo  # updates set aside are counted by /status
 
     @classmethod
     def build(cls, db: Database, clock: Clock, settings: Settings) -> Services:
@@ -163,7 +165,7 @@ class Services:
             plan_sources={"collection": collections.reminder_plans, "meeting": meetings.plans},
             recipients={"meeting": meetings.reminded},  # whom a meeting reminder reaches
             # which reminders a day off does not hold back (a meeting's, on its day; issue 17)
-            days_off_rules={"meeting": meeting_reminders.goes_on_days_off},
+            cannot_wait={"meeting": meeting_reminders.cannot_wait},
             standins=standins,  # a member's stand-in gets their reminders (issue 17)
         )
         return cls(
@@ -226,4 +228,5 @@ class Services:
             ),
             flows=FlowService(db, FlowRepo(db), committees, members, clock, ProgrammeRepo(db)),
             card_digests=CardDigestRepo(db),
+            inbox=InboxRepo(db),
         )
