@@ -10,6 +10,7 @@ from bot.services.consultation_model import Event, Standing
 from handlers import programme_render, render
 from handlers.callbacks import CALLBACK_VERSION, pack
 from storage.items import Item
+from storage.members import Member
 
 ROUTE = "c"
 CODES = {"y": "agree", "c": "agree_with_comments", "n": "disagree"}
@@ -73,8 +74,9 @@ def keyboard(standing: Standing, lang: str) -> InlineKeyboardMarkup | None:
     )
 
 
-def pending(standing: Standing, lang: str) -> Html:
-    """`/pending N`: mentions of the members who have not answered."""
+def pending(standing: Standing, lang: str, acting: dict[int, Member] | None = None) -> Html:
+    """`/pending N`: mentions of the members who have not answered (of who acts for them
+    today, `B (thay đồng chí A)`, where `acting` says so)."""
     number = standing.item.number
     if standing.closed:
         return t(lang, "consult.pending_closed", number=number)
@@ -87,7 +89,9 @@ def pending(standing: Standing, lang: str) -> Html:
         number=number,
         count=len(waiting),
         eligible=standing.eligible,
-        names=Html(", ".join(render.mention(m, lang) for m in waiting)),
+        names=Html(
+            ", ".join(render.pending_name(m, (acting or {}).get(m.id), lang) for m in waiting)
+        ),
     )
 
 

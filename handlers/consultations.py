@@ -252,7 +252,8 @@ async def show_consultation(ctx: Ctx, item: Item) -> None:
 @item_pending("consultation")
 async def pending_consultation(ctx: Ctx, item: Item) -> None:
     """`/pending N`: mentions of those who have not answered."""
-    await ctx.reply(cards.pending(await ctx.services.consultations.standing(item), ctx.lang))
+    standing, acting = await ctx.services.consultations.pending_view(item)
+    await ctx.reply(cards.pending(standing, ctx.lang, acting))
 
 
 @close_check("consultation")

@@ -46,8 +46,10 @@ def task_lines(view: TaskView, lang: str) -> list[str]:
     return lines
 
 
-def programme_list(lines: list[ProgrammeLine], lang: str) -> Html:
-    """`/programmes`: code, name and how many items each tags."""
+def programme_list(
+    lines: list[ProgrammeLine], lang: str, archived: list[ProgrammeLine] = ()
+) -> Html:
+    """`/programmes`: code, name and how many items each tags; the archived ones' codes."""
     out = [t(lang, "programmes.header", count=len(lines))]
     for entry in lines:
         out.append(
@@ -56,6 +58,10 @@ def programme_list(lines: list[ProgrammeLine], lang: str) -> Html:
         )  # fmt: skip
     if not lines:
         out.append(t(lang, "programmes.empty"))
+    if archived:
+        codes = ", ".join(t(lang, "programmes.archived_code", code=a.programme.code,
+                            count=a.items) for a in archived)  # fmt: skip
+        out.append(t(lang, "programmes.archived", codes=Html(codes)))
     out += ["", t(lang, "programmes.footer")]
     return Html("\n".join(out))
 

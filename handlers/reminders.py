@@ -93,6 +93,12 @@ def private_line(d: Dispatch, member: Member, lang: str) -> Html:
     common = {"number": item.number, "title": item.title, "deadline": deadline}
     if row.kind == scheduler.PENDING:
         lines = [t(lang, f"batch.pending_{item.kind}", left=left, **common)]
+        away = [a for a, b in d.standins if b.id == member.id]  # a stand-in (issue 17)
+        if away and not any(m.id == member.id for m in d.members):
+            key = f"standin.pending_{item.kind}"  # only the member away is waited for
+            lines = [t(lang, key, left=left, member=name(away[0], lang), **common)]
+        elif away:
+            lines.append(t(lang, "standin.private_role", member=name(away[0], lang)))
     elif row.kind == scheduler.OVERDUE:
         progress = d.progress or 0
         lines = [t(lang, "reminder.overdue", late=left, progress=progress, count=row.seq, **common)]

@@ -37,6 +37,14 @@ def mention(member: Member, lang: str) -> Html:
     return name(member, lang)
 
 
+def pending_name(member: Member, acting: Member | None, lang: str) -> Html:
+    """Someone waited for in `/pending`: a mention of them, or of who acts for them today as
+    `B (thay đồng chí A)` (issue 17)."""
+    if acting is None:
+        return mention(member, lang)
+    return t(lang, "standin.on_behalf", standin=mention(acting, lang), member=name(member, lang))
+
+
 def with_agency(member: Member, lang: str, *, notify: bool = False) -> Html:
     """`Name (Agency)` for cards and lists (one label for a member without an agency)."""
     shown = mention(member, lang) if notify else name(member, lang)

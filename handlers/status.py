@@ -34,6 +34,9 @@ async def status(ctx: Ctx) -> None:
         else ctx.t("status.never_swept")
     )
     lines = [ctx.t("status.header"), ctx.t("status.version", version=bot_version()), swept]
+    set_aside = await ctx.services.inbox.set_aside_count(ctx.chat.id)
+    if set_aside:
+        lines.append(ctx.t("status.set_aside", count=set_aside))
     me = await bot.get_chat_member(ctx.chat.id, bot.id)
     if me.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER):
         lines.append(ctx.t("status.admin"))

@@ -10,7 +10,7 @@ from bot.pass_rule import CHOICES
 from bot.services.votes import Tally
 from handlers import programme_render
 from handlers.callbacks import CALLBACK_VERSION, pack
-from handlers.render import mention, name
+from handlers.render import mention, name, pending_name
 from storage.committees import Committee
 from storage.members import Member
 from storage.programmes import Programme
@@ -212,8 +212,9 @@ def _history_line(vote: Vote, ballot: Ballot, member: Member | None, tz, lang: s
     return t(lang, key, at=dates.format_short(ballot.at, tz), who=who, what=what)
 
 
-def pending(tally: Tally, lang: str) -> Html:
-    """`/pending N`: mention who has not voted, or why that cannot be known."""
+def pending(tally: Tally, lang: str, acting: dict[int, Member] | None = None) -> Html:
+    """`/pending N`: mention who has not voted (or who acts for them today, where `acting`
+    says so), or why that cannot be known."""
     number = tally.vote.item.number
     if tally.vote.anonymous:
         return t(lang, "poll.pending_anon", number=number)
@@ -225,5 +226,7 @@ def pending(tally: Tally, lang: str) -> Html:
         number=number,
         count=len(tally.non_voters),
         eligible=len(tally.eligible),
-        names=_names(tally.non_voters, lang, notify=True),
+        names=Html(
+            ", ".join(pending_name(m, (acting or {}).get(m.id), lang) for m in tally.non_voters)
+        ),
     )

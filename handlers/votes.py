@@ -179,8 +179,8 @@ async def show_vote(ctx: Ctx, item: Item) -> None:
 @item_pending("vote")
 async def pending_vote(ctx: Ctx, item: Item) -> None:
     """`/pending N` for a vote: mention who has not voted."""
-    votes = ctx.services.votes
-    await ctx.reply(cards.pending(await votes.tally(await votes.of_item(item)), ctx.lang))
+    tally, acting = await ctx.services.votes.pending_view(item)
+    await ctx.reply(cards.pending(tally, ctx.lang, acting))
 
 
 @close_check("vote")

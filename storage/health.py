@@ -164,6 +164,7 @@ def figures(path: Path, now_text: str) -> dict[str, object]:
             "due_reminders": None,
             "planned_reminders": None,
             "last_sweep": None,
+            "set_aside": None,
         }
         if "reminders" in tables:
             found["due_reminders"] = conn.execute(
@@ -173,6 +174,11 @@ def figures(path: Path, now_text: str) -> dict[str, object]:
             ).fetchone()[0]
             found["planned_reminders"] = conn.execute(
                 "SELECT COUNT(*) FROM reminders WHERE sent_at IS NULL AND cancelled_at IS NULL"
+            ).fetchone()[0]
+        inbox_columns = {r[1] for r in conn.execute("PRAGMA table_info(inbox)")}
+        if "set_aside_at" in inbox_columns:  # schema 26 on
+            found["set_aside"] = conn.execute(
+                "SELECT COUNT(*) FROM inbox WHERE set_aside_at IS NOT NULL"
             ).fetchone()[0]
         if "scheduler_state" in tables:
             row = conn.execute(

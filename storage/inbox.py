@@ -26,7 +26,8 @@ class InboxRow:
 
 
 class InboxRepo:
-    """Store batches of updates, hand out the unprocessed ones in order, mark them done."""
+    """Store batches of updates, hand out the unprocessed ones in order, mark them done (or set
+    aside one that keeps failing)."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -53,14 +54,18 @@ class InboxRepo:
         """The oldest unprocessed rows, in update_id order."""
         rows = await self.db.fetchall(
             "SELECT update_id, chat_id, payload FROM inbox WHERE done_at IS NULL"
-            " ORDER BY update_id LIMIT ?",
+            " AND set_aside_at IS NULL ORDER BY update_id LIMIT ?",
             (limit,),
         )
         return [InboxRow(r[0], r[1], r[2]) for r in rows]
 
     async def pending_count(self) -> int:
         """How many rows wait to be processed."""
-        return int(await self.db.fetchval("SELECT count(*) FROM inbox WHERE done_at IS NULL"))
+        return int(
+            await self.db.fetchval(
+                "SELECT count(*) FROM inbox WHERE done_at IS NULL AND set_aside_at IS NULL"
+            )
+        )
 
     async def last_update_id(self) -> int | None:
         """The highest update id ever stored (None when the inbox is empty)."""
@@ -99,6 +104,30 @@ class InboxRepo:
             (to_db(now), error[:2000], update_id),
             quiet=True,
         )
+
+    async def count_failure(self, update_id: int, error: str) -> int:
+        """One more failed attempt at this row, with its error; returns the attempts so far."""
+        found = await self.db.execute_returning(
+            "UPDATE inbox SET attempts = attempts + 1, error = ? WHERE update_id = ?"
+            " RETURNING attempts",
+            (error[:2000], update_id),
+        )
+        return int(found[0][0]) if found else 0
+
+    async def set_aside(self, update_id: int, now: datetime) -> None:
+        """Stop handing this row out: it kept failing. It stays (never pruned) with its error."""
+        await self.db.execute(
+            "UPDATE inbox SET set_aside_at = ? WHERE update_id = ?", (to_db(now), update_id)
+        )
+
+    async def set_aside_count(self, chat_id: int | None = None) -> int:
+        """How many rows were set aside (of one chat, or of all)."""
+        if chat_id is None:
+            sql, params = "SELECT count(*) FROM inbox WHERE set_aside_at IS NOT NULL", ()
+        else:
+            sql = "SELECT count(*) FROM inbox WHERE set_aside_at IS NOT NULL AND chat_id = ?"
+            params = (chat_id,)
+        return int(await self.db.fetchval(sql, params))
 
     async def prune(self, before: datetime) -> int:
         """Delete rows processed before `before`; return how many went."""

@@ -17,6 +17,7 @@ class Programme:
     committee_id: int
     code: str
     name: str
+    archived: bool = False  # removed while items carried it: kept for them, no new tags
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,9 @@ class Directive:
 def _programme(row) -> Programme | None:
     if row is None:
         return None
-    return Programme(row["id"], row["committee_id"], row["code"], row["name"])
+    return Programme(
+        row["id"], row["committee_id"], row["code"], row["name"], row["archived_at"] is not None
+    )
 
 
 class ProgrammeRepo:
@@ -53,6 +56,17 @@ class ProgrammeRepo:
         """Give a programme a new name."""
         await self.db.execute("UPDATE programmes SET name = ? WHERE id = ?", (name, programme_id))
 
+    async def delete(self, programme_id: int) -> None:
+        """Delete a programme no item carries."""
+        await self.db.execute("DELETE FROM programmes WHERE id = ?", (programme_id,))
+
+    async def archive(self, programme_id: int, now: datetime | None) -> None:
+        """Archive a programme (`now`), or bring it back (None)."""
+        await self.db.execute(
+            "UPDATE programmes SET archived_at = ? WHERE id = ?",
+            (to_db(now) if now else None, programme_id),
+        )
+
     async def by_code(self, committee_id: int, code: str) -> Programme | None:
         """A committee's programme by code (any case)."""
         row = await self.db.fetchone(
@@ -61,12 +75,14 @@ class ProgrammeRepo:
         )
         return _programme(row)
 
-    async def list(self, committee_id: int) -> list[tuple[Programme, int]]:
-        """A committee's programmes by code, each with how many items it tags."""
+    async def list(self, committee_id: int, archived: bool = False) -> list[tuple[Programme, int]]:
+        """A committee's programmes (the archived ones if `archived`) by code, each with how
+        many items it tags."""
         rows = await self.db.fetchall(
             "SELECT p.*, (SELECT count(*) FROM item_programmes t WHERE t.programme_id = p.id)"
-            " AS items FROM programmes p WHERE p.committee_id = ? ORDER BY p.code COLLATE NOCASE",
-            (committee_id,),
+            " AS items FROM programmes p WHERE p.committee_id = ?"
+            " AND (p.archived_at IS NOT NULL) = ? ORDER BY p.code COLLATE NOCASE",
+            (committee_id, int(archived)),
         )
         return [(_programme(r), r["items"]) for r in rows]
 
@@ -77,6 +93,19 @@ class ProgrammeRepo:
             " ON CONFLICT (item_id) DO UPDATE SET programme_id = excluded.programme_id",
             (item_id, programme_id),
         )
+
+    async def untag(self, item_id: int) -> None:
+        """Take an item out of its programme."""
+        await self.db.execute("DELETE FROM item_programmes WHERE item_id = ?", (item_id,))
+
+    async def open_items(self, programme_id: int) -> list[tuple[int, str]]:
+        """(item id, kind) of the programme's items still open (their cards are live)."""
+        rows = await self.db.fetchall(
+            "SELECT i.id, i.kind FROM item_programmes t JOIN items i ON i.id = t.item_id"
+            " WHERE t.programme_id = ? AND i.status IN ('open', 'in_progress') ORDER BY i.number",
+            (programme_id,),
+        )
+        return [(r["id"], r["kind"]) for r in rows]
 
     async def programmes_of(self, item_ids: list[int]) -> dict[int, Programme]:
         """item id → its programme, for the items that have one (one query)."""

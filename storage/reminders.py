@@ -243,6 +243,15 @@ class ReminderRepo:
             )
         return await self.get(reminder_id)
 
+    async def resume_adhoc(self, committee_id: int, now: datetime) -> int:
+        """Unsent ad-hoc reminders of the committee whose planned moment has passed are due now
+        (the bot is back in the group); returns how many."""
+        return await self.db.execute_rowcount(
+            "UPDATE reminders SET due_at = ? WHERE committee_id = ? AND kind = 'adhoc'"
+            " AND sent_at IS NULL AND cancelled_at IS NULL AND planned_at <= ? AND due_at > ?",
+            (to_db(now), committee_id, to_db(now), to_db(now)),
+        )
+
     async def adhoc(self, committee_id: int, number: int) -> Reminder | None:
         """Ad-hoc reminder N of a committee."""
         row = await self.db.fetchone(

@@ -1,6 +1,6 @@
 """Transcripts of the programme step of the guided flows (issue 17): the committee's programmes
 as buttons after the deadline, "Không thuộc chương trình", going back, a stale press, no step
-without programmes; /assign, /consult and /vote, in Vietnamese and English."""
+without programmes; /assign, /consult, /vote, /meeting and /collect, in Vietnamese and English."""
 
 from __future__ import annotations
 
@@ -150,3 +150,54 @@ async def test_no_programme_step_without_programmes(tmp_path, clock):
         await answer(conv, CHAIR, "Thông qua Kế hoạch")
         await conv.press_button(GROUP, CHAIR, "Thứ Sáu này", card)
         assert labels(conv, card)[:2] == [["CQS · Chính quyền số"], ["Không thuộc chương trình"]]
+
+
+async def test_meeting_and_collection_flows_end_with_the_programme(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await with_programmes(conv, fake)
+        card = await start(conv, "/hop")
+        await answer(conv, SECRETARY, "Họp Ban Chỉ đạo quý IV")
+        await answer(conv, SECRETARY, "10/12 14:00")
+        await answer(conv, SECRETARY, "Phòng họp số 1")
+        assert plain(vi("flow.ask.programme")) in now_text(conv, card)
+        await conv.press_button(GROUP, SECRETARY, "CQS", card)
+        assert "• Chương trình: CQS — Chính quyền số" in now_text(conv, card)
+        await conv.press_button(GROUP, SECRETARY, "Tạo", card)
+        assert (await tag_of(conv, 1)).code == "CQS"
+        one_line = await conv.ask(
+            GROUP,
+            SECRETARY,
+            "/meeting Họp Ban Chỉ đạo quý IV 10/12 14:00 tại Phòng họp số 1 ct:CQS",
+        )
+        created = [c for c in conv.fake.sent(GROUP.id) if "Phiên họp #1</b>" in (c.text or "")]
+        assert created and created[0].text == one_line.replace("#2", "#1")
+        assert vi("programme.card", programme=programme(*CQS)) in one_line.splitlines()
+        await conv.send(GROUP, SECRETARY, "/lang en")
+        card = await start(conv, "/collect")
+        await answer(conv, SECRETARY, "Monthly report")
+        await conv.press_button(GROUP, SECRETARY, "+5 working days", card)
+        await conv.press_button(GROUP, SECRETARY, "KH125", card)
+        assert "• Programme: KH125 — Kế hoạch 125/KH-UBND" in now_text(conv, card)
+        await conv.press_button(GROUP, SECRETARY, "Create", card)
+        assert (await tag_of(conv, 3)).code == "KH125"
+
+
+async def test_many_programmes_are_paged_like_the_roster(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        for n in range(10):
+            await conv.send(GROUP, SECRETARY, f"/programme add P{n:02d} Programme {n}")
+        await conv.send(GROUP, CHAIR, "/lang en")
+        card = await start(conv, "/vote", CHAIR)
+        await answer(conv, CHAIR, "Adopt the plan")
+        await conv.press_button(GROUP, CHAIR, "Friday next week", card)
+        rows = labels(conv, card)
+        assert [r[0] for r in rows[:8]] == [f"P{n:02d} · Programme {n}" for n in range(8)]
+        assert rows[8:] == [["Page 1/2", "▶"], ["No programme"], ["◀ Back", "✖ Cancel"]]
+        await conv.press_button(GROUP, CHAIR, "▶", card)
+        rows = labels(conv, card)
+        assert rows[:3] == [["P08 · Programme 8"], ["P09 · Programme 9"], ["◀", "Page 2/2"]]
+        await conv.press_button(GROUP, CHAIR, "P09", card)
+        assert "• Programme: P09 — Programme 9" in now_text(conv, card)
+        await conv.press_button(GROUP, CHAIR, "Create", card)
+        assert (await tag_of(conv, 1)).code == "P09"

@@ -87,3 +87,26 @@ async def test_tag_edits_each_card_once_in_english(tmp_path, clock):
             assert conv.new_edits(GROUP.id) == []
         shown = await conv.ask(GROUP, CHAIR, "/show 2")
         assert shown.splitlines()[1] == line_en()
+
+
+async def test_a_recurring_item_keeps_its_programme_in_vietnamese(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        await conv.send(GROUP, SECRETARY, "/programme add CQS Chính quyền số")
+        await conv.send(
+            GROUP, SECRETARY, "/assign @so_taichinh Báo cáo tiến độ ct:CQS hạn 31/12 hằng tháng"
+        )
+        await conv.send(GROUP, MEMBER_A, "/done 1")  # the next month's task, #2, in CQS too
+        shown = await conv.ask(GROUP, MEMBER_A, "/show 2")
+        assert "Báo cáo tiến độ" in shown.splitlines()[0]
+        assert shown.splitlines()[1] == line_vi()
+        # a monthly collection (#3) closed early: its next occurrence (#4) is in CQS too
+        await conv.send(GROUP, SECRETARY, "/collect Báo cáo tháng ct:CQS hạn 10/12 hằng tháng")
+        question = await conv.ask_raw(GROUP, SECRETARY, "/close 3")
+        await conv.press_button(GROUP, SECRETARY, "Đóng ngay", question.result)
+        shown = await conv.ask(GROUP, MEMBER_A, "/show 4")
+        assert "Báo cáo tháng" in shown.splitlines()[0] and shown.splitlines()[1] == line_vi()
+        # an archived programme is not carried on to new occurrences
+        await conv.send(GROUP, SECRETARY, "/programme remove CQS")
+        await conv.send(GROUP, MEMBER_A, "/done 2")
+        assert "📚" not in await conv.ask(GROUP, MEMBER_A, "/show 5")

@@ -119,3 +119,42 @@ async def test_a_sunday_meeting_gets_its_reminders_on_the_fake_clock(tmp_path, c
         )
         [monday] = await sweep_at(conv, fake, clock, local(2026, 12, 7, 7))
         assert monday == vi("reminder.adhoc", text="Gửi ảnh hội nghị", author="Lê Thư Ký")
+
+
+async def test_the_hour_before_is_not_held_by_the_daily_ceiling_nor_sent_after_the_start(
+    tmp_path, clock
+):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        await conv.send(GROUP, SECRETARY, "/settings digest off")
+        await conv.send(GROUP, SECRETARY, "/settings maxposts 1")
+        await conv.send(GROUP, SECRETARY, "/consult Góp ý dự thảo hạn 03/12")
+        await conv.send(GROUP, SECRETARY, "/meeting Họp khẩn 03/12 14:00")
+        await conv.send(GROUP, SECRETARY, "/meeting Họp chiều 03/12 16:00")
+        await sweep_at(conv, fake, clock, local(2026, 12, 2, 8))
+        [morning] = await sweep_at(conv, fake, clock, local(2026, 12, 3, 8))  # the day's one post
+        assert "#1" in morning
+        # 13:00: past the ceiling, the meeting in an hour is still announced
+        [soon] = await sweep_at(conv, fake, clock, local(2026, 12, 3, 13))
+        assert soon.startswith("🗓 <b>Sắp đến giờ họp #2</b>: Họp khẩn")
+        # the bot is down from 14:30 until after the second meeting began: its reminder is
+        # dropped, not posted late
+        later = await sweep_at(conv, fake, clock, local(2026, 12, 3, 16, 5))
+        assert not any("#3" in text for text in later)
+        friday = await sweep_at(conv, fake, clock, local(2026, 12, 4, 8))
+        assert not any("Sắp đến giờ họp" in text for text in friday)
+
+
+async def test_a_saturday_meeting_not_declared_a_workday_in_english(tmp_path, clock):
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        await conv.send(GROUP, SECRETARY, "/settings language en")
+        await conv.send(GROUP, SECRETARY, "/settings digest off")
+        call = await conv.ask_raw(GROUP, SECRETARY, "/meeting Make-up session 12/12 08:30")
+        assert "🕑 Time: Saturday, 12/12/2026 08:30" in call.text
+        assert await sweep_at(conv, fake, clock, local(2026, 12, 10, 8)) == []
+        [friday] = await sweep_at(conv, fake, clock, local(2026, 12, 11, 8))
+        assert friday.startswith("🗓 <b>Please confirm attendance at meeting #1</b>")
+        [saturday] = await sweep_at(conv, fake, clock, local(2026, 12, 12, 7, 30))
+        assert saturday.startswith("🗓 <b>Meeting #1 starts soon</b>: Make-up session")
+        assert await sweep_at(conv, fake, clock, local(2026, 12, 12, 9)) == []

@@ -7,11 +7,13 @@ import contextlib
 import logging
 from collections.abc import Callable
 
+from telegram.error import InvalidToken
 from telegram.ext import Application
 
 from bot.clock import Clock
 from bot.delivery.polling import Poller, RawUpdatesRequest
 from bot.delivery.processor import InboxStats, Processor
+from bot.delivery.set_aside import Notify
 from storage.db import Database
 from storage.inbox import InboxRepo
 
@@ -40,6 +42,7 @@ class Delivery:
         self.inbox: InboxRepo | None = None
         self._tasks: list[asyncio.Task] = []
         self._server = None
+        self.on_set_aside: Notify | None = None  # tells a sender their update was set aside
         app.add_error_handler(self._note_failure)
 
     @classmethod
@@ -52,6 +55,7 @@ class Delivery:
         db, clock = self.opened()
         self.inbox = InboxRepo(db)
         self.processor = Processor(self.app, db, self.inbox, clock)
+        self.processor.set_aside.notify = self.on_set_aside
         self.processor.start()
         return self.inbox, self.processor, clock
 
@@ -86,11 +90,27 @@ class Delivery:
             await self.processor.wait_idle()
 
     async def stopped(self) -> None:
-        """Return when a background task ended by itself (e.g. an invalid token)."""
-        if self._tasks:
-            await asyncio.wait(self._tasks, return_when=asyncio.FIRST_COMPLETED)
-        else:
+        """Return when a background task ended by itself, or Telegram refused the token."""
+        waiters = [*self._tasks]
+        if self.processor is not None:
+            waiters.append(asyncio.ensure_future(self.processor.token_refused.wait()))
+        if not waiters:
             await asyncio.Event().wait()
+        try:
+            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters[len(self._tasks) :]:
+                waiter.cancel()
+
+    @property
+    def refusal(self) -> InvalidToken | None:
+        """Telegram's refusal of the token while running (getUpdates or a reply), if any."""
+        for task in self._tasks:
+            if task.done() and not task.cancelled():
+                error = task.exception()
+                if isinstance(error, InvalidToken):
+                    return error
+        return self.processor.refusal if self.processor is not None else None
 
     async def stop(self) -> None:
         """Stop taking updates, then stop the processor after the update in hand."""
@@ -100,6 +120,8 @@ class Delivery:
             with contextlib.suppress(asyncio.CancelledError):
                 try:
                     await task
+                except InvalidToken:  # reported by whoever runs the delivery (`refusal`)
+                    pass
                 except Exception:
                     log.exception("delivery task %s failed", task.get_name())
         self._tasks.clear()

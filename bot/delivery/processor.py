@@ -12,6 +12,10 @@ between a reply and its mark always could. A handler failure
 marks the row done with the error: it is not tried again. A Telegram error (a reply or card
 that could not be sent even after the retries) does not undo what the person did: the unit
 commits with the row marked done-with-error, and the error handler's apology follows.
+Telegram refusing the token (401) rolls the unit back, leaves the row to do and stops the
+processor (the runner exits with code 5). A failure escaping the unit is counted in the row and
+tried again; after a few the row is set aside (`set_aside.py`); a transient database error
+(locked) is never counted: the pass stops and runs again after a short, growing pause.
 
 Updates just stored are processed from memory (`Processor.store` hands them over, only those
 the store actually inserted: an id seen before is not processed again); the inbox table is
@@ -30,12 +34,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from telegram import Update
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.clock import Clock
+from bot.delivery.set_aside import RETRY_FIRST, RETRY_MAX, SetAside
 from storage.db import Database, Unit
 from storage.inbox import PENDING_LIMIT, InboxRepo, InboxRow
+from storage.transient import is_transient
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +72,10 @@ class HandlerFailed(Exception):
     """Raised inside the unit to roll it back when a handler failed."""
 
 
+class TokenRefused(Exception):
+    """Raised inside the unit to roll it back when Telegram refused the token (401)."""
+
+
 class Processor:
     """Runs the inbox's unprocessed updates through the application, one at a time."""
 
@@ -82,6 +92,10 @@ class Processor:
         self.stats = InboxStats()
         self._stopping = False
         self._unreadable: list[tuple[int, str]] = []
+        self.refusal: InvalidToken | None = None  # Telegram refused the token: we stop
+        self.token_refused = asyncio.Event()
+        self.set_aside = SetAside(inbox, clock, self._redact)
+        self._retry_delay = RETRY_FIRST
 
     # -------------------------------------------------------------- taking updates
     async def store(self, rows: Sequence[tuple[int, int | None, str]], updates: list[Update]):
@@ -134,13 +148,23 @@ class Processor:
             self._wake.clear()
             try:
                 await self.drain()
+                self._retry_delay = RETRY_FIRST
             except asyncio.CancelledError:
                 raise
-            except Exception:  # the database failed: keep the rows, try again on the next kick
-                log.exception("processing the inbox failed")
+            except Exception as exc:  # the database failed: keep the rows, try again shortly
+                if is_transient(exc):
+                    log.warning("inbox: %s; trying again in %.1f s", exc, self._retry_delay)
+                else:
+                    log.exception("processing the inbox failed")
                 self._reread = True
+                asyncio.get_running_loop().call_later(self._retry_delay, self._retry)
+                self._retry_delay = min(self._retry_delay * 2, RETRY_MAX)
             if not self._wake.is_set():
                 self._idle.set()
+
+    def _retry(self) -> None:
+        if not self._stopping:
+            self.kick()
 
     async def _next_batch(self) -> list[tuple[int, Update | None]]:
         """What to process next: the fresh updates, or (after a start or a failure) the table's
@@ -183,9 +207,27 @@ class Processor:
 
     # -------------------------------------------------------------- one update
     async def process(self, update_id: int, update: Update) -> bool:
-        """Process one update in its own unit; False when it wrote nothing (mark it later)."""
-        marked = False
+        """Process one update in its own unit; False when it wrote nothing (mark it later).
+
+        A failure that escapes the unit is counted and the update tried again, until it is set
+        aside (bot/delivery/set_aside.py); a transient one (database locked) is raised: the
+        pass stops and runs again shortly."""
+        while True:
+            try:
+                return await self._attempt(update_id, update)
+            except Exception as exc:
+                if is_transient(exc):
+                    raise
+                if await self.set_aside.failed(update_id, update, exc):
+                    return True
+
+    async def _attempt(self, update_id: int, update: Update) -> bool:
+        marked = committed = False
         unit: Unit | None = None
+
+        def ended() -> None:  # runs first once the unit committed (or ended without writing)
+            nonlocal committed
+            committed = True
 
         async def mark() -> None:
             nonlocal marked
@@ -200,21 +242,41 @@ class Processor:
         self._current, self._failure = update, None
         try:
             async with self.db.unit() as unit:
+                unit.after_commit(ended)
                 unit.before_commit(mark)
                 await self.app.process_update(update)
+                if isinstance(self._failure, InvalidToken):
+                    raise TokenRefused from self._failure
+                if is_transient(self._failure):  # rolled back, tried again shortly
+                    raise self._failure
                 if self._failure is not None and not isinstance(self._failure, TelegramError):
                     raise HandlerFailed from self._failure
+        except TokenRefused:  # rolled back and left to do: it runs again with a valid token
+            self._refused(self._failure)
+            return True
         except HandlerFailed:
             await self.inbox.mark_failed(update_id, self.clock.now(), self._error_text())
             marked = True
+        except Exception:
+            if not committed:
+                raise
+            # What followed the commit failed (an edit, a button's answer): the update is done.
+            log.exception("inbox: update %d: a step after its commit failed", update_id)
         finally:
             self._current, self._failure = None, None
         self.stats.updates += 1
         return marked
 
+    def _refused(self, error: InvalidToken) -> None:
+        log.error("Telegram refused the bot token while processing an update; stopping")
+        self.refusal, self._stopping = error, True
+        self.token_refused.set()
+
     def _error_text(self) -> str:
-        error = f"{type(self._failure).__name__}: {self._failure}"
-        return error.replace(self.app.bot.token, "***")
+        return self._redact(f"{type(self._failure).__name__}: {self._failure}")
+
+    def _redact(self, text: str) -> str:
+        return text.replace(self.app.bot.token, "***")
 
     async def note_failure(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Error handler: a handler of the update in hand raised (PTB caught it)."""

@@ -2,6 +2,8 @@
 
 initialize → post_init → start → delivery (inbox first, then polling or the webhook) → … a stop
 signal (SIGINT, SIGTERM) … → delivery stops → stop → post_stop → shutdown → post_shutdown.
+When Telegram refuses the token while running, the same clean stop happens, then StartupError
+(exit code 5, the one line for the operator; bot/__main__.py prints it).
 """
 
 from __future__ import annotations
@@ -11,10 +13,13 @@ import logging
 import signal
 from urllib.parse import urlparse
 
+from telegram.error import InvalidToken
 from telegram.ext import Application
 
 from bot.config import Settings
 from bot.delivery.core import Delivery
+from bot.ops import StartupError
+from bot.ops.preflight import REJECTED
 
 log = logging.getLogger(__name__)
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -35,7 +40,7 @@ async def serve(app: Application, settings: Settings) -> None:
     for sig in STOP_SIGNALS:
         loop.add_signal_handler(sig, stop.set)
     await app.initialize()
-    started = False
+    started, refusal = False, None
     try:
         if app.post_init:
             await app.post_init(app)
@@ -46,6 +51,7 @@ async def serve(app: Application, settings: Settings) -> None:
         await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
         for waiter in waiters:
             waiter.cancel()
+        refusal = delivery.refusal
         log.info("stopping")
     finally:
         try:
@@ -61,6 +67,17 @@ async def serve(app: Application, settings: Settings) -> None:
             await app.post_shutdown(app)
         for sig in STOP_SIGNALS:
             loop.remove_signal_handler(sig)
+    if refusal is not None:  # after a clean stop: what was received stays in the inbox
+        raise StartupError(refused_line(refusal), REJECTED)
+
+
+def refused_line(refusal: InvalidToken) -> str:
+    """The operator's line when Telegram refuses the token of a running bot (no token in it)."""
+    return (
+        f"the Bot API refused BOT_TOKEN while the bot was running ({refusal.message}): the token"
+        " was revoked or replaced; get the current one from @BotFather, put it in .env as"
+        " BOT_TOKEN=..., then start the bot again (what was received is kept and processed then)"
+    )
 
 
 async def _start_delivery(delivery: Delivery, settings: Settings) -> None:

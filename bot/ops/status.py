@@ -41,6 +41,9 @@ def status(settings: Settings, now: datetime | None = None) -> int:
         "reminders": "—"
         if found["due_reminders"] is None
         else f"{found['due_reminders']} due now, {found['planned_reminders']} planned",
+        "set aside": "—"
+        if found["set_aside"] is None
+        else f"{found['set_aside']} updates kept aside after failing (inbox table, set_aside_at)",
         "last sweep": _when(from_db(found["last_sweep"]), now) if found["last_sweep"] else "never",
         "last backup": last_backup(settings.backup_dir, now),
     }

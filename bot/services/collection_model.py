@@ -10,6 +10,8 @@ from datetime import datetime
 from bot import dates
 from bot.recurrence import Recurrence, split_recurrence
 from bot.services.consultation_model import rank
+from bot.services.flow_programmes import STEP as PROGRAMME
+from bot.services.flow_programmes import tagged
 from bot.services.flows import FlowSpec, Outcome, Step, declare
 from storage.collections import Collection, Submission
 from storage.committees import Committee
@@ -144,13 +146,18 @@ def on_time(at: datetime, deadline: datetime | None) -> bool:
 
 
 def _compose(answers: dict, members: dict) -> Outcome:
-    """The guided flow's answers as `/collect <title> hạn <date>` (every member is asked)."""
-    return Outcome(KIND_FLOW, text=f"{answers['title']} hạn {answers['deadline']['text']}")
+    """The guided flow's answers as `/collect [ct:<code>] <title> hạn <date>` (every member is
+    asked; the programme step only when the committee has programmes)."""
+    return Outcome(
+        KIND_FLOW, text=tagged(answers, f"{answers['title']} hạn {answers['deadline']['text']}")
+    )
 
 
 KIND_FLOW = "collect"
 FLOW = declare(
     FlowSpec(
-        KIND_FLOW, (Step("title", "text", limit=MAX_TITLE), Step("deadline", "when")), _compose
+        KIND_FLOW,
+        (Step("title", "text", limit=MAX_TITLE), Step("deadline", "when"), PROGRAMME),
+        _compose,
     )
 )

@@ -113,6 +113,11 @@ class ConsultationService(ConsultationClosing, OneKind, ItemService):
         programme = await self.programmes.of_item(item.id) if self.programmes else None
         return Standing(committee, item, row.silence_agree, rows, programme)
 
+    async def pending_view(self, item: Item) -> tuple[Standing, dict[int, Member]]:
+        """`/pending N`: the standing, and who acts today for each member (issue 17)."""
+        standing = await self.standing(item)
+        return standing, await self.acting_now(standing.committee)
+
     async def pending_members(self, item: Item) -> list[Member]:
         """Active voting members without an answer yet (for /pending and the reminders)."""
         return (await self.standing(item)).pending

@@ -3,11 +3,21 @@ paged like the roster, or "no programme"; the step is absent while the committee
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.errors import DomainError
-from bot.services.flow_model import PAGE_SIZE, Flow, FlowSpec, ProgrammePage, present
+from bot.services.flow_model import PAGE_SIZE, Flow, FlowSpec, ProgrammePage, Step, present
 from storage.programmes import Programme, ProgrammeRepo
 
 NONE = 0  # the programme id the "no programme" button carries
+STEP = Step("programme", "programme", optional=True)  # last before the summary, by convention
+
+
+def tagged(answers: dict[str, Any], text: str) -> str:
+    """`text` with the chosen programme's `ct:<code>` first (the commands take it anywhere in
+    the first line; first, a title's own "ct:…" cannot take its place)."""
+    code = answers.get(STEP.name)
+    return f"ct:{code} {text}" if code else text
 
 
 def landing(spec: FlowSpec, programmes: tuple[Programme, ...], index: int, before: int) -> int:

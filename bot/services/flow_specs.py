@@ -14,6 +14,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot.services.consultation_model import MAX_TITLE
+from bot.services.flow_programmes import STEP as PROGRAMME
+from bot.services.flow_programmes import tagged as _tagged
 from bot.services.flows import FlowSpec, Outcome, Step, declare
 from bot.services.reminders import MAX_TEXT
 from bot.services.roster import Person
@@ -24,15 +26,6 @@ from storage.members import Member
 
 def _person(member: Member) -> Person:
     return Person(member.user_id, member.username, member.full_name)
-
-
-PROGRAMME = Step("programme", "programme", optional=True)
-
-
-def _tagged(answers: dict[str, Any], text: str) -> str:
-    """`text` with the chosen programme's `ct:<code>` first (the commands take it anywhere)."""
-    code = answers.get("programme")
-    return f"ct:{code} {text}" if code else text
 
 
 def _due(answers: dict[str, Any], name: str = "deadline") -> str:

@@ -29,6 +29,11 @@ class ItemService:
     events: Events
     clock: Clock
     programmes: Any = None  # ProgrammeService: `ct:<code>` tags a new item (issue 17)
+    standins: Any = None  # StandinService: who acts today for the members waited for (issue 17)
+
+    async def acting_now(self, committee: Committee) -> dict:
+        """member id → who acts for them today (empty without stand-ins)."""
+        return await self.standins.acting_now(committee) if self.standins else {}
 
     def take_tag(self, committee: Committee, text: str) -> tuple[str, str | None]:
         """`ct:<code>` out of a new item's first line: (the rest, the code or None)."""

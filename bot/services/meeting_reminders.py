@@ -6,7 +6,9 @@ same way: a rescheduled meeting's old rows are stale, a cancelled or held one's 
 **A meeting on a day off** (a Sunday, Tết, a make-up Saturday the committee did not declare) is
 still reminded (issue 17): "the day before" is 08:00 on the last working day before the meeting's
 date (so a Monday or a Sunday meeting is announced on Friday), and the hour-before reminder is
-never held back by a day off — the people invited are coming that day; only quiet hours hold it.
+never held back by a day off — the people invited are coming that day; only quiet hours hold it
+(nor by the daily ceiling: held until the next morning it would come after the meeting). A
+reminder due once the meeting has begun (the bot was down, quiet hours) is dropped.
 A meeting called too late for that morning is reminded at 08:00 the day before, or on the next
 working morning, if that is still more than an hour before it.
 """
@@ -42,8 +44,9 @@ def plans(start: datetime, now: datetime, cfg: CommitteeConfig) -> list[schedule
     return found
 
 
-def goes_on_days_off(seq: int) -> bool:
-    """Whether the meeting's reminder `seq` is sent on a day off (the hour before: yes)."""
+def cannot_wait(seq: int) -> bool:
+    """Whether the meeting's reminder `seq` cannot wait for a later moment (the hour before):
+    neither a day off nor the daily ceiling (`maxposts`) holds it back."""
     return seq == HOUR_BEFORE
 
 

@@ -136,7 +136,10 @@ class MeetingService(MeetingConclusions, OneKind):
         return meeting_reminders.plans(item.deadline, now, config_of(committee))
 
     async def reminded(self, item: Item, seq: int) -> list[Member]:
-        """Who one of the meeting's reminders goes to."""
+        """Who one of the meeting's reminders goes to (nobody once it has begun: the row is
+        then dropped)."""
+        if item.deadline is not None and item.deadline <= self.clock.now():
+            return []
         return meeting_reminders.recipients(await self.view(item), seq)
 
     async def find_for_user(self, user_id: int, item_id: int) -> tuple[Committee, Item, Member]:

@@ -1,8 +1,14 @@
-"""Programmes (`/programme add`, `/programmes`, `/tag N <code>`) and items' tags (issue 17)."""
+"""Programmes (`/programme add|rename|remove|restore`, `/programmes`, `/tag N <code>|-`) and
+items' tags (issue 17).
+
+Removing a programme no item carries deletes it. One that items carry is archived instead: it
+leaves `/programmes` and the guided flows' programme step, new tags are refused, and its items
+keep it (cards, `/tasks ct:`, reports); `/programme restore` brings it back.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.clock import Clock
 from bot.errors import DomainError
@@ -24,6 +30,35 @@ class ProgrammeLine:
 
     programme: Programme
     items: int
+
+
+@dataclass(frozen=True)
+class Renamed:
+    """What `/programme rename` did: the programme now, its former name, its open items
+    (id, kind) whose cards show the name."""
+
+    programme: Programme
+    before: str
+    open_items: list[tuple[int, str]]
+
+
+@dataclass(frozen=True)
+class Removed:
+    """What `/programme remove` did: deleted (no item carried it) or archived (`items` kept it)."""
+
+    programme: Programme
+    items: int
+
+    @property
+    def deleted(self) -> bool:
+        """Whether the programme is gone (else archived)."""
+        return self.items == 0
+
+
+def _split(args: str) -> tuple[str, str]:
+    """`CODE rest of the words` → (`CODE` without a `ct:` prefix, `rest of the words`)."""
+    code, _, rest = " ".join(args.split()).partition(" ")
+    return code.removeprefix("ct:"), rest
 
 
 class ProgrammeService:
@@ -48,14 +83,15 @@ class ProgrammeService:
     @guarded
     async def add(self, committee: Committee, actor: Member | int, args: str) -> Programme:
         """`/programme add <code> <name>`: a new programme of the committee."""
-        code, _, name = " ".join(args.split()).partition(" ")
+        code, name = _split(args)
         if not code or not name:
             raise DomainError("programme.usage")
-        code = check_code(code.removeprefix("ct:"))
+        code = check_code(code)
         if len(name) > MAX_NAME:
             raise DomainError("common.too_long", limit=MAX_NAME)
-        if await self.repo.by_code(committee.id, code) is not None:
-            raise DomainError("programme.exists", code=code)
+        if (found := await self.repo.by_code(committee.id, code)) is not None:
+            key = "programme.exists_archived" if found.archived else "programme.exists"
+            raise DomainError(key, code=code)
         now = self.clock.now()
         programme_id = await self.repo.add(committee.id, code, name, actor_id(actor), now)
         await self.audit.add(
@@ -63,15 +99,76 @@ class ProgrammeService:
         )
         return Programme(programme_id, committee.id, code, name)
 
-    async def list(self, committee: Committee) -> list[ProgrammeLine]:
-        """The committee's programmes by code, with their item counts."""
-        return [ProgrammeLine(p, n) for p, n in await self.repo.list(committee.id)]
+    @guarded
+    async def rename(self, committee: Committee, actor: Member | int, args: str) -> Renamed:
+        """`/programme rename <code> <new name>`: the programme's new name (its code stays)."""
+        code, name = _split(args)
+        if not code:
+            raise DomainError("programme.rename_usage")
+        programme = await self.resolve(committee, code)
+        if not name:
+            raise DomainError("programme.rename_empty", code=programme.code)
+        if len(name) > MAX_NAME:
+            raise DomainError("common.too_long", limit=MAX_NAME)
+        if name == programme.name:
+            raise DomainError("programme.rename_same", code=programme.code)
+        await self.repo.rename(programme.id, name)
+        await self.audit.add(
+            committee.id, "programme.rename", actor_id(actor), self.clock.now(),
+            code=programme.code, before=programme.name, name=name,
+        )  # fmt: skip
+        renamed = replace(programme, name=name)
+        return Renamed(renamed, programme.name, await self.repo.open_items(programme.id))
 
-    async def resolve(self, committee: Committee, code: str) -> Programme:
-        """The committee's programme with this code, or a refusal naming `/programmes`."""
+    @guarded
+    async def remove(self, committee: Committee, actor: Member | int, args: str) -> Removed:
+        """`/programme remove <code>`: deleted when no item carries it, else archived."""
+        code, rest = _split(args)
+        if not code or rest:
+            raise DomainError("programme.remove_usage")
+        programme = await self.resolve(committee, code)
+        if programme.archived:
+            raise DomainError("programme.already_archived", code=programme.code)
+        items = len(await self.repo.item_ids(programme.id))
+        now = self.clock.now()
+        if items:
+            await self.repo.archive(programme.id, now)
+        else:
+            await self.repo.delete(programme.id)
+        await self.audit.add(
+            committee.id, "programme.archive" if items else "programme.remove", actor_id(actor),
+            now, code=programme.code, name=programme.name, items=items,
+        )  # fmt: skip
+        return Removed(replace(programme, archived=bool(items)), items)
+
+    @guarded
+    async def restore(self, committee: Committee, actor: Member | int, args: str) -> Programme:
+        """`/programme restore <code>`: an archived programme is listed and taggable again."""
+        code, rest = _split(args)
+        if not code or rest:
+            raise DomainError("programme.restore_usage")
+        programme = await self.resolve(committee, code)
+        if not programme.archived:
+            raise DomainError("programme.not_archived", code=programme.code)
+        await self.repo.archive(programme.id, None)
+        await self.audit.add(
+            committee.id, "programme.restore", actor_id(actor), self.clock.now(),
+            code=programme.code, name=programme.name,
+        )  # fmt: skip
+        return replace(programme, archived=False)
+
+    async def list(self, committee: Committee, archived: bool = False) -> list[ProgrammeLine]:
+        """The committee's programmes (or its archived ones) by code, with their item counts."""
+        return [ProgrammeLine(p, n) for p, n in await self.repo.list(committee.id, archived)]
+
+    async def resolve(self, committee: Committee, code: str, new_tag: bool = False) -> Programme:
+        """The committee's programme with this code, or a refusal naming `/programmes`; for a
+        `new_tag`, an archived programme is refused too."""
         found = await self.repo.by_code(committee.id, check_code(code.removeprefix("ct:")))
         if found is None:
             raise DomainError("programme.unknown", code=code.removeprefix("ct:"))
+        if new_tag and found.archived:
+            raise DomainError("programme.archived", code=found.code)
         return found
 
     @guarded
@@ -82,7 +179,10 @@ class ProgrammeService:
         item = await self.items.by_number(committee.id, number)
         if item is None:
             raise DomainError("item.not_found", number=number)
-        programme = await self.resolve(committee, code)
+        programme = await self.resolve(committee, code, new_tag=True)
+        before = await self.of_item(item.id)
+        if before is not None and before.id == programme.id:
+            return item, programme  # already so: nothing to record
         await self.repo.tag(item.id, programme.id)
         await self.audit.add(
             committee.id,
@@ -95,12 +195,30 @@ class ProgrammeService:
         )
         return item, programme
 
+    @guarded
+    async def untag(
+        self, committee: Committee, actor: Member | int, number: int
+    ) -> tuple[Item, Programme]:
+        """`/tag N -`: item N belongs to no programme any more; the one it left."""
+        item = await self.items.by_number(committee.id, number)
+        if item is None:
+            raise DomainError("item.not_found", number=number)
+        before = await self.of_item(item.id)
+        if before is None:
+            raise DomainError("tag.not_tagged", number=number)
+        await self.repo.untag(item.id)
+        await self.audit.add(
+            committee.id, "item.untag", actor_id(actor), self.clock.now(),
+            item_id=item.id, number=number, programme=before.code,
+        )  # fmt: skip
+        return item, before
+
     async def apply(self, committee: Committee, item_id: int, tags: Tags) -> dict[str, object]:
         """Inside a creation's transaction: store an item's programme and directing document;
         return what the creation's audit entry should add."""
         recorded: dict[str, object] = {}
         if tags.code:
-            programme = await self.resolve(committee, tags.code)
+            programme = await self.resolve(committee, tags.code, new_tag=True)
             await self.repo.tag(item_id, programme.id)
             recorded["programme"] = programme.code
         if tags.doc_number:
@@ -114,7 +232,7 @@ class ProgrammeService:
         """Inside a creation's transaction: a recurring item's next occurrence keeps the
         programme of the previous one; return what the creation's audit entry should add."""
         programme = await self.of_item(from_item_id)
-        if programme is None:
+        if programme is None or programme.archived:
             return {}
         await self.repo.tag(to_item_id, programme.id)
         return {"programme": programme.code}

@@ -4,7 +4,8 @@ While the bot cannot post to a committee (`committees.active` false), the sweep 
 there and deems no silence (`closable_committees`). When it is back, every consultation or vote
 whose deadline passed meanwhile is *held* (`storage.recovery`): the sweep leaves it open until
 the secretary or the chair decides — close it now (exactly like `/close`), or extend it by N
-working days — from the buttons of one catch-up message. Everything else is replanned.
+working days — from the buttons of one catch-up message. Everything else is replanned; the
+ad-hoc reminders (`/remind`) that fell due meanwhile were kept and are sent once, flagged late.
 """
 
 from __future__ import annotations
@@ -74,6 +75,7 @@ class RecoveryService:
             due.sort(key=lambda item: item.number)
             await self.held.hold(committee.id, [item.id for item in due], now)
             await self.committees.set_active(committee.id, True)
+            await self.reminders.resume_adhoc(committee.id, now)  # due while away: sent now
             await self.audit.add(
                 committee.id, "bot.back", actor_id, now, held=[item.number for item in due]
             )

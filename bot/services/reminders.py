@@ -11,14 +11,16 @@ Private copies go out after the mark: best effort, at most once.
 
 A row due while the bot was down is sent on return if its item is still open, flagged late; when
 several rows of one item are due at once only the latest-planned is sent (the rest are
-`superseded`), so a long outage never floods the group.
+`superseded`), so a long outage never floods the group. An ad-hoc reminder (`/remind`) due while
+the bot was *removed* from the group is kept, not cancelled (`wait_for_return`), and sent once
+when it is back (`resume_adhoc`), flagged late like one due while the process was down.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot import scheduler
 from bot.clock import Clock
@@ -43,6 +45,7 @@ from storage.users import UserRepo
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 2000
+AWAY_RECHECK = timedelta(days=7)  # an ad-hoc reminder kept while the bot is away: looked at weekly
 _CURSOR = "settings_audit_id"
 PendingSource = Callable[[Item], Awaitable[list[Member]]]
 PlanSource = Callable[[Item, Committee, datetime], Awaitable[list]]
@@ -73,7 +76,7 @@ class ReminderService(SweepMixin):
         plan_sources: Mapping[str, PlanSource] | None = None,
         recipients: Mapping[str, Callable[[Item, int], Awaitable[list[Member]]]] | None = None,
         standins: object = None,
-        days_off_rules: Mapping[str, Callable[[int], bool]] | None = None,
+        cannot_wait: Mapping[str, Callable[[int], bool]] | None = None,
     ) -> None:
         self.repo, self.digest_repo = repo, digest_repo
         self.committees, self.items, self.tasks, self.members = committees, items, tasks, members
@@ -89,8 +92,9 @@ class ReminderService(SweepMixin):
         # item kind → who one of its `pending` rows reminds, by seq (meetings), if not the silent
         self.recipients = dict(recipients or {})
         self.standins = standins  # StandinService: a member's stand-in gets their reminders
-        # item kind → which `pending` seqs go out on a day off too (a meeting's hour before)
-        self.days_off_rules = dict(days_off_rules or {})
+        # item kind → which `pending` seqs cannot wait: sent on a day off too and past the daily
+        # ceiling (a meeting's hour before)
+        self.cannot_wait_rules = dict(cannot_wait or {})
         events.on_item_changed(self.on_item_changed)
 
     async def pending_members(self, item: Item) -> list[Member]:
@@ -103,14 +107,17 @@ class ReminderService(SweepMixin):
             return list(await self.recipients[item.kind](item, seq))
         return await self.pending_members(item)
 
+    def cannot_wait(self, row: Reminder, item: Item | None) -> bool:
+        """Whether a due `pending` row of `item` cannot wait for a later moment (a meeting's
+        hour-before reminder): a day off and the daily ceiling do not hold it back."""
+        rule = self.cannot_wait_rules.get(item.kind) if item is not None else None
+        return row.kind == scheduler.PENDING and rule is not None and rule(row.seq)
+
     async def goes_on_days_off(self, row: Reminder) -> bool:
-        """Whether a due row is sent on a day off too (only quiet hours hold it back): a
-        meeting's hour-before reminder on the day the meeting is held."""
+        """Whether a due row is sent on a day off too (only quiet hours hold it back)."""
         if row.kind != scheduler.PENDING or row.item_id is None:
             return False
-        item = await self.items.get(row.item_id)
-        rule = self.days_off_rules.get(item.kind) if item is not None else None
-        return rule is not None and rule(row.seq)
+        return self.cannot_wait(row, await self.items.get(row.item_id))
 
     # ------------------------------------------------------------------ planning
     async def on_item_changed(self, item_id: int) -> None:
@@ -221,6 +228,21 @@ class ReminderService(SweepMixin):
             committee.id, "reminder.add", user_id, now, number=reminder.seq, at=at, text=text
         )
         return reminder
+
+    async def wait_for_return(self, row: Reminder, now: datetime) -> None:
+        """The bot is away from the committee: keep an ad-hoc reminder (its planned moment too,
+        so it is flagged late) until `resume_adhoc` brings it back; looked at again weekly."""
+        await self.repo.defer(row.id, now + AWAY_RECHECK, row.planned_at)
+
+    async def away(self, committee_id: int) -> bool:
+        """Whether the bot is away from the committee (removed from its group)."""
+        committee = await self.committees.get(committee_id)
+        return committee is not None and not committee.active
+
+    async def resume_adhoc(self, committee_id: int, now: datetime) -> int:
+        """The bot is back: the ad-hoc reminders that fell due while it was away are due now
+        (the next sweep sends each once, flagged late). Returns how many."""
+        return await self.repo.resume_adhoc(committee_id, now)
 
     async def scheduled(self, committee: Committee) -> list[tuple[Reminder, Item | None]]:
         """Unsent reminders of the committee, soonest first, with their items."""

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from bot import recurrence
 from bot.events import Events
+from bot.services.programmes import ProgrammeService
 from bot.services.settings import config_of
 from storage.audit import AuditRepo
 from storage.committees import CommitteeRepo
@@ -33,9 +34,11 @@ class TaskSeries:
         members: MemberRepo,
         audit: AuditRepo,
         events: Events,
+        programmes: ProgrammeService | None = None,
     ) -> None:
         self.db, self.series, self.items, self.tasks = db, series, items, tasks
         self.committees, self.members, self.audit, self.events = committees, members, audit, events
+        self.programmes = programmes  # the next occurrence keeps the programme (issue 17)
 
     async def start(
         self, item_id: int, rule: recurrence.Recurrence, actor_user_id: int | None, now: datetime
@@ -83,10 +86,11 @@ class TaskSeries:
             )  # fmt: skip
             await self.tasks.insert(new_id, assignees[0], assignees[1:], "")
             await self.series.add_occurrence(series.id, seq, new_id)
+            tagged = await self.programmes.inherit(item_id, new_id) if self.programmes else {}
             await self.audit.add(
                 committee.id, "task.create", None, now, item_id=new_id, number=number,
                 title=series.title, deadline=to_db(deadline), lead=assignees[0],
-                cooperators=assignees[1:], series=series.id, occurrence=seq,
+                cooperators=assignees[1:], series=series.id, occurrence=seq, **tagged,
             )  # fmt: skip
         await self.events.item_changed(new_id)
         return new_id

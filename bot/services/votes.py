@@ -230,6 +230,15 @@ class VoteService(VoteClosing, ItemService):
             saved["voters"], acting,
         )  # fmt: skip
 
+    async def pending_view(self, item: Item) -> tuple[Tally, dict[int, Member]]:
+        """`/pending N`: the tally, and who acts today for each member where their ballot
+        counts (a named motion of a committee that allows proxy votes, issue 17)."""
+        tally = await self.tally(await self.of_item(item))
+        committee = await self.committees.get(item.committee_id)
+        if tally.vote.is_poll or tally.vote.anonymous or not committee.proxy_vote:
+            return tally, {}
+        return tally, await self.acting_now(committee)
+
     async def pending_members(self, item: Item) -> list[Member]:
         """Counted members who have not voted (empty for anonymous polls)."""
         return (await self.tally(await self.of_item(item))).non_voters

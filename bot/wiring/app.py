@@ -26,6 +26,7 @@ from bot.delivery.polling import RawUpdatesRequest
 from bot.i18n import has, t
 from bot.wiring.graph import Services
 from handlers import registry
+from handlers.errors import tell_set_aside
 from handlers.install import install as install_handlers
 from handlers.state import CONTEXT_TYPES, state_of
 from storage.db import Database
@@ -122,6 +123,7 @@ def build_application(
     state.allowed_updates = list(ALLOWED_UPDATES)
     install(app)
     state.delivery = Delivery(app, ALLOWED_UPDATES, lambda: (state.services.db, state.clock), raw)
+    state.delivery.on_set_aside = lambda update: tell_set_aside(app, update)
     return app
 
 

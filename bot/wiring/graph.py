@@ -37,6 +37,7 @@ from storage.consultations import ConsultationRepo
 from storage.db import Database
 from storage.digest import DigestRepo
 from storage.flows import FlowRepo
+from storage.inbox import InboxRepo
 from storage.items import ItemRepo
 from storage.meetings import MeetingRepo
 from storage.members import MemberRepo
@@ -82,6 +83,7 @@ class Services:
     series: SeriesService
     flows: FlowService
     card_digests: CardDigestRepo  # what each card shows (handlers/cards.py)
+    inbox: InboxRepo  # updates set aside are counted by /status
 
     @classmethod
     def build(cls, db: Database, clock: Clock, settings: Settings) -> Services:
@@ -107,10 +109,28 @@ class Services:
         )
         standins = StandinService(db, StandinRepo(db), members, roster, audit, clock)
         consultations = ConsultationService(
-            db, ConsultationRepo(db), items, committees, members, audit, events, clock, programmes
+            db,
+            ConsultationRepo(db),
+            items,
+            committees,
+            members,
+            audit,
+            events,
+            clock,
+            programmes,
+            standins,
         )
         votes = VoteService(
-            db, VoteRepo(db), items, committees, members, audit, events, clock, programmes
+            db,
+            VoteRepo(db),
+            items,
+            committees,
+            members,
+            audit,
+            events,
+            clock,
+            programmes,
+            standins,
         )
         tasks = TaskService(
             db, clock, committees, members, items, task_repo, audit, roster, events,
@@ -145,7 +165,7 @@ class Services:
             plan_sources={"collection": collections.reminder_plans, "meeting": meetings.plans},
             recipients={"meeting": meetings.reminded},  # whom a meeting reminder reaches
             # which reminders a day off does not hold back (a meeting's, on its day; issue 17)
-            days_off_rules={"meeting": meeting_reminders.goes_on_days_off},
+            cannot_wait={"meeting": meeting_reminders.cannot_wait},
             standins=standins,  # a member's stand-in gets their reminders (issue 17)
         )
         return cls(
@@ -194,10 +214,19 @@ class Services:
             series=SeriesService(
                 collections,
                 TaskSeries(
-                    db, collections.series, items, task_repo, committees, members, audit, events
+                    db,
+                    collections.series,
+                    items,
+                    task_repo,
+                    committees,
+                    members,
+                    audit,
+                    events,
+                    programmes,
                 ),
                 ReminderSeries(db, collections.series, ReminderRepo(db), committees, audit),
             ),
             flows=FlowService(db, FlowRepo(db), committees, members, clock, ProgrammeRepo(db)),
             card_digests=CardDigestRepo(db),
+            inbox=InboxRepo(db),
         )

@@ -61,8 +61,10 @@ class FakeBotAPI(UpdateInjector):
         self._ids = itertools.count(1)
         self._faults: defaultdict[str, deque[tuple[int | None, JSON]]] = defaultdict(deque)
         self._delays: defaultdict[str, deque[float]] = defaultdict(deque)
+        self._holds: defaultdict[str, deque[asyncio.Event]] = defaultdict(deque)
         self._changed = asyncio.Event()
         self._closing = False
+        self._token_refused = False
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
         self._methods = {
@@ -228,9 +230,22 @@ class FakeBotAPI(UpdateInjector):
         self._faults.clear()
         self._delays.clear()
 
+    def refuse_token(self, refused: bool = True) -> None:
+        """From now on answer every call 401 Unauthorized, as Telegram does for a revoked token
+        (a call already waiting, such as a long poll, still gets its answer)."""
+        self._token_refused = refused
+        self._poke()
+
     def delay_next(self, method: str, seconds: float) -> None:
         """Make the next call of ``method`` answer only after ``seconds`` (or at stop)."""
         self._delays[method.lower()].append(seconds)
+
+    def hold_next(self, method: str) -> asyncio.Event:
+        """Make the next call of ``method`` wait (recorded, unanswered) until the returned event
+        is set: the test acts while the bot is in the middle of a handler."""
+        release = asyncio.Event()
+        self._holds[method.lower()].append(release)
+        return release
 
     def _take_fault(self, key: str, call: Call) -> JSON | None:
         queue = self._faults.get(key)
@@ -251,7 +266,11 @@ class FakeBotAPI(UpdateInjector):
         try:
             if self._delays[raw.lower()]:
                 await self._idle(self._delays[raw.lower()].popleft())
+            if self._holds[raw.lower()]:
+                await self._holds[raw.lower()].popleft().wait()
             body = self._take_fault(raw.lower(), call)
+            if body is None and self._token_refused:
+                body = shapes.error(401, "Unauthorized")
             if body is None:
                 body = {"ok": True, "result": True if handler is None else await handler(call)}
         except ApiError as exc:

@@ -1,0 +1,75 @@
+"""A token revoked while the bot runs: a clean stop, one line for the operator, exit code 5, and
+nothing received is lost (the real process, `python -m bot`, against the fake Bot API)."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+from tests.chat import GROUP, SECRETARY
+from tests.fakes import FakeBotAPI
+from tests.fakes.bot_api import PATIENCE
+from tests.process import TOKEN
+from tests.test_crash_restart import BotProcess
+
+REFUSED = (
+    "the Bot API refused BOT_TOKEN while the bot was running (Unauthorized): the token was"
+    " revoked or replaced; get the current one from @BotFather, put it in .env as BOT_TOKEN=...,"
+    " then start the bot again (what was received is kept and processed then)"
+)
+
+
+def query(database: Path, sql: str) -> list[tuple]:
+    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=10)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def replies_to(fake: FakeBotAPI, message_id: int) -> int:
+    return sum(
+        1
+        for c in fake.calls
+        if c.ok
+        and c.method == "sendMessage"
+        and (c.params.get("reply_parameters") or {}).get("message_id") == message_id
+    )
+
+
+async def test_a_token_revoked_while_running_stops_with_code_5_and_loses_nothing(tmp_path):
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    async with FakeBotAPI() as fake:
+        bot = BotProcess(fake, tmp_path / "data" / "bot.db", logs)
+        await bot.start()
+        try:
+            fake.set_chat_member(GROUP.id, SECRETARY, "administrator")
+            fake.refuse_token()  # revoked in @BotFather while the bot waits in a long poll
+            setup = fake.inject_message(GROUP, SECRETARY, "/setup Ban Chỉ đạo Chuyển đổi số")
+            async with asyncio.timeout(PATIENCE * 2):
+                code = await bot.proc.wait()
+        finally:
+            if bot.proc.returncode is None:
+                await bot.kill()
+        log = bot.log_text()
+        assert code == 5, log
+        assert log.strip().splitlines()[-1] == REFUSED
+        assert TOKEN not in log and TOKEN.split(":")[1] not in log
+        assert "Traceback" not in log
+        # What the secretary typed is in the inbox, still to do; nothing of it half-done.
+        inbox = query(bot.database, "SELECT update_id, done_at, error FROM inbox")
+        assert inbox == [(setup["update_id"], None, None)]
+        assert query(bot.database, "SELECT count(*) FROM committees") == [(0,)]
+
+        # The operator puts the current token in .env and starts the bot again.
+        fake.refuse_token(False)
+        message_id = setup["message"]["message_id"]
+        await bot.start()
+        try:
+            await fake.wait_for(lambda: replies_to(fake, message_id), PATIENCE, "the reply")
+        finally:
+            await bot.kill()
+    assert query(bot.database, "SELECT count(*) FROM committees") == [(1,)]
+    assert query(bot.database, "SELECT count(*) FROM inbox WHERE done_at IS NULL") == [(0,)]
