@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Update
+from telegram import InlineKeyboardMarkup, LinkPreviewOptions, ReplyParameters, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
@@ -37,6 +37,7 @@ from tests.fakes import Chat, Conversation
 from tests.fakes.harness import make_builder
 
 TASKS_PER_COMMITTEE = 10
+ASSIGN = "/assign {lead} Báo cáo tiến độ chuyển đổi số số {n} hạn 31/12"  # each card answers one
 PERCENTS = (25, 50, 75, 90)
 
 
@@ -133,9 +134,7 @@ async def prepare_ours(conv: Conversation, fake: CountingFake, groups: list[Chat
             await conv.send(group, user, text)
         for n in range(1, TASKS_PER_COMMITTEE + 1):
             lead = "@so_taichinh" if n == 1 else "@so_tttt"
-            card = await conv.ask_raw(
-                group, SECRETARY, f"/assign {lead} Báo cáo tiến độ chuyển đổi số số {n} hạn 31/12"
-            )
+            card = await conv.ask_raw(group, SECRETARY, ASSIGN.format(lead=lead, n=n))
             if n == 1:
                 bench.cards[group.id] = card.result
                 bench.numbers[group.id] = n
@@ -200,7 +199,10 @@ def bare_app(fake: CountingFake) -> Application:
 async def prepare_bare(
     conv: Conversation, fake: CountingFake, groups: list[Chat], payloads: Payloads
 ) -> Bench:
-    """Each group: one card from the bot, with our card's text and keyboard, to edit."""
+    """Each group: one card from the bot, with our card's text and keyboard, to edit.
+
+    Like ours, the card answers the secretary's `/assign` message (a reply): every edit's answer
+    and every button press on it then carry the same replied-to message for both bots."""
     bench = Bench(groups, payloads=payloads)
     data = conv.app.bot_data
     data["payloads"] = payloads
@@ -208,8 +210,12 @@ async def prepare_bare(
     cards = data.setdefault("cards", {})
     for group in groups:
         fake.register_chat(group)
+        command = fake.inject_message(group, SECRETARY, ASSIGN.format(lead="@so_taichinh", n=1))
         sent = await conv.app.bot.send_message(
-            group.id, payloads.card, reply_markup=data["keyboard"]
+            group.id,
+            payloads.card,
+            reply_markup=data["keyboard"],
+            reply_parameters=ReplyParameters(command["message"]["message_id"]),
         )
         cards[group.id] = sent.message_id
         bench.cards[group.id] = fake.message(group.id, sent.message_id)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from storage.db import Database, from_db, to_db
+from storage.db import Database, from_db, record, to_db
 
 # Settings a service may change with `update_settings`; anything else is refused.
 SETTING_COLUMNS = frozenset(
@@ -71,7 +71,7 @@ def _row(row) -> Committee | None:
     data["active"] = bool(data["active"])
     data["proxy_vote"] = bool(data["proxy_vote"])
     data["created_at"] = from_db(data["created_at"])
-    return Committee(**data)
+    return record(Committee, data)
 
 
 class CommitteeRepo:

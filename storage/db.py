@@ -27,6 +27,8 @@ update.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import functools
 import inspect
 import logging
 import sqlite3
@@ -34,7 +36,7 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
@@ -43,6 +45,7 @@ from storage.unit import Unit, current_unit
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 ISO = "%Y-%m-%dT%H:%M:%SZ"
 BUSY_TIMEOUT = "PRAGMA busy_timeout = 5000"  # how long a write waits for another process's lock
 # Statements a write outside a transaction runs in one of its own, on the loop's thread.
@@ -56,7 +59,15 @@ def to_db(moment: datetime | None) -> str | None:
         return None
     if moment.tzinfo is None:
         raise ValueError("naive datetime reached storage")
+    if moment.tzinfo is UTC:  # most: our clock and our decoded columns; the same few recur
+        return _utc_text(moment)
     return moment.astimezone(UTC).strftime(ISO)
+
+
+@functools.lru_cache(maxsize=4096)
+def _utc_text(moment: datetime) -> str:
+    """`to_db` of a UTC datetime (memoised: pure, and UTC has no folds that equality ignores)."""
+    return moment.strftime(ISO)
 
 
 def from_db(text: str | None) -> datetime | None:
@@ -66,6 +77,38 @@ def from_db(text: str | None) -> datetime | None:
     if len(text) == 20 and text[10] == "T" and text[19] == "Z":  # 50x faster than strptime
         return datetime.fromisoformat(text)
     return datetime.strptime(text, ISO).replace(tzinfo=UTC)
+
+
+_RECORDS: dict[type, frozenset[str]] = {}  # `record`: the plain frozen dataclasses seen
+
+
+def record(cls: type[T], data: dict[str, Any]) -> T:
+    """`cls(**data)` for a plain frozen dataclass, `data` holding every field and nothing else,
+    without the generated `__init__` — which sets each field through `object.__setattr__`, the
+    dearest part of decoding a row (≈ 2 µs of ≈ 3 for an Item). The class is checked once: a
+    frozen dataclass with no `__post_init__`, no slots and every field set by `__init__`."""
+    names = _RECORDS.get(cls)
+    if names is None:
+        names = _RECORDS[cls] = _plain_fields(cls)
+    if len(data) != len(names):
+        raise TypeError(f"{cls.__name__}: fields {sorted(names ^ set(data))} missing or unknown")
+    obj = object.__new__(cls)
+    obj.__dict__.update(data)
+    return obj
+
+
+def _plain_fields(cls: type) -> frozenset[str]:
+    params = getattr(cls, "__dataclass_params__", None)
+    fields = getattr(cls, "__dataclass_fields__", {})
+    if (
+        params is None
+        or not params.frozen
+        or hasattr(cls, "__post_init__")
+        or hasattr(cls, "__slots__")
+        or any(not f.init or f._field_type is not dataclasses._FIELD for f in fields.values())
+    ):
+        raise TypeError(f"{cls.__name__} is not a plain frozen dataclass")
+    return frozenset(fields)
 
 
 def sqlite3_behind(conn: aiosqlite.Connection) -> sqlite3.Connection:

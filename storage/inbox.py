@@ -75,6 +75,13 @@ class InboxRepo:
         """Mark these rows processed (one statement)."""
         if not update_ids:
             return
+        if len(update_ids) == 1:  # an update's own mark, in its unit: no JSON list to build
+            await self.db.execute(
+                "UPDATE inbox SET done_at = ? WHERE done_at IS NULL AND update_id = ?",
+                (to_db(now), update_ids[0]),
+                quiet=True,
+            )
+            return
         await self.db.execute(
             "UPDATE inbox SET done_at = ? WHERE done_at IS NULL"
             " AND update_id IN (SELECT value FROM json_each(?))",

@@ -6,7 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Database, from_db, to_db
+from storage.db import Database, from_db, record, to_db
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ def item_from_row(row) -> Item | None:
     data = {name: row[name] for name in FIELDS}
     for name in TIME_FIELDS:
         data[name] = from_db(data[name])
-    return Item(**data)
+    return record(Item, data)
 
 
 class ItemRepo:

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Database, from_db, to_db
+from storage.db import Database, from_db, record, to_db
 from storage.text import visible
 
 
@@ -43,7 +43,7 @@ def _row(row) -> Member | None:
     data = {name: row[name] for name in FIELDS}
     data["active"] = bool(data["active"])
     data["joined_at"] = from_db(data["joined_at"])
-    return Member(**data)
+    return record(Member, data)
 
 
 class MemberRepo:

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Database, from_db, to_db
+from storage.db import Database, from_db, record, to_db
 from storage.items import Item, item_from_row
 
 
@@ -30,15 +30,16 @@ class TaskRecord:
 
 def task_from_row(row) -> TaskRecord:
     """Build a TaskRecord from a `task_rows` view row."""
-    return TaskRecord(
-        item=item_from_row(row),
-        description=row["description"],
-        progress=row["progress"],
-        started_at=from_db(row["started_at"]),
-        done_at=from_db(row["done_at"]),
-        lead_id=row["lead_id"],
-        cooperator_ids=tuple(json.loads(row["cooperator_ids"] or "[]")),
-    )
+    data = {
+        "item": item_from_row(row),
+        "description": row["description"],
+        "progress": row["progress"],
+        "started_at": from_db(row["started_at"]),
+        "done_at": from_db(row["done_at"]),
+        "lead_id": row["lead_id"],
+        "cooperator_ids": tuple(json.loads(row["cooperator_ids"] or "[]")),
+    }
+    return record(TaskRecord, data)
 
 
 class TaskRepo:

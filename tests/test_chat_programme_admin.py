@@ -175,3 +175,17 @@ async def test_rename_remove_and_untag_in_english(tmp_path, clock):
         assert await conv.ask(GROUP, CHAIR, "/tag 1 KH125") == en(
             "tag.done", number=1, programme=program
         )
+
+
+async def test_an_archived_programme_leaves_the_flows_programme_step(tmp_path, clock):
+    from tests.test_chat_flow_programmes import assign_until_programme
+    from tests.test_chat_flows import labels
+
+    async with running(tmp_path, clock) as (conv, fake):
+        await set_up_committee(conv, fake)
+        await conv.send(GROUP, SECRETARY, "/programme add CQS Chính quyền số")
+        await conv.send(GROUP, SECRETARY, "/programme add KTS Kinh tế số")
+        await conv.send(GROUP, SECRETARY, "/assign @so_taichinh Sàn thương mại ct:KTS hạn 15/12")
+        await conv.send(GROUP, SECRETARY, "/programme remove KTS")
+        card = await assign_until_programme(conv, "Số hóa hồ sơ")
+        assert labels(conv, card)[:2] == [["CQS · Chính quyền số"], ["Không thuộc chương trình"]]

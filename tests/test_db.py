@@ -4,6 +4,7 @@ owned by a task; units of work; reads."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import sqlite3
 import threading
 from importlib.metadata import version
@@ -11,7 +12,7 @@ from importlib.metadata import version
 import aiosqlite
 import pytest
 
-from storage.db import Database, sqlite3_behind
+from storage.db import Database, record, sqlite3_behind
 
 
 @pytest.fixture
@@ -415,3 +416,34 @@ async def test_a_lazy_deferred_write_is_not_forced_by_a_settle_point_but_rides_a
     t.defer("INSERT INTO t VALUES (9)", lazy=True)
     await t.write_deferred(lazy=True)  # what the timer (no commit came) and the close do
     assert (await count(t), t.commits - commits) == (6, 3)
+
+
+def test_a_record_is_what_the_dataclass_would_build_and_only_plain_frozen_ones_qualify():
+    @dataclasses.dataclass(frozen=True)
+    class Row:
+        id: int
+        name: str | None = None
+
+    made = record(Row, {"id": 7, "name": "a"})
+    assert (
+        made == Row(7, "a") and hash(made) == hash(Row(7, "a")) and repr(made) == repr(Row(7, "a"))
+    )
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.id = 8  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        record(Row, {"id": 7})  # every field, or the constructor's defaults would be skipped
+
+    @dataclasses.dataclass(frozen=True)
+    class Checked:
+        id: int
+
+        def __post_init__(self) -> None:
+            raise ValueError
+
+    @dataclasses.dataclass
+    class Mutable:
+        id: int
+
+    for cls in (Checked, Mutable):
+        with pytest.raises(TypeError):
+            record(cls, {"id": 1})

@@ -81,6 +81,7 @@ async def test_hot_inbox_and_outbox_queries_never_scan_their_tables(db, clock):
         assert await inbox.pending_count() == 2
         assert await inbox.last_update_id() == DONE_ROWS + 2
         await inbox.mark_done([DONE_ROWS + 1], now)
+        await inbox.mark_done([DONE_ROWS + 1, DONE_ROWS + 2], now)  # the list form too
         inbox.mark_done_later(DONE_ROWS + 2, now)
         await db.write_deferred()
         await inbox.mark_failed(DONE_ROWS + 2, now, "boom")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -70,7 +71,15 @@ class CommitteeConfig:
 
 
 def config_of(committee: Committee) -> CommitteeConfig:
-    """Parse the stored settings of a committee."""
+    """Parse the stored settings of a committee (memoised on the committee's stored values:
+    a committee row read again, unchanged, does not parse them again)."""
+    try:
+        return _config_memo(committee)
+    except TypeError:  # not hashable (a stand-in built by hand): parse it
+        return _config(committee)
+
+
+def _config(committee: Committee) -> CommitteeConfig:
     quiet = None
     if committee.quiet_start and committee.quiet_end:
         quiet = (time.fromisoformat(committee.quiet_start), time.fromisoformat(committee.quiet_end))
@@ -90,6 +99,10 @@ def config_of(committee: Committee) -> CommitteeConfig:
         calendar=calendar_of(workdays, committee.calendar),
         proxy_vote=committee.proxy_vote,
     )
+
+
+# A pure function of the frozen Committee's values (its hash and equality cover every field).
+_config_memo = functools.lru_cache(maxsize=1024)(_config)
 
 
 def normalize_key(word: str) -> str:
