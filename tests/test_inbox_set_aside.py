@@ -8,6 +8,7 @@ import logging
 import sqlite3
 from datetime import timedelta
 
+from bot.ops.status import status as operator_status
 from storage.inbox import InboxRepo
 from tests.chat import GROUP, MEMBER_A, SECRETARY, running, services, set_up_committee, vi
 from tests.fakes.bot_api import PATIENCE
@@ -28,7 +29,9 @@ async def inbox_row(db, text: str) -> dict:
     return dict(row)
 
 
-async def test_an_update_that_keeps_failing_is_set_aside_and_the_chat_goes_on(tmp_path, clock):
+async def test_an_update_that_keeps_failing_is_set_aside_and_the_chat_goes_on(
+    tmp_path, clock, capsys
+):
     async with running(tmp_path, clock) as (conv, fake):
         await set_up_committee(conv, fake)
         db = services(conv).db
@@ -57,6 +60,9 @@ async def test_an_update_that_keeps_failing_is_set_aside_and_the_chat_goes_on(tm
         assert (await inbox_row(db, "MARK-42"))["set_aside_at"]  # …this one stays
         assert row["update_id"] not in [r.update_id for r in await inbox.pending()]
         assert await inbox.set_aside_count() == 1
+        # …and the operator's `python -m bot status` counts it too.
+        operator_status(services(conv).settings)
+        assert "set aside:   1 updates kept aside after failing" in capsys.readouterr().out
     assert [c.text for c in fake.sent(GROUP.id)].count(vi("inbox.set_aside")) == 1
 
 

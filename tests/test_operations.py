@@ -181,6 +181,7 @@ async def test_status_shows_what_an_operator_checks_first(tmp_path, clock):
     assert lines["open items"] == "2: 1 task, 1 consultation"
     assert re.fullmatch(r"\d+ due now, \d+ planned", lines["reminders"])
     assert lines["last sweep"].startswith("2026-12-01 02:00 UTC (")
+    assert lines["set aside"] == "0 updates kept aside after failing (inbox table, set_aside_at)"
     assert lines["last backup"].startswith("backups/monday.db, ")
     assert TOKEN not in shown.output
     assert tree(tmp_path) == before  # read without changing anything

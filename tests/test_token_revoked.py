@@ -7,8 +7,8 @@ import asyncio
 import sqlite3
 from pathlib import Path
 
-from tests.chat import GROUP, SECRETARY
-from tests.fakes import FakeBotAPI
+from tests.chat import GROUP, MEMBER_A, SECRETARY
+from tests.fakes import FakeBotAPI, private_chat
 from tests.fakes.bot_api import PATIENCE
 from tests.process import TOKEN
 from tests.test_crash_restart import BotProcess
@@ -73,3 +73,37 @@ async def test_a_token_revoked_while_running_stops_with_code_5_and_loses_nothing
             await bot.kill()
     assert query(bot.database, "SELECT count(*) FROM committees") == [(1,)]
     assert query(bot.database, "SELECT count(*) FROM inbox WHERE done_at IS NULL") == [(0,)]
+
+
+async def test_getupdates_refused_after_some_calls_stops_with_code_5(tmp_path):
+    """Only getUpdates answers 401 from some call on: the same clean stop and line; what the
+    last answer handed out is answered before the stop or kept for the next start."""
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    alice = MEMBER_A
+    async with FakeBotAPI() as fake:
+        bot = BotProcess(fake, tmp_path / "data" / "bot.db", logs)
+        await bot.start()
+        try:
+            fake.fail_next("getUpdates", 401, description="Unauthorized", times=1000)
+            hello = fake.inject_message(private_chat(alice), alice, "/help")  # ends the poll
+            async with asyncio.timeout(PATIENCE * 2):
+                code = await bot.proc.wait()
+        finally:
+            if bot.proc.returncode is None:
+                await bot.kill()
+        log = bot.log_text()
+        assert code == 5, log
+        assert log.strip().splitlines()[-1] == REFUSED
+        assert TOKEN not in log and "Traceback" not in log
+        [(update_id, done_at)] = query(bot.database, "SELECT update_id, done_at FROM inbox")
+        assert update_id == hello["update_id"]
+        assert bool(done_at) == bool(fake.sent(alice.id))  # answered, or still to do
+
+        fake.clear_faults()  # the operator put the current token in .env
+        await bot.start()
+        try:
+            await fake.wait_for(lambda: fake.sent(alice.id), PATIENCE, "the reply")
+        finally:
+            await bot.kill()
+    assert len(fake.sent(alice.id)) == 1  # answered once, in one life or the other
