@@ -41,6 +41,14 @@ class InboxRepo:
         """
         if not updates:
             return []
+        if len(updates) == 1:  # most getUpdates answers: no JSON list to build and parse
+            inserted = await self.db.execute_returning(
+                "INSERT OR IGNORE INTO inbox (update_id, chat_id, payload, received_at)"
+                " VALUES (?, ?, ?, ?) RETURNING update_id",
+                (*updates[0], to_db(now)),
+                quiet=True,
+            )
+            return [r[0] for r in inserted]
         inserted = await self.db.execute_returning(
             "INSERT OR IGNORE INTO inbox (update_id, chat_id, payload, received_at)"
             " SELECT value ->> 0, value ->> 1, value ->> 2, ? FROM json_each(?)"

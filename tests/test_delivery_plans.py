@@ -77,6 +77,7 @@ async def test_hot_inbox_and_outbox_queries_never_scan_their_tables(db, clock):
         await outbox.drop_thread(-100, 7)
         ids = await inbox.store([(DONE_ROWS + 1, -100, "{}"), (DONE_ROWS + 2, -101, "{}")], now)
         assert sorted(ids) == [DONE_ROWS + 1, DONE_ROWS + 2]
+        assert await inbox.store([(DONE_ROWS + 2, -101, "{}")], now) == []  # known: ignored
         assert [r.update_id for r in await inbox.pending()] == sorted(ids)
         assert await inbox.pending_count() == 2
         assert await inbox.last_update_id() == DONE_ROWS + 2
