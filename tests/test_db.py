@@ -96,7 +96,7 @@ async def test_a_transaction_costs_one_commit_and_no_hand_off_whatever_it_holds(
 
 
 async def test_the_wal_is_checkpointed_on_the_worker_every_so_many_commits(t, monkeypatch):
-    monkeypatch.setattr("storage.db.CHECKPOINT_EVERY", 5)
+    monkeypatch.setattr("storage.transactions.CHECKPOINT_EVERY", 5)
     t._since_checkpoint = 0
     before = t.hops
     for x in range(4):

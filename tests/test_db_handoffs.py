@@ -10,7 +10,7 @@ in it), and the outbox marks a staged reply sent after it went out.
 
 from __future__ import annotations
 
-import storage.db
+import storage.transactions
 from bot.delivery import Delivery
 from tests.chat import GROUP, MEMBER_A, SECRETARY, running, services, set_up_committee
 
@@ -24,7 +24,7 @@ def replied(fake, message_id: int) -> bool:
 
 
 async def test_no_update_hands_off_and_each_costs_its_commits(tmp_path, clock, monkeypatch):
-    monkeypatch.setattr(storage.db, "CHECKPOINT_EVERY", 10**9)  # pinned separately (test_db)
+    monkeypatch.setattr(storage.transactions, "CHECKPOINT_EVERY", 10**9)  # pinned in test_db
     async with running(tmp_path, clock) as (conv, fake):
         await set_up_committee(conv, fake)
         card = await conv.ask_raw(GROUP, SECRETARY, "/assign @so_taichinh Báo cáo quý hạn 31/12")

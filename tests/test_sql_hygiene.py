@@ -49,10 +49,10 @@ DYNAMIC_SQL = {
 # Database methods pass their caller's text through (the callers are what this test checks).
 TRUSTED = {
     ("storage/migrate.py", "_apply"),
+    ("storage/connections.py", "_first"),
     *(
         ("storage/db.py", name)
         for name in (
-            "_first",
             "fetchone",
             "fetchall",
             "fetchval",
@@ -60,9 +60,14 @@ TRUSTED = {
             "execute",
             "execute_rowcount",
             "executemany",
-            "_hop",
             "fetchone_once",
             "execute_returning",
+        )
+    ),
+    *(
+        ("storage/transactions.py", name)
+        for name in (
+            "_hop",
             "defer",
             "_ride",
             "_run_deferred",
