@@ -19,10 +19,10 @@ from bot.services.meetings import Preread
 from handlers import flows, render
 from handlers import meeting_render as cards
 from handlers.cards import Card, card_editor, card_kind
-from handlers.context import Ctx, reader_language, services_of
+from handlers.context import Ctx, services_of
 from handlers.outbox import outbox_of, settle
 from handlers.parsing import item_number
-from handlers.prompts import prompt_answered
+from handlers.prompts import typed_answer
 from handlers.registry import (
     button,
     command,
@@ -241,18 +241,15 @@ async def calendar_link(ctx: Ctx, payload: str) -> None:
 @text_consumer
 async def take_text(update: Update, context: Context) -> bool:
     """A reply to a stand-in or absence prompt in the group, or the next private message."""
-    message, user, chat = update.effective_message, update.effective_user, update.effective_chat
-    text = (message.text or message.caption) if message else None
-    if text is None or user is None or chat is None or text.startswith("/"):
-        return False
     services = services_of(context)
     service = services.meetings
-    prompt = await prompt_answered(update, context, service)
-    if prompt is None:
+    typed = await typed_answer(update, context, service, commands=False)
+    if typed is None:
         return False
-    item = await services.items.get(prompt.item_id)
-    committee = await services.committees.get(item.committee_id)
-    lang = await reader_language(services, user.id, committee)
+    message, user = update.effective_message, update.effective_user
+    text, prompt, item, committee, lang = (
+        typed.text, typed.prompt, typed.item, typed.committee, typed.lang,
+    )  # fmt: skip
     if prompt.user_id != user.id:
         await message.reply_text(t(lang, "meeting.prompt_not_yours", number=item.number))
         return True
