@@ -208,7 +208,9 @@ async def start(app: Application) -> None:
 
     outbox.hooks[COLLECTION_CARD] = PurposeHooks(sent=card_sent)
     outbox.hooks[COLLECTION_RESULT] = PurposeHooks(sent=result_sent)
-    services.events.on_item_changed(lambda item_id: _task_finished(app, item_id))
+    services.events.on_item_changed(
+        lambda item_id: _task_finished(app, item_id), watches=("status",)
+    )
     await catch_up(app)
     if app.job_queue is not None:
         kwargs = {"misfire_grace_time": None, "coalesce": True, "max_instances": 1}

@@ -47,6 +47,10 @@ log = logging.getLogger(__name__)
 MAX_TEXT = 2000
 AWAY_RECHECK = timedelta(days=7)  # an ad-hoc reminder kept while the bot is away: looked at weekly
 _CURSOR = "settings_audit_id"
+# The only item columns `_plans` and `sync_item` read besides the immutable kind and committee
+# (a progress report changes none: no replan). The committee's settings replan through
+# `follow_settings`, the sweep replans after each send or failure.
+PLAN_FIELDS = ("status", "deadline")
 PendingSource = Callable[[Item], Awaitable[list[Member]]]
 PlanSource = Callable[[Item, Committee, datetime], Awaitable[list]]
 
@@ -95,7 +99,7 @@ class ReminderService(SweepMixin):
         # item kind → which `pending` seqs cannot wait: sent on a day off too and past the daily
         # ceiling (a meeting's hour before)
         self.cannot_wait_rules = dict(cannot_wait or {})
-        events.on_item_changed(self.on_item_changed)
+        events.on_item_changed(self.on_item_changed, watches=PLAN_FIELDS)
 
     async def pending_members(self, item: Item) -> list[Member]:
         """Who has not answered a consultation or named vote yet."""

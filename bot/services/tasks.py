@@ -280,7 +280,7 @@ class TaskService(TaskExtensions, TaskQueries):
                 after=after,
                 **details,
             )
-        await self.events.item_changed(task.item.id)
+        await self.events.item_changed(task.item.id, {*item_cols, *task_cols})
         return await self.view(task.item.id)
 
     async def _on_behalf(self, committee: Committee, task: TaskRecord, actor: Member) -> dict:
