@@ -57,18 +57,39 @@ def escape(value: object) -> str:
 def _param(value: object) -> str:
     """A parameter as it goes into a message: `Html` as is; text escaped and, when it could
     reorder the line (bot/names.py), isolated so a name or a title cannot move a deadline."""
+    kind = type(value)
+    if kind is Html:
+        return value
+    if kind is str:  # the common case, without `escape`'s `str()` and `Html` checks
+        text = html.escape(value, quote=False)
+        return text if text.isascii() else shown(text)
+    if kind is int:  # digits: nothing to escape or isolate
+        return str(value)
     if isinstance(value, Html):
         return value
     return shown(escape(value)) if isinstance(value, str) else escape(value)
 
 
-def t(lang: str, key: str, /, **params: object) -> Html:
-    """The message `key` in `lang`, every parameter escaped (and isolated) unless `Html`."""
-    lang = lang if lang in LANGUAGES else LANGUAGES[0]
+@cache
+def _fixed(lang: str, key: str) -> Html:
+    """A message without parameters (catalogs never change while the bot runs)."""
+    return Html(_template(lang, key).format())
+
+
+def _template(lang: str, key: str) -> str:
     text = catalog(lang).get(key)
     if text is None:
         raise KeyError(f"missing catalog key {key!r} for {lang}")
-    return Html(text.format(**{name: _param(value) for name, value in params.items()}))
+    return text
+
+
+def t(lang: str, key: str, /, **params: object) -> Html:
+    """The message `key` in `lang`, every parameter escaped (and isolated) unless `Html`."""
+    if lang not in LANGUAGES:
+        lang = LANGUAGES[0]
+    if not params:
+        return _fixed(lang, key)
+    return Html(_template(lang, key).format_map({k: _param(v) for k, v in params.items()}))
 
 
 def has(key: str) -> bool:

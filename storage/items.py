@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from storage.db import Database, from_db, record, to_db
+from storage.values import columns
 
 
 @dataclass(frozen=True)
@@ -32,13 +33,14 @@ class Item:
 
 FIELDS = tuple(Item.__dataclass_fields__)
 TIME_FIELDS = ("deadline", "created_at", "updated_at", "closed_at")
+_item_columns = columns(*FIELDS)
 
 
 def item_from_row(row) -> Item | None:
     """Build an Item from a row holding the items columns (extra columns are ignored)."""
     if row is None:
         return None
-    data = {name: row[name] for name in FIELDS}
+    data = _item_columns(row)
     for name in TIME_FIELDS:
         data[name] = from_db(data[name])
     return record(Item, data)

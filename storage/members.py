@@ -8,6 +8,7 @@ from datetime import datetime
 
 from storage.db import Database, from_db, record, to_db
 from storage.text import visible
+from storage.values import columns
 
 
 @dataclass(frozen=True)
@@ -35,12 +36,13 @@ class Member:
 
 
 FIELDS = tuple(Member.__dataclass_fields__)
+_member_columns = columns(*FIELDS)
 
 
 def _row(row) -> Member | None:
     if row is None:
         return None
-    data = {name: row[name] for name in FIELDS}
+    data = _member_columns(row)
     data["active"] = bool(data["active"])
     data["joined_at"] = from_db(data["joined_at"])
     return record(Member, data)

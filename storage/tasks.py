@@ -8,6 +8,7 @@ from datetime import datetime
 
 from storage.db import Database, from_db, record, to_db
 from storage.items import Item, item_from_row
+from storage.values import columns
 
 
 @dataclass(frozen=True)
@@ -28,18 +29,24 @@ class TaskRecord:
         return (self.lead_id, *self.cooperator_ids)
 
 
+_task_columns = columns(
+    "description", "progress", "started_at", "done_at", "lead_id", "cooperator_ids"
+)
+
+
 def task_from_row(row) -> TaskRecord:
     """Build a TaskRecord from a `task_rows` view row."""
-    data = {
-        "item": item_from_row(row),
-        "description": row["description"],
-        "progress": row["progress"],
-        "started_at": from_db(row["started_at"]),
-        "done_at": from_db(row["done_at"]),
-        "lead_id": row["lead_id"],
-        "cooperator_ids": tuple(json.loads(row["cooperator_ids"] or "[]")),
-    }
+    data = _task_columns(row)
+    data["item"] = item_from_row(row)
+    data["started_at"] = from_db(data["started_at"])
+    data["done_at"] = from_db(data["done_at"])
+    data["cooperator_ids"] = _ids(data["cooperator_ids"])
     return record(TaskRecord, data)
+
+
+def _ids(text: str | None) -> tuple[int, ...]:
+    """Member ids from `json_group_array` (`[]`, the usual case, without the JSON decoder)."""
+    return tuple(json.loads(text)) if text and text != "[]" else ()
 
 
 class TaskRepo:

@@ -25,7 +25,8 @@ LIST_FILTERS = ("open", "mine", "overdue", "done")
 
 @dataclass(frozen=True)
 class TaskView:
-    """A task with its lead and cooperators (members) and its timeliness at `now`."""
+    """A task with its lead and cooperators (members) and its timeliness at `now`; a list's
+    views (which show none of them) leave `meeting`, `programme` and `directive` unset."""
 
     task: TaskRecord
     lead: Member
@@ -159,16 +160,19 @@ class TaskQueries:
         return [m for m in await self.members.list(committee.id) if m.role in SECRETARY_CHAIR]
 
     async def _sorted(self, tasks: list[TaskRecord]) -> list[TaskView]:
-        return sorted(await self._views(tasks), key=list_order)
+        return sorted(await self._views(tasks, links=False), key=list_order)
 
-    async def _views(self, tasks: list[TaskRecord]) -> list[TaskView]:
+    async def _views(self, tasks: list[TaskRecord], *, links: bool = True) -> list[TaskView]:
+        """Views of `tasks`; `links=False` (lists) skips the meeting, programme and directive."""
         ids = {m for task in tasks for m in task.assignee_ids}
         people = await self.members.many(sorted(ids))
         now = self.clock.now()
-        meetings = await self.repo.meetings_of([task.item.id for task in tasks]) if tasks else {}
-        programmes, directives = {}, {}
-        if getattr(self, "programmes", None) is not None and tasks:
-            programmes, directives = await self.programmes.tags_of([t.item.id for t in tasks])
+        meetings, programmes, directives = {}, {}, {}
+        if links and tasks:
+            item_ids = [task.item.id for task in tasks]
+            meetings = await self.repo.meetings_of(item_ids)
+            if getattr(self, "programmes", None) is not None:
+                programmes, directives = await self.programmes.tags_of(item_ids)
         return [
             TaskView(
                 task,
