@@ -7,6 +7,8 @@ it sets it, without it shows the percent row —, b back, d done, e how to ask f
 
 from __future__ import annotations
 
+import functools
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import dates
@@ -66,11 +68,17 @@ def _button(lang: str, key: str, data: str, **params: object) -> InlineKeyboardB
 
 def card_keyboard(view: TaskView, lang: str) -> InlineKeyboardMarkup | None:
     """Buttons for the assignees; none once the task is done or cancelled."""
-    n = view.number
     if view.status not in ("open", "in_progress"):
         return None
+    return _card_keyboard(view.number, view.status, lang)
+
+
+@functools.lru_cache(maxsize=1024)
+def _card_keyboard(n: int, status: str, lang: str) -> InlineKeyboardMarkup:
+    """The buttons of an open task's card. Memoised: they depend on these three alone, and PTB's
+    markup is immutable once built (building one costs ≈ 60 µs, on every card edit)."""
     first = [_button(lang, "task.button.progress", pack(CALLBACK_VERSION, "t", "p", n))]
-    if view.status == "open":
+    if status == "open":
         first.insert(0, _button(lang, "task.button.start", pack(CALLBACK_VERSION, "t", "s", n)))
     second = [
         _button(lang, "task.button.done", pack(CALLBACK_VERSION, "t", "d", n)),
