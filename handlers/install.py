@@ -6,6 +6,8 @@ version or route is unknown is a stale button: it is answered politely and chang
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from telegram import Update
 from telegram.ext import (
     Application,
@@ -14,6 +16,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.ext.filters import BaseFilter
 
 from bot.models import ROLE_ORDER
 from bot.permissions import Rule
@@ -27,6 +30,22 @@ async def route_callback(update: Update, context: Context) -> None:
     """Dispatch a button press by its route, or answer a stale/unknown button."""
     routes = {route: b.callback for route, b in registry.BUTTONS.items()}
     await dispatch(update, context, CALLBACK_VERSION, routes)
+
+
+class CommandRouter(CommandHandler):
+    """Every declared command in one PTB handler: PTB's own matching (`/word`, `/word@ThisBot`,
+    lower case, at the start of a message) checks the update once against all the words, then
+    the word picks the command's callback. The same as one CommandHandler per command in one
+    group, without trying ≈ 30 of them on each update."""
+
+    def __init__(self, callbacks: dict[str, Callable], filters: BaseFilter) -> None:
+        super().__init__(list(callbacks), self._route, filters=filters)
+        self.callbacks = {word.lower(): fn for word, fn in callbacks.items()}
+
+    async def _route(self, update: Update, context: Context) -> None:
+        message = update.effective_message
+        word = message.text[1 : message.entities[0].length].split("@")[0].lower()
+        await self.callbacks[word](update, context)
 
 
 async def route_text(update: Update, context: Context) -> None:
@@ -43,8 +62,9 @@ def install(app: Application) -> None:
     for handler, group in registry.UPDATE_HANDLERS:
         if group < 0:
             app.add_handler(handler, group=group)
-    for cmd in commands:
-        app.add_handler(CommandHandler(cmd.words, cmd.callback, filters=message_only))
+    app.add_handler(
+        CommandRouter({w: cmd.callback for cmd in commands for w in cmd.words}, message_only)
+    )
     app.add_handler(CallbackQueryHandler(route_callback))
     for handler, group in registry.UPDATE_HANDLERS:
         if group >= 0:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -99,3 +99,16 @@ async def test_listeners_hear_only_what_they_watch_and_deferred_changes_merge():
         await events.item_changed(3, {"status"})
         await events.item_changed(4, {"progress"})
     assert heard == {"all": [1, 2, 3, 4], "status": [2, 3]}
+
+
+async def test_a_progress_report_during_a_send_retry_keeps_the_reminder(services, world, clock):
+    committee, people, item = world
+    await services.tasks.progress(committee, people["a"], item.number, 10)
+    rows = await services.reminders.repo.for_item(item.id)
+    first = min((r for r in rows if r.kind == "task_offset"), key=lambda r: r.due_at)
+    clock.set(first.due_at + timedelta(minutes=1))
+    retry = clock.now() + timedelta(minutes=2)
+    await services.reminders.repo.failed(first.id, "HTTP 500", retry)  # the sweep retries it
+    await services.tasks.progress(committee, people["a"], item.number, 20)
+    row = await services.reminders.repo.get(first.id)
+    assert (row.cancelled_at, row.due_at) == (None, retry)  # a replan here used to cancel it

@@ -49,7 +49,9 @@ AWAY_RECHECK = timedelta(days=7)  # an ad-hoc reminder kept while the bot is awa
 _CURSOR = "settings_audit_id"
 # The only item columns `_plans` and `sync_item` read besides the immutable kind and committee
 # (a progress report changes none: no replan). The committee's settings replan through
-# `follow_settings`, the sweep replans after each send or failure.
+# `follow_settings`, the sweep replans after each send or failure. (A replan also cancels an
+# offset row the sweep moved past its planned moment, e.g. a send being retried: a progress
+# report no longer does.)
 PLAN_FIELDS = ("status", "deadline")
 PendingSource = Callable[[Item], Awaitable[list[Member]]]
 PlanSource = Callable[[Item, Committee, datetime], Awaitable[list]]

@@ -9,7 +9,8 @@ lists and history in `TaskQueries` (bot/services/task_queries.py); `TaskService`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from bot.clock import Clock
 from bot.errors import DomainError
@@ -26,7 +27,7 @@ from bot.services.task_input import check_note, read_new_task
 from bot.services.task_queries import OPEN, TaskQueries, TaskView
 from storage.audit import AuditRepo
 from storage.committees import Committee, CommitteeRepo
-from storage.db import Database, to_db
+from storage.db import Database, from_db, to_db
 from storage.items import ItemRepo
 from storage.members import Member, MemberRepo
 from storage.tasks import TaskRecord, TaskRepo
@@ -255,33 +256,34 @@ class TaskService(TaskExtensions, TaskQueries):
         note: tuple[int | None, str] | None = None,
         **details: object,
     ) -> TaskView:
-        """Apply column changes, a progress note and the audit entry in one transaction."""
+        """Apply column changes, a progress note and the audit entry (in the transaction of the
+        guarded call: every caller is one); the view is of the task as written."""
         now = self.clock.now()
         before = {"status": task.item.status, "progress": task.progress}
         after = {**before, **{k: v for k, v in {**item_cols, **task_cols}.items() if k in before}}
         if note is not None:
             details.update(percent=note[0], note=note[1])
-        async with self.db.transaction():
-            if item_cols:
-                await self.items.update(task.item.id, now, **item_cols)
-            else:
-                await self.repo.touch(task.item.id, now)
-            if task_cols:
-                await self.repo.update(task.item.id, **task_cols)
-            if note is not None and (note[0] is not None or note[1]):
-                await self.repo.add_note(task.item.id, actor.user_id, *note, now)
-            await self.audit.add(
-                committee.id,
-                action,
-                actor.user_id,
-                now,
-                item_id=task.item.id,
-                before=before,
-                after=after,
-                **details,
-            )
+        if item_cols:
+            await self.items.update(task.item.id, now, **item_cols)
+        else:
+            await self.repo.touch(task.item.id, now)
+        if task_cols:
+            await self.repo.update(task.item.id, **task_cols)
+        if note is not None and (note[0] is not None or note[1]):
+            await self.repo.add_note(task.item.id, actor.user_id, *note, now)
+        await self.audit.add(
+            committee.id,
+            action,
+            actor.user_id,
+            now,
+            item_id=task.item.id,
+            before=before,
+            after=after,
+            **details,
+        )
         await self.events.item_changed(task.item.id, {*item_cols, *task_cols})
-        return await self.view(task.item.id)
+        item = replace(task.item, **_as_stored({**item_cols, "updated_at": now}))
+        return (await self._views([replace(task, item=item, **_as_stored(task_cols))]))[0]
 
     async def _on_behalf(self, committee: Committee, task: TaskRecord, actor: Member) -> dict:
         """An assignee acts for themselves ({}); the stand-in of one acts for them (the audit
@@ -303,3 +305,8 @@ class TaskService(TaskExtensions, TaskQueries):
     def _require_open(task: TaskRecord) -> None:
         if task.item.status not in OPEN:
             raise DomainError(f"task.already_{task.item.status}", number=task.item.number)
+
+
+def _as_stored(values: dict) -> dict:
+    """Column values as reading them back gives them (a time: UTC, to the second)."""
+    return {k: from_db(to_db(v)) if isinstance(v, datetime) else v for k, v in values.items()}

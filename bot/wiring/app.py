@@ -25,6 +25,7 @@ from bot.delivery.outbox import Outbox
 from bot.delivery.polling import RawUpdatesRequest
 from bot.i18n import has, t
 from bot.wiring.graph import Services
+from bot.wiring.requests import SentMessagesRequest
 from handlers import registry
 from handlers.errors import tell_set_aside
 from handlers.install import install as install_handlers
@@ -115,6 +116,7 @@ def build_application(
         .post_shutdown(_post_shutdown)
         .updater(None)  # updates come through the inbox (bot/delivery), not PTB's Updater
         .get_updates_request(raw := RawUpdatesRequest())  # the inbox stores Telegram's JSON
+        .request(SentMessagesRequest())  # the echo of a sent message: only what we read
         .build()
     )
     state = state_of(app)
