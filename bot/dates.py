@@ -231,20 +231,23 @@ def format_offsets(offsets: Iterable[timedelta]) -> str:
     return ",".join(parts) or "off"
 
 
+# The formats below read a moment's fields: `strftime` would cost twice as much (a list shows
+# ten deadlines).
 def format_datetime(dt: datetime, tz: ZoneInfo, lang: str) -> str:
     """`Thứ Hai, 31/12/2026 17:00` / `Monday, 31/12/2026 17:00` in the committee's timezone."""
-    return f"{format_date(dt, tz, lang)} {dt.astimezone(tz):%H:%M}"
+    local = dt.astimezone(tz)
+    return f"{format_day(local, lang)} {local.hour:02}:{local.minute:02}"
 
 
 def format_date(dt: datetime, tz: ZoneInfo, lang: str) -> str:
     """`Thứ Hai, 31/12/2026` / `Monday, 31/12/2026` in the committee's timezone."""
-    local = dt.astimezone(tz)
-    return f"{weekday_name(local.weekday(), lang)}, {local:%d/%m}/{local.year:04}"
+    return format_day(dt.astimezone(tz), lang)
 
 
 def format_short(dt: datetime, tz: ZoneInfo) -> str:
     """`31/12 17:00` in the committee's timezone."""
-    return f"{dt.astimezone(tz):%d/%m %H:%M}"
+    local = dt.astimezone(tz)
+    return f"{local.day:02}/{local.month:02} {local.hour:02}:{local.minute:02}"
 
 
 _UNITS = ("days", "hours", "minutes")
@@ -280,5 +283,5 @@ def parse_day(text: str, now: datetime, tz: ZoneInfo) -> date:
 
 
 def format_day(day: date, lang: str) -> str:
-    """`Thứ Hai, 15/02/2027` / `Monday, 15/02/2027` for a calendar date."""
-    return f"{weekday_name(day.weekday(), lang)}, {day:%d/%m}/{day.year:04}"
+    """`Thứ Hai, 15/02/2027` / `Monday, 15/02/2027` for a calendar date (or a moment's)."""
+    return f"{weekday_name(day.weekday(), lang)}, {day.day:02}/{day.month:02}/{day.year:04}"

@@ -89,7 +89,8 @@ def t(lang: str, key: str, /, **params: object) -> Html:
         lang = LANGUAGES[0]
     if not params:
         return _fixed(lang, key)
-    return Html(_template(lang, key).format_map({k: _param(v) for k, v in params.items()}))
+    values = {k: v if v.__class__ is Html else _param(v) for k, v in params.items()}
+    return Html(_template(lang, key).format_map(values))
 
 
 def has(key: str) -> bool:

@@ -97,24 +97,29 @@ def percent_keyboard(number: int, lang: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([row, back])
 
 
-def _state(view: TaskView, committee: Committee, lang: str) -> str:
+def _state(view: TaskView, committee: Committee, lang: str) -> Html:
+    """Status and progress, or when it was done; how late (catalog words, numbers and dates:
+    nothing to escape)."""
     task = view.task
     if view.timeliness == Timeliness.OPEN_OVERDUE:
         word = t(
             lang, "task.list.overdue_by", duration=dates.format_duration(view.overdue_by, lang)
         )
-        return f"{t(lang, f'task.status.{view.status}')} {task.progress}% · {word}"
+        return Html(f"{t(lang, f'task.status.{view.status}')} {task.progress}% · {word}")
     if view.timeliness == Timeliness.DONE_LATE:
         word = t(lang, "task.list.late_by", duration=dates.format_duration(view.late_by, lang))
-        return f"{dates.format_short(task.done_at, committee.tz)} · {word}"
+        return Html(f"{dates.format_short(task.done_at, committee.tz)} · {word}")
     if view.status == "done":
-        return dates.format_short(task.done_at, committee.tz)
-    return f"{t(lang, f'task.status.{view.status}')} {task.progress}%"
+        return Html(dates.format_short(task.done_at, committee.tz))
+    return Html(f"{t(lang, f'task.status.{view.status}')} {task.progress}%")
+
+
+_NO_MARK = Html("⛔")  # a cancelled task
 
 
 def line(view: TaskView, committee: Committee, lang: str) -> Html:
     """One task in a list: mark, number, title; lead, deadline, state."""
-    mark = t(lang, f"task.mark.{view.timeliness}") if view.timeliness else "⛔"
+    mark = t(lang, f"task.mark.{view.timeliness}") if view.timeliness else _NO_MARK
     return t(
         lang,
         "task.list.line",

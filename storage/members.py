@@ -8,7 +8,7 @@ from datetime import datetime
 
 from storage.db import Database, from_db, record, to_db
 from storage.text import visible
-from storage.values import columns
+from storage.values import columns, memoised
 
 
 @dataclass(frozen=True)
@@ -39,13 +39,18 @@ FIELDS = tuple(Member.__dataclass_fields__)
 _member_columns = columns(*FIELDS)
 
 
-def _row(row) -> Member | None:
-    if row is None:
-        return None
+def _decode(row) -> Member:
     data = _member_columns(row)
     data["active"] = bool(data["active"])
     data["joined_at"] = from_db(data["joined_at"])
     return record(Member, data)
+
+
+_decoded = memoised(_decode)
+
+
+def _row(row) -> Member | None:
+    return None if row is None else _decoded(row)
 
 
 class MemberRepo:

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from storage.db import Database, from_db, record, to_db
 from storage.items import Item, item_from_row
-from storage.values import columns
+from storage.values import columns, memoised
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ _task_columns = columns(
 )
 
 
-def task_from_row(row) -> TaskRecord:
+def _decode(row) -> TaskRecord:
     """Build a TaskRecord from a `task_rows` view row."""
     data = _task_columns(row)
     data["item"] = item_from_row(row)
@@ -42,6 +42,9 @@ def task_from_row(row) -> TaskRecord:
     data["done_at"] = from_db(data["done_at"])
     data["cooperator_ids"] = _ids(data["cooperator_ids"])
     return record(TaskRecord, data)
+
+
+task_from_row = memoised(_decode)  # a TaskRecord from a `task_rows` view row
 
 
 def _ids(text: str | None) -> tuple[int, ...]:

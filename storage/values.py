@@ -48,6 +48,19 @@ def columns(*names: str) -> Callable[[Any], dict[str, Any]]:
     return lambda row: dict(zip(names, get(row), strict=True))
 
 
+def memoised(decode: Callable[[dict[str, Any]], T], size: int = 1024) -> Callable[[Any], T]:
+    """`decode` of a row's columns as a dict, memoised on the row's column names and values: a
+    frozen record is shared by every read of an unchanged row (lists and the per-update seat
+    check re-read the same rows). For rows with unique column names (`SELECT *` of one table
+    or view); a hit costs the two tuples of its key, a fraction of decoding."""
+
+    @functools.lru_cache(maxsize=size)
+    def cached(names: tuple[str, ...], values: tuple) -> T:
+        return decode(dict(zip(names, values, strict=True)))
+
+    return lambda row: cached(tuple(row.keys()), tuple(row))
+
+
 _RECORDS: dict[type, frozenset[str]] = {}  # `record`: the plain frozen dataclasses seen
 
 

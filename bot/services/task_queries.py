@@ -18,6 +18,7 @@ from storage.committees import Committee
 from storage.members import Member
 from storage.programmes import Directive, Programme
 from storage.tasks import TaskRecord
+from storage.values import record
 
 OPEN = ("open", "in_progress")
 LIST_FILTERS = ("open", "mine", "overdue", "done")
@@ -173,16 +174,21 @@ class TaskQueries:
             meetings = await self.repo.meetings_of(item_ids)
             if getattr(self, "programmes", None) is not None:
                 programmes, directives = await self.programmes.tags_of(item_ids)
-        return [
-            TaskView(
-                task,
-                people[task.lead_id],
-                tuple(people[m] for m in task.cooperator_ids if m in people),
-                timeliness(task.item.status, task.item.deadline, task.done_at, now),
-                now,
-                meetings.get(task.item.id),
-                programmes.get(task.item.id),
-                directives.get(task.item.id),
+        return [  # `record`: a plain frozen dataclass without its field-by-field `__init__`
+            record(
+                TaskView,
+                {
+                    "task": task,
+                    "lead": people[task.lead_id],
+                    "cooperators": tuple([people[m] for m in task.cooperator_ids if m in people]),
+                    "timeliness": timeliness(
+                        task.item.status, task.item.deadline, task.done_at, now
+                    ),
+                    "now": now,
+                    "meeting": meetings.get(task.item.id),
+                    "programme": programmes.get(task.item.id),
+                    "directive": directives.get(task.item.id),
+                },
             )
             for task in tasks
         ]
