@@ -8,6 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from storage.db import Database, from_db, record, to_db
+from storage.values import memoised
 
 # Settings a service may change with `update_settings`; anything else is refused.
 SETTING_COLUMNS = frozenset(
@@ -64,14 +65,19 @@ FIELDS = tuple(Committee.__dataclass_fields__)
 
 
 def _row(row) -> Committee | None:
-    if row is None:
-        return None
+    return None if row is None else _decoded(row)
+
+
+def _decode(row) -> Committee:
     data = {name: row[name] for name in FIELDS}
     data["silence_agree"] = bool(data["silence_agree"])
     data["active"] = bool(data["active"])
     data["proxy_vote"] = bool(data["proxy_vote"])
     data["created_at"] = from_db(data["created_at"])
     return record(Committee, data)
+
+
+_decoded = memoised(_decode)  # the gate and the seat check read the chat's committee row
 
 
 class CommitteeRepo:
