@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from bot import dates
 from bot.i18n import Html, escape, t
 from bot.models import ROLE_ORDER, Role
@@ -45,8 +47,12 @@ def pending_name(member: Member, acting: Member | None, lang: str) -> Html:
     return t(lang, "standin.on_behalf", standin=mention(acting, lang), member=name(member, lang))
 
 
+@functools.lru_cache(maxsize=2048)
 def with_agency(member: Member, lang: str, *, notify: bool = False) -> Html:
-    """`Name (Agency)` for cards and lists (one label for a member without an agency)."""
+    """`Name (Agency)` for cards and lists (one label for a member without an agency).
+
+    Memoised: pure in the seat's fields (a frozen record) and the language; a list shows each
+    lead again and again."""
     shown = mention(member, lang) if notify else name(member, lang)
     return t(lang, "common.name_agency", name=shown, agency=agency_label(member.agency, lang))
 
