@@ -2,34 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 
 from bot.events import Events
 from bot.services.reminders import PLAN_FIELDS
-from bot.services.roster import Person
 from tests.factories import Factory
-
-HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def local(y, mo, d, h=0, mi=0) -> datetime:
-    return datetime(y, mo, d, h, mi, tzinfo=HANOI).astimezone(UTC)
+from tests.test_reminders_service import local, new_task, unsent
 
 
 @pytest.fixture
 async def world(services):
+    """A committee, its secretary, member A, and A's task due 10/12 (the reminder tests' cast)."""
     f = Factory(services)
     committee = await f.committee()
-    people = {
-        "secretary": (await services.members.list(committee.id))[0],
-        "a": await f.member(committee, "Nguyễn An", "Sở Tài chính"),
-    }
-    lead = [Person(people["a"].user_id, people["a"].username, people["a"].full_name)]
-    view = await services.tasks.create(committee, people["secretary"], lead, "Việc A hạn 10/12")
-    return committee, people, view.task.item
+    secretary = (await services.members.list(committee.id))[0]
+    people = {"secretary": secretary, "a": await f.member(committee, "Nguyễn An", "Sở Tài chính")}
+    item = await new_task(services, committee, people, "Việc A hạn 10/12", coop=False)
+    return committee, people, item
 
 
 @pytest.fixture
@@ -42,11 +33,6 @@ def replans(services) -> list[int]:
 
     services.events.on_item_changed(listener, watches=PLAN_FIELDS)
     return seen
-
-
-async def unsent(services, item_id):
-    rows = await services.reminders.repo.for_item(item_id)
-    return [(r.kind, r.seq, r.due_at) for r in rows if not r.sent_at and not r.cancelled_at]
 
 
 async def test_a_progress_report_keeps_the_planned_reminders_exactly(services, world, replans):
