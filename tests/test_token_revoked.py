@@ -4,13 +4,12 @@ nothing received is lost (the real process, `python -m bot`, against the fake Bo
 from __future__ import annotations
 
 import asyncio
-import sqlite3
-from pathlib import Path
 
 from tests.chat import GROUP, MEMBER_A, SECRETARY
 from tests.fakes import FakeBotAPI, private_chat
 from tests.fakes.bot_api import PATIENCE
 from tests.process import TOKEN
+from tests.test_crash_inbox import query, replies_to
 from tests.test_crash_restart import BotProcess
 
 REFUSED = (
@@ -20,22 +19,14 @@ REFUSED = (
 )
 
 
-def query(database: Path, sql: str) -> list[tuple]:
-    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=10)
+async def exit_code(bot: BotProcess) -> int:
+    """Wait for the bot to stop by itself; kill it if it does not (the test then fails)."""
     try:
-        return conn.execute(sql).fetchall()
+        async with asyncio.timeout(PATIENCE * 2):
+            return await bot.proc.wait()
     finally:
-        conn.close()
-
-
-def replies_to(fake: FakeBotAPI, message_id: int) -> int:
-    return sum(
-        1
-        for c in fake.calls
-        if c.ok
-        and c.method == "sendMessage"
-        and (c.params.get("reply_parameters") or {}).get("message_id") == message_id
-    )
+        if bot.proc.returncode is None:
+            await bot.kill()
 
 
 async def test_a_token_revoked_while_running_stops_with_code_5_and_loses_nothing(tmp_path):
@@ -44,15 +35,10 @@ async def test_a_token_revoked_while_running_stops_with_code_5_and_loses_nothing
     async with FakeBotAPI() as fake:
         bot = BotProcess(fake, tmp_path / "data" / "bot.db", logs)
         await bot.start()
-        try:
-            fake.set_chat_member(GROUP.id, SECRETARY, "administrator")
-            fake.refuse_token()  # revoked in @BotFather while the bot waits in a long poll
-            setup = fake.inject_message(GROUP, SECRETARY, "/setup Ban Chỉ đạo Chuyển đổi số")
-            async with asyncio.timeout(PATIENCE * 2):
-                code = await bot.proc.wait()
-        finally:
-            if bot.proc.returncode is None:
-                await bot.kill()
+        fake.set_chat_member(GROUP.id, SECRETARY, "administrator")
+        fake.refuse_token()  # revoked in @BotFather while the bot waits in a long poll
+        setup = fake.inject_message(GROUP, SECRETARY, "/setup Ban Chỉ đạo Chuyển đổi số")
+        code = await exit_code(bot)
         log = bot.log_text()
         assert code == 5, log
         assert log.strip().splitlines()[-1] == REFUSED
@@ -84,14 +70,9 @@ async def test_getupdates_refused_after_some_calls_stops_with_code_5(tmp_path):
     async with FakeBotAPI() as fake:
         bot = BotProcess(fake, tmp_path / "data" / "bot.db", logs)
         await bot.start()
-        try:
-            fake.fail_next("getUpdates", 401, description="Unauthorized", times=1000)
-            hello = fake.inject_message(private_chat(alice), alice, "/help")  # ends the poll
-            async with asyncio.timeout(PATIENCE * 2):
-                code = await bot.proc.wait()
-        finally:
-            if bot.proc.returncode is None:
-                await bot.kill()
+        fake.fail_next("getUpdates", 401, description="Unauthorized", times=1000)
+        hello = fake.inject_message(private_chat(alice), alice, "/help")  # ends the poll
+        code = await exit_code(bot)
         log = bot.log_text()
         assert code == 5, log
         assert log.strip().splitlines()[-1] == REFUSED
